@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Loupe",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "loupe", targets: ["loupe"]),
+        .library(name: "LoupeSearch", targets: ["LoupeSearch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System ICU (Debian libicu-dev), found through pkg-config.
+        .systemLibrary(
+            name: "CICUSystem",
+            pkgConfig: "icu-uc icu-i18n",
+            providers: [.apt(["libicu-dev"])]
+        ),
+        // Stable C names over ICU's version-suffixed symbols (u_foo_72), which Swift cannot import.
+        .target(name: "CICU", dependencies: ["CICUSystem"]),
+        // System zstd (Debian libzstd-dev) for the stored-text blocks.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        // Small C kernels: hardware CRC32C.
+        .target(name: "CSupport"),
+        .target(name: "LoupeAnalysis", dependencies: ["CICU"]),
+        .target(name: "LoupeIndex", dependencies: ["LoupeAnalysis", "CZstd", "CSupport"]),
+        .target(name: "LoupeSearch", dependencies: ["LoupeIndex", "LoupeAnalysis"]),
+        .executableTarget(
+            name: "loupe",
+            dependencies: [
+                "LoupeSearch", "LoupeIndex", "LoupeAnalysis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LoupeAnalysisTests",
+            dependencies: ["LoupeAnalysis"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(name: "LoupeIndexTests", dependencies: ["LoupeIndex"]),
+        .testTarget(name: "LoupeSearchTests", dependencies: ["LoupeSearch"]),
+        .testTarget(name: "LoupeCLITests", dependencies: ["loupe"]),
+    ]
+)

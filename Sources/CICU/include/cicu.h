@@ -1,0 +1,37 @@
+#ifndef CICU_H
+#define CICU_H
+// Thin wrappers over ICU's C API under stable names. ICU renames its symbols per version
+// (ubrk_open becomes ubrk_open_72) with macros that Swift cannot import, so every ICU call
+// the analysis module needs goes through one of these.
+#include <stdint.h>
+
+typedef struct CICUWordBreaker CICUWordBreaker;
+
+/// Opens a UAX #29 word break iterator (root locale). Returns NULL on failure.
+CICUWordBreaker *cicu_wb_open(void);
+void cicu_wb_close(CICUWordBreaker *wb);
+/// Points the iterator at UTF-8 text (not copied: it must outlive the iteration).
+/// Returns 0 on success, the ICU error code otherwise.
+int32_t cicu_wb_set_utf8(CICUWordBreaker *wb, const char *text, int64_t length);
+/// The next boundary as a byte offset into the text, or -1 when done.
+int32_t cicu_wb_next(CICUWordBreaker *wb);
+/// The rule status of the segment that ends at the last boundary returned:
+/// 0-99 none (spaces, punctuation), 100-199 number, 200-299 letter, 300-399 kana, 400-499 ideographic.
+int32_t cicu_wb_rule_status(CICUWordBreaker *wb);
+
+/// UTF-8 to UTF-16. Returns the UTF-16 length (which may exceed capacity: retry with more), or -1 on invalid input.
+int32_t cicu_utf8_to_utf16(const char *src, int32_t srcLength, uint16_t *dest, int32_t capacity);
+/// UTF-16 to UTF-8. Returns the UTF-8 length (which may exceed capacity), or -1 on error.
+int32_t cicu_utf16_to_utf8(const uint16_t *src, int32_t srcLength, char *dest, int32_t capacity);
+/// NFKC + case folding (ICU's NFKC_Casefold). Returns the output length (may exceed capacity), -1 on error.
+int32_t cicu_nfkc_casefold(const uint16_t *src, int32_t srcLength, uint16_t *dest, int32_t capacity);
+/// Canonical decomposition (NFD). Returns the output length (may exceed capacity), -1 on error.
+int32_t cicu_nfd(const uint16_t *src, int32_t srcLength, uint16_t *dest, int32_t capacity);
+/// The Unicode general category of a code point, as ICU's UCharCategory value.
+int32_t cicu_char_type(uint32_t codePoint);
+/// ICU's UCharCategory value for nonspacing marks (U_NON_SPACING_MARK).
+int32_t cicu_category_nonspacing_mark(void);
+/// The ICU version string, e.g. "72.1".
+const char *cicu_version(void);
+
+#endif

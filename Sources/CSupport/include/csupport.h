@@ -1,0 +1,10 @@
+#ifndef CSUPPORT_H
+#define CSUPPORT_H
+#include <stdint.h>
+#include <stddef.h>
+
+/// CRC32C (Castagnoli) of bytes, continuing from crc (0 to start). Uses the SSE4.2 crc32
+/// instruction when the CPU has it, a table otherwise; both give the same value.
+uint32_t csupport_crc32c(uint32_t crc, const void *bytes, size_t length);
+
+#endif

@@ -1,0 +1,101 @@
+/// Guesses whether a document is English, French, Spanish or something else from the function
+/// words it uses: each folded term that is a stopword of exactly one of the three languages votes
+/// for it. A language wins with at least `minimumVotes` votes and a clear lead (1.5× the runner-up);
+/// texts with too few votes, or a vote share under 3% of their words, are `other`.
+public struct LanguageDetector: Sendable {
+    public static let minimumVotes = 3
+    private let distinctive: [String: Language]
+    var distinctiveWords: [String: Language] { distinctive }
+
+    public init() {
+        var map: [String: Language] = [:]
+        let lists: [(Language, Set<String>)] = [(.english, StopWords.english), (.french, StopWords.french), (.spanish, StopWords.spanish)]
+        for (language, words) in lists {
+            for word in words where !lists.contains(where: { $0.0 != language && $0.1.contains(word) }) {
+                map[word] = language
+            }
+        }
+        distinctive = map
+    }
+
+    /// The language of a sequence of folded terms (only the first 5,000 are read).
+    public func detect<S: Sequence>(terms: S) -> Language where S.Element == String {
+        var votes: [Language: Int] = [:]
+        var total = 0
+        for term in terms {
+            total += 1
+            if total > 5_000 { break }
+            if let language = distinctive[term] { votes[language, default: 0] += 1 }
+        }
+        let ranked = votes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }
+        guard let best = ranked.first, best.value >= Self.minimumVotes else { return .other }
+        let runnerUp = ranked.count > 1 ? ranked[1].value : 0
+        guard Double(best.value) >= 1.5 * Double(runnerUp), best.value * 100 >= 3 * min(total, 5_000) else { return .other }
+        return best.key
+    }
+
+    /// Is `term` one of the words this detector counts (used by the index builder's fast path)?
+    public func vote(for term: String) -> Language? { distinctive[term] }
+}
+
+extension LanguageDetector {
+    /// Detects the language straight from UTF-8 bytes, cheaply: lower-cased ASCII words of up to
+    /// 8 letters are looked up among the distinctive function words (which are all ASCII once
+    /// folded; accented ones are simply not counted). Reads at most the first 32 KiB.
+    public func detect(utf8 text: UnsafeBufferPointer<UInt8>) -> Language {
+        var votes = [0, 0, 0, 0, 0]
+        var words = 0
+        var packed: UInt64 = 0
+        var length = 0
+        var ascii = true
+        let limit = min(text.count, 32 * 1024)
+        func finish() {
+            if length > 0 {
+                words += 1
+                if ascii && length <= 8, let language = packedVotes[packed] { votes[Int(language.rawValue)] += 1 }
+            }
+            packed = 0
+            length = 0
+            ascii = true
+        }
+        for i in 0..<limit {
+            let b = text[i]
+            if b &- 0x41 < 26 || b &- 0x61 < 26 {
+                if length < 8 { packed |= UInt64(b | 0x20) << (8 * UInt64(length)) }
+                length += 1
+            } else if b >= 0x80 {
+                ascii = false
+                length += 1
+            } else if b == 0x27 {
+                // An elided article ("l'", "d'") counts as its own word.
+                finish()
+            } else {
+                finish()
+            }
+        }
+        finish()
+        let ranked = Language.allCases.filter { $0 != .other }.map { ($0, votes[Int($0.rawValue)]) }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.rawValue < $1.0.rawValue }
+        guard let best = ranked.first, best.1 >= Self.minimumVotes else { return .other }
+        let runnerUp = ranked.count > 1 ? ranked[1].1 : 0
+        guard Double(best.1) >= 1.5 * Double(runnerUp), best.1 * 100 >= 3 * words else { return .other }
+        return best.0
+    }
+
+    public func detect(_ text: String) -> Language {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { detect(utf8: UnsafeBufferPointer($0)) }
+    }
+
+    private var packedVotes: [UInt64: Language] { Self.packedTable }
+
+    private static let packedTable: [UInt64: Language] = {
+        var table: [UInt64: Language] = [:]
+        for (word, language) in LanguageDetector().distinctiveWords where word.utf8.count <= 8 {
+            var packed: UInt64 = 0
+            for (i, b) in word.utf8.enumerated() { packed |= UInt64(b) << (8 * UInt64(i)) }
+            table[packed] = language
+        }
+        return table
+    }()
+}

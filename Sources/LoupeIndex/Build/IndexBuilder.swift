@@ -1,0 +1,204 @@
+import Dispatch
+import LoupeAnalysis
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options for building an index.
+public struct IndexOptions: Sendable {
+    /// Worker threads for reading, analysis and inversion (default: one per core).
+    public var threads: Int
+    /// Memory the in-memory segments may hold before they are written out (default 1 GiB).
+    public var memoryBudget: Int
+    /// Files per unit of work handed to a worker.
+    public var filesPerChunk: Int
+
+    public init(threads: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), memoryBudget: Int = 1 << 30, filesPerChunk: Int = 64) {
+        self.threads = max(1, threads)
+        self.memoryBudget = max(16 << 20, memoryBudget)
+        self.filesPerChunk = max(1, filesPerChunk)
+    }
+}
+
+/// Where a build is, for progress displays.
+public struct IndexProgress: Sendable {
+    public var filesDone: Int
+    public var filesTotal: Int
+    public var bytesDone: Int
+    public var bytesTotal: Int
+}
+
+/// What a build did.
+public struct IndexSummary: Sendable {
+    public var documents: Int
+    public var skipped: [SkippedFile]
+    public var ignoredFiles: Int
+    public var bytesRead: Int
+    public var tokens: UInt64
+    public var segments: Int
+    public var generation: UInt64
+    public var languages: [Language: Int]
+    public var seconds: Double
+}
+
+/// Builds a complete new index of a directory and commits it atomically, replacing whatever
+/// the index held before (the previous index stays intact and readable until the commit).
+///
+/// Files are cut into chunks of `filesPerChunk` in path order; chunk `i` goes to worker
+/// `i mod threads`, so the result (and the doc ids) depend only on the files and the thread
+/// count. Each worker analyzes and inverts into its own in-memory segment and writes it out
+/// whenever it passes its share of the memory budget.
+public enum IndexBuilder {
+    public static func build(corpus: String, index: String, options: IndexOptions = IndexOptions(),
+                             warning: @escaping @Sendable (SkippedFile) -> Void = { _ in },
+                             progress: @escaping @Sendable (IndexProgress) -> Void = { _ in }) throws -> IndexSummary {
+        let started = monotonicSeconds()
+        let (files, unreadable) = try CorpusWalker.walk(corpus)
+        for s in unreadable { warning(s) }
+        let directory = IndexDirectory(path: index)
+        try prepare(directory)
+        let lock = try directory.lock()
+        defer { lock.release() }
+        let generation = try nextGeneration(directory)
+        let threads = min(options.threads, max(1, (files.count + options.filesPerChunk - 1) / options.filesPerChunk))
+        let chunkCount = (files.count + options.filesPerChunk - 1) / options.filesPerChunk
+        let bytesTotal = files.reduce(0) { $0 + $1.size }
+
+        struct Shared: Sendable {
+            var segments: [(worker: Int, seq: Int, segment: Manifest.Segment)] = []
+            var skipped: [SkippedFile] = []
+            var error: IndexError?
+            var otherError: String?
+            var filesDone = 0
+            var bytesDone = 0
+            var tokens: UInt64 = 0
+            var languages: [Language: Int] = [:]
+            var lastReport = 0.0
+        }
+        let shared = Mutex(Shared())
+        let perWorkerBudget = options.memoryBudget / threads
+
+        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+            do {
+                let analyzer = try Analyzer()
+                let detector = LanguageDetector()
+                var builder = SegmentBuilder(analyzer: analyzer)
+                var seq = 0
+                func flush() throws {
+                    guard builder.documentCount > 0 else { return }
+                    let name = "s\(generation)_\(worker)_\(seq)"
+                    let segment = try builder.write(to: directory, name: name)
+                    shared.withLock { $0.segments.append((worker, seq, segment)) }
+                    seq += 1
+                    builder = SegmentBuilder(analyzer: analyzer)
+                }
+                var chunk = worker
+                while chunk < chunkCount {
+                    if shared.withLock({ $0.error != nil || $0.otherError != nil }) { return }
+                    let range = (chunk * options.filesPerChunk)..<min(files.count, (chunk + 1) * options.filesPerChunk)
+                    var localBytes = 0
+                    var localTokens: UInt64 = 0
+                    var localLanguages: [Language: Int] = [:]
+                    var localSkipped: [SkippedFile] = []
+                    for file in files[range] {
+                        localBytes += file.size
+                        let bytes: [UInt8]
+                        do {
+                            bytes = try CorpusWalker.read(file.absolutePath)
+                        } catch {
+                            localSkipped.append(SkippedFile(path: file.relativePath, reason: "cannot read: \(error)"))
+                            continue
+                        }
+                        switch TextExtractor.extract(bytes, fileName: file.relativePath) {
+                        case .failure(let failure):
+                            localSkipped.append(SkippedFile(path: file.relativePath, reason: failure.description))
+                        case .success(let document):
+                            let language = document.text.withUnsafeBufferPointer { detector.detect(utf8: $0) }
+                            let length = builder.add(text: document.text, language: language, path: file.relativePath, title: document.title,
+                                                     contentHash: DocumentRecord.fnv1a(bytes), modified: file.modified, fileSize: UInt64(file.size))
+                            localTokens += UInt64(length)
+                            localLanguages[language, default: 0] += 1
+                        }
+                    }
+                    for s in localSkipped { warning(s) }
+                    let report: IndexProgress? = shared.withLock { state in
+                        state.filesDone += range.count
+                        state.bytesDone += localBytes
+                        state.tokens += localTokens
+                        state.skipped += localSkipped
+                        state.languages.merge(localLanguages, uniquingKeysWith: +)
+                        let now = monotonicSeconds()
+                        guard now - state.lastReport >= 0.25 else { return nil }
+                        state.lastReport = now
+                        return IndexProgress(filesDone: state.filesDone, filesTotal: files.count, bytesDone: state.bytesDone, bytesTotal: bytesTotal)
+                    }
+                    if let report { progress(report) }
+                    if builder.memoryUsage > perWorkerBudget { try flush() }
+                    chunk += threads
+                }
+                try flush()
+            } catch let error as IndexError {
+                shared.withLock { $0.error = $0.error ?? error }
+            } catch {
+                shared.withLock { $0.otherError = $0.otherError ?? "\(error)" }
+            }
+        }
+
+        let state = shared.withLock { $0 }
+        if let error = state.error ?? state.otherError.map({ IndexError.invalidInput($0) }) {
+            // Leave the committed index as it was; remove what this attempt wrote.
+            for s in state.segments { removeSegment(s.segment.name, in: directory) }
+            throw error
+        }
+        progress(IndexProgress(filesDone: files.count, filesTotal: files.count, bytesDone: bytesTotal, bytesTotal: bytesTotal))
+        let segments = state.segments.sorted { ($0.worker, $0.seq) < ($1.worker, $1.seq) }.map(\.segment)
+        let manifest = Manifest(generation: generation, segments: segments, sourceRoot: absolutePath(corpus), createdAt: Int64(time(nil)))
+        try directory.commit(manifest)
+        try directory.deleteUnreferenced(keeping: manifest)
+        return IndexSummary(documents: manifest.docCount, skipped: unreadable + state.skipped, ignoredFiles: 0, bytesRead: bytesTotal,
+                            tokens: manifest.totalTokens, segments: segments.count, generation: generation,
+                            languages: state.languages, seconds: monotonicSeconds() - started)
+    }
+
+    /// Creates the index directory, refusing one that holds files that are not Loupe's.
+    static func prepare(_ directory: IndexDirectory) throws {
+        if directory.exists {
+            let foreign = try directory.list().filter { !IndexDirectory.isIndexFileName($0) }
+            if !directory.hasManifest, let first = foreign.first {
+                throw IndexError.invalidInput("refusing to write an index into \(directory.path): it is not empty and not a Loupe index (it holds \(first))")
+            }
+        } else {
+            try directory.create()
+        }
+    }
+
+    static func nextGeneration(_ directory: IndexDirectory) throws -> UInt64 {
+        var generation: UInt64 = 0
+        if let manifest = try? directory.readManifest() { generation = manifest.generation }
+        for name in try directory.list() {
+            if let g = IndexDirectory.generation(ofFile: name) { generation = max(generation, g) }
+        }
+        return generation + 1
+    }
+
+    static func removeSegment(_ name: String, in directory: IndexDirectory) {
+        for kind in IndexFile.Kind.allCases where kind != .manifest { directory.remove(name + "." + kind.fileExtension) }
+    }
+
+    static func absolutePath(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX))
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        let cwd = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return path == "." ? cwd : cwd + "/" + path
+    }
+}
+
+/// Seconds on a monotonic clock.
+public func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}

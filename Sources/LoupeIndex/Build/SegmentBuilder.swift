@@ -1,0 +1,193 @@
+import LoupeAnalysis
+
+/// Inverts documents in memory into one segment's worth of postings.
+///
+/// Per term it keeps one byte stream: for each document, `varint(doc − previous doc)`, then the
+/// positions as `varint(position − previous position)` (the first from −1, so never 0), then a 0
+/// terminator. The frequency is the count of positions, known only at flush. Words are mapped
+/// to term ids through a cache keyed by the raw word bytes, so normalization and stemming run
+/// once per distinct spelling, not once per token.
+public final class SegmentBuilder {
+    private let analyzer: Analyzer
+    private var terms = TermTable(capacity: 1 << 16)
+    private var rawWords = TermTable(capacity: 1 << 16)
+    private var rawToTerm: [Int32] = []
+    private var termData: [[UInt8]] = []
+    private var termLastDoc: [Int32] = []
+    private var termLastPosition: [Int32] = []
+    private var termFreqInDoc: [UInt32] = []
+    private var termNameFreq: [UInt32] = []
+    private var docTerms: [Int32] = []
+    private var keyScratch: [UInt8] = []
+    private(set) var documents = DocumentTableWriter()
+    private(set) var docLengths: [UInt32] = []
+    private(set) var store = StoredTextWriter()
+    private var postingBytes = 0
+
+    public init(analyzer: Analyzer) {
+        self.analyzer = analyzer
+    }
+
+    public var documentCount: Int { docLengths.count }
+    public var termCount: Int { terms.count }
+
+    /// Approximate bytes held, for the memory budget.
+    public var memoryUsage: Int {
+        postingBytes + terms.count * 64 + terms.memoryUsage + rawWords.memoryUsage + store.memoryUsage + docLengths.count * 64
+    }
+
+    /// Analyzes and inverts one document. Returns its length in tokens.
+    @discardableResult
+    public func add(text: [UInt8], language: Language, path: String, title: String, contentHash: UInt64, modified: Int64, fileSize: UInt64) -> Int {
+        let doc = Int32(docLengths.count)
+        var position: Int32 = 0
+        text.withUnsafeBufferPointer { buffer in
+            analyzer.forEachWord(in: buffer) { word in
+                let raw = UnsafeBufferPointer(rebasing: buffer[word.start..<word.end])
+                let id = termID(raw: raw, language: language, isName: word.isName)
+                guard id >= 0 else { return }
+                addOccurrence(Int(id), doc: doc, position: position, isName: word.isName)
+                position += 1
+            }
+        }
+        for t in docTerms {
+            termData[Int(t)].append(0)
+            postingBytes += 1
+        }
+        docTerms.removeAll(keepingCapacity: true)
+        let location = text.withUnsafeBufferPointer { store.add($0) }
+        let record = DocumentRecord(path: path, title: title, language: language.rawValue, contentHash: contentHash, modified: modified,
+                                    fileSize: fileSize, textLength: UInt32(text.count), storeBlock: location.block, storeOffset: location.offset)
+        documents.add(record, length: UInt32(position))
+        docLengths.append(UInt32(position))
+        return Int(position)
+    }
+
+    @inline(__always)
+    private func termID(raw: UnsafeBufferPointer<UInt8>, language: Language, isName: Bool) -> Int32 {
+        keyScratch.removeAll(keepingCapacity: true)
+        keyScratch.append(language.rawValue | (isName ? 0x80 : 0))
+        keyScratch.append(contentsOf: raw)
+        var inserted = false
+        let rawID = keyScratch.withUnsafeBufferPointer { rawWords.intern($0, inserted: &inserted) }
+        if !inserted { return rawToTerm[rawID] }
+        var id: Int32 = -1
+        if let term = analyzer.term(raw: raw, language: language, isName: isName) {
+            let key = TermKey.make(language, term)
+            var newTerm = false
+            id = Int32(key.withUnsafeBufferPointer { terms.intern($0, inserted: &newTerm) })
+            if newTerm {
+                termData.append([])
+                termLastDoc.append(-1)
+                termLastPosition.append(-1)
+                termFreqInDoc.append(0)
+                termNameFreq.append(0)
+            }
+        }
+        rawToTerm.append(id)
+        return id
+    }
+
+    @inline(__always)
+    private func addOccurrence(_ t: Int, doc: Int32, position: Int32, isName: Bool) {
+        let before = termData[t].count
+        if termLastDoc[t] != doc {
+            appendVarUInt(&termData[t], UInt32(doc - termLastDoc[t]))
+            termLastDoc[t] = doc
+            termLastPosition[t] = -1
+            docTerms.append(Int32(t))
+        }
+        appendVarUInt(&termData[t], UInt32(position - termLastPosition[t]))
+        termLastPosition[t] = position
+        if isName { termNameFreq[t] += 1 }
+        postingBytes += termData[t].count - before
+    }
+
+    /// Writes the segment's five files into `directory` under `name`, each fsynced.
+    public func write(to directory: IndexDirectory, name: String) throws -> Manifest.Segment {
+        let order = sortedTermIDs()
+        let postingsFile = try IndexFileWriter(path: directory.file(name + ".postings"), kind: .postings)
+        let positionsFile = try IndexFileWriter(path: directory.file(name + ".positions"), kind: .positions)
+        var dictionary = TermDictionaryWriter()
+        var docs: [UInt32] = [], freqs: [UInt32] = [], positions: [UInt32] = []
+        var postingBuffer: [UInt8] = [], positionBuffer: [UInt8] = []
+        for t in order {
+            docs.removeAll(keepingCapacity: true)
+            freqs.removeAll(keepingCapacity: true)
+            positions.removeAll(keepingCapacity: true)
+            decode(termData[t], docs: &docs, freqs: &freqs, positions: &positions)
+            postingBuffer.removeAll(keepingCapacity: true)
+            positionBuffer.removeAll(keepingCapacity: true)
+            let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, positions: positions, docLengths: docLengths,
+                                                postings: &postingBuffer, positionStream: &positionBuffer)
+            let info = TermInfo(docFreq: docs.count, totalTermFreq: positions.count, nameFreq: Int(termNameFreq[t]),
+                                maxTermFreq: Int(bounds.maxTf), minDocLength: Int(bounds.minDocLength),
+                                postingsOffset: Int(postingsFile.bodyOffset), postingsLength: postingBuffer.count,
+                                positionsOffset: Int(positionsFile.bodyOffset), positionsLength: positionBuffer.count)
+            dictionary.add(terms.key(t), info)
+            try postingsFile.write(postingBuffer)
+            try positionsFile.write(positionBuffer)
+        }
+        try postingsFile.finish()
+        try positionsFile.finish()
+        let termsFile = try IndexFileWriter(path: directory.file(name + ".terms"), kind: .terms)
+        try termsFile.write(dictionary.finish())
+        try termsFile.finish()
+        let docsFile = try IndexFileWriter(path: directory.file(name + ".docs"), kind: .documents)
+        try docsFile.write(documents.finish())
+        try docsFile.finish()
+        let storeFile = try IndexFileWriter(path: directory.file(name + ".store"), kind: .store)
+        try storeFile.write(store.finish())
+        try storeFile.finish()
+        return Manifest.Segment(name: name, docCount: docLengths.count, totalTokens: documents.totalTokens)
+    }
+
+    private func decode(_ data: [UInt8], docs: inout [UInt32], freqs: inout [UInt32], positions: inout [UInt32]) {
+        var i = 0
+        var doc: Int64 = -1
+        func varint() -> UInt32 {
+            var result: UInt32 = 0
+            var shift: UInt32 = 0
+            while true {
+                let b = data[i]
+                i += 1
+                result |= UInt32(b & 0x7F) << shift
+                if b < 0x80 { return result }
+                shift += 7
+            }
+        }
+        while i < data.count {
+            doc += Int64(varint())
+            docs.append(UInt32(doc))
+            var position: Int64 = -1
+            var tf: UInt32 = 0
+            while true {
+                let delta = varint()
+                if delta == 0 { break }
+                position += Int64(delta)
+                positions.append(UInt32(position))
+                tf += 1
+            }
+            freqs.append(tf)
+        }
+    }
+
+    /// Term ids in byte order of their keys (an 8-byte big-endian prefix compares first).
+    private func sortedTermIDs() -> [Int] {
+        let n = terms.count
+        var prefixes = [UInt64](repeating: 0, count: n)
+        for t in 0..<n {
+            prefixes[t] = terms.withKey(t) { key in
+                var p: UInt64 = 0
+                for i in 0..<8 { p = p << 8 | UInt64(i < key.count ? key[i] : 0) }
+                return p
+            }
+        }
+        var order = Array(0..<n)
+        order.sort { a, b in
+            if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
+            return terms.withKey(a) { ka in terms.withKey(b) { kb in ka.lexicographicallyPrecedes(kb) } }
+        }
+        return order
+    }
+}

@@ -1,0 +1,71 @@
+/// An append-only little-endian byte buffer with LEB128 variable-length integers.
+public struct ByteWriter: Sendable {
+    public private(set) var bytes: [UInt8]
+
+    public init(capacity: Int = 0) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    public var count: Int { bytes.count }
+
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
+    @inline(__always)
+    public mutating func writeUInt8(_ value: UInt8) { bytes.append(value) }
+
+    public mutating func writeUInt16(_ value: UInt16) {
+        bytes.append(UInt8(truncatingIfNeeded: value))
+        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
+    }
+
+    public mutating func writeUInt32(_ value: UInt32) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func writeUInt64(_ value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func writeInt64(_ value: Int64) { writeUInt64(UInt64(bitPattern: value)) }
+
+    /// LEB128: 7 bits a byte, low bits first, high bit set on every byte but the last.
+    @inline(__always)
+    public mutating func writeVarUInt(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(truncatingIfNeeded: v))
+    }
+
+    @inline(__always)
+    public mutating func writeVarUInt(_ value: Int) { writeVarUInt(UInt64(value)) }
+
+    public mutating func writeBytes<C: Collection>(_ data: C) where C.Element == UInt8 { bytes.append(contentsOf: data) }
+
+    /// A varint length followed by the UTF-8 bytes.
+    public mutating func writeString(_ string: String) {
+        let utf8 = Array(string.utf8)
+        writeVarUInt(utf8.count)
+        bytes.append(contentsOf: utf8)
+    }
+
+    public mutating func patchUInt32(at offset: Int, _ value: UInt32) {
+        withUnsafeBytes(of: value.littleEndian) { raw in
+            for i in 0..<4 { bytes[offset + i] = raw[i] }
+        }
+    }
+}
+
+/// Appends a LEB128 varint to a plain byte array (the in-memory postings buffers use this).
+@inline(__always)
+public func appendVarUInt(_ bytes: inout [UInt8], _ value: UInt32) {
+    var v = value
+    while v >= 0x80 {
+        bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+        v >>= 7
+    }
+    bytes.append(UInt8(truncatingIfNeeded: v))
+}

@@ -1,0 +1,70 @@
+import CZstd
+
+/// Accumulates document texts into blocks of about `blockSize` bytes and compresses each full
+/// block with zstd (see docs/FORMAT.md, "Store"). A document is never split across blocks.
+public struct StoredTextWriter {
+    public static let blockSize = 64 * 1024
+    public static let compressionLevel: Int32 = 3
+    public static let codecZstd: UInt32 = 1
+
+    private var current: [UInt8] = []
+    private var compressed: [UInt8] = []
+    /// Per finished block: offset in `compressed`, compressed length, raw length.
+    private var table: [(offset: Int, length: Int, raw: Int)] = []
+
+    public init() {
+        current.reserveCapacity(Self.blockSize)
+    }
+
+    /// Bytes held (compressed blocks plus the open block), for the builder's memory budget.
+    public var memoryUsage: Int { compressed.count + current.capacity + table.count * 24 }
+
+    /// Appends a document's text; returns its block number and offset inside the block.
+    public mutating func add(_ text: UnsafeBufferPointer<UInt8>) -> (block: UInt32, offset: UInt32) {
+        if !current.isEmpty && current.count + text.count > Self.blockSize { closeBlock() }
+        let location = (UInt32(table.count), UInt32(current.count))
+        current.append(contentsOf: text)
+        return location
+    }
+
+    private mutating func closeBlock() {
+        guard !current.isEmpty else { return }
+        let bound = ZSTD_compressBound(current.count)
+        let start = compressed.count
+        compressed.append(contentsOf: repeatElement(0, count: bound))
+        let written = current.withUnsafeBytes { src in
+            compressed.withUnsafeMutableBytes { dst in
+                ZSTD_compress(dst.baseAddress! + start, bound, src.baseAddress, src.count, Self.compressionLevel)
+            }
+        }
+        if ZSTD_isError(written) != 0 {
+            // Compression cannot fail on valid buffers; keep the block raw-framed as a safeguard.
+            compressed.removeLast(bound)
+            table.append((start, 0, current.count))
+            compressed.append(contentsOf: current)
+            table[table.count - 1].length = current.count
+        } else {
+            compressed.removeLast(bound - written)
+            table.append((start, written, current.count))
+        }
+        current.removeAll(keepingCapacity: true)
+    }
+
+    /// The finished body: blocks, then the block table, then the trailer.
+    public mutating func finish() -> [UInt8] {
+        closeBlock()
+        var out = ByteWriter(capacity: compressed.count + table.count * 16 + 24)
+        out.writeBytes(compressed)
+        let tableOffset = out.count
+        for entry in table {
+            out.writeUInt64(UInt64(entry.offset))
+            out.writeUInt32(UInt32(entry.length))
+            out.writeUInt32(UInt32(entry.raw))
+        }
+        out.writeUInt64(UInt64(table.count))
+        out.writeUInt64(UInt64(tableOffset))
+        out.writeUInt32(Self.codecZstd)
+        out.writeUInt32(0)
+        return out.bytes
+    }
+}

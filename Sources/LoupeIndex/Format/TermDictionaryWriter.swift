@@ -1,0 +1,73 @@
+/// Builds a segment's term dictionary (see docs/FORMAT.md, "Terms"): terms in byte order,
+/// front-coded in blocks of `blockSize`, a block index holding each block's first term, and a
+/// fixed-size trailer.
+public struct TermDictionaryWriter {
+    public static let blockSize = 32
+    public static let indexEntrySize = 28
+    public static let trailerSize = 40
+
+    private var blocks = ByteWriter()
+    private var keys = ByteWriter()
+    private var index = ByteWriter()
+    private var previous: [UInt8] = []
+    private var inBlock = 0
+    private var blockPostingsBase = 0
+    private var blockPositionsBase = 0
+    private var expectedPostings = 0
+    private var expectedPositions = 0
+    public private(set) var termCount = 0
+    private var blockCount = 0
+
+    public init() {}
+
+    /// Adds the next term (terms must come in strictly increasing byte order, with postings written
+    /// back to back in the same order).
+    public mutating func add(_ term: [UInt8], _ info: TermInfo) {
+        precondition(termCount == 0 || previous.lexicographicallyPrecedes(term), "terms out of order")
+        precondition(info.postingsOffset == expectedPostings && info.positionsOffset == expectedPositions, "postings not contiguous")
+        if inBlock == Self.blockSize || termCount == 0 {
+            inBlock = 0
+            blockCount += 1
+            index.writeUInt64(UInt64(blocks.count))
+            index.writeUInt64(UInt64(info.postingsOffset))
+            index.writeUInt64(UInt64(info.positionsOffset))
+            index.writeUInt32(UInt32(keys.count))
+            keys.writeVarUInt(term.count)
+            keys.writeBytes(term)
+            previous = []
+        }
+        var shared = 0
+        while shared < previous.count && shared < term.count && previous[shared] == term[shared] { shared += 1 }
+        blocks.writeVarUInt(shared)
+        blocks.writeVarUInt(term.count - shared)
+        blocks.writeBytes(term[shared...])
+        blocks.writeVarUInt(info.docFreq)
+        blocks.writeVarUInt(info.totalTermFreq - info.docFreq)
+        blocks.writeVarUInt(info.nameFreq)
+        blocks.writeVarUInt(info.maxTermFreq)
+        blocks.writeVarUInt(info.minDocLength)
+        blocks.writeVarUInt(info.postingsLength)
+        blocks.writeVarUInt(info.positionsLength)
+        expectedPostings += info.postingsLength
+        expectedPositions += info.positionsLength
+        previous = term
+        inBlock += 1
+        termCount += 1
+    }
+
+    /// The finished body.
+    public func finish() -> [UInt8] {
+        var out = ByteWriter(capacity: blocks.count + keys.count + index.count + Self.trailerSize)
+        out.writeBytes(blocks.bytes)
+        let keysOffset = out.count
+        out.writeBytes(keys.bytes)
+        let indexOffset = out.count
+        out.writeBytes(index.bytes)
+        out.writeUInt64(UInt64(termCount))
+        out.writeUInt64(UInt64(blockCount))
+        out.writeUInt64(UInt64(keysOffset))
+        out.writeUInt64(UInt64(keys.count))
+        out.writeUInt64(UInt64(indexOffset))
+        return out.bytes
+    }
+}

@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One file found under the corpus directory.
+public struct CorpusFile: Sendable, Equatable {
+    /// Path relative to the corpus root, with `/` separators.
+    public var relativePath: String
+    public var absolutePath: String
+    public var size: Int
+    /// Modification time, seconds since the epoch.
+    public var modified: Int64
+}
+
+/// A file that was not indexed, and why (shown to the user as a warning).
+public struct SkippedFile: Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Lists the files to index under a directory, recursively and in a stable (byte-wise path)
+/// order. Hidden files and directories (name starting with `.`) are skipped, as are files whose
+/// extension is not a known text format. Symbolic links are not followed.
+public enum CorpusWalker {
+    /// Extensions read as text (lower case, without the dot).
+    public static let textExtensions: Set<String> = ["txt", "text", "md", "markdown", "rst", "org", "csv", "tsv", "log"]
+    /// Extensions read as HTML.
+    public static let htmlExtensions: Set<String> = ["html", "htm", "xhtml"]
+
+    public static func isIndexable(_ name: String) -> Bool {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return false }
+        let ext = name[name.index(after: dot)...].lowercased()
+        return textExtensions.contains(ext) || htmlExtensions.contains(ext)
+    }
+
+    /// The files to index under `root`, plus the unreadable directories met on the way.
+    public static func walk(_ root: String) throws -> (files: [CorpusFile], skipped: [SkippedFile]) {
+        var info = stat()
+        guard stat(root, &info) == 0 else {
+            throw IndexError.invalidInput("corpus directory not found: \(root)")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw IndexError.invalidInput("not a directory: \(root)")
+        }
+        var files: [CorpusFile] = []
+        var skipped: [SkippedFile] = []
+        var pending: [String] = [""]
+        let base = root.hasSuffix("/") ? String(root.dropLast()) : root
+        while let relativeDir = pending.popLast() {
+            let absoluteDir = relativeDir.isEmpty ? base : base + "/" + relativeDir
+            guard let dir = opendir(absoluteDir) else {
+                skipped.append(SkippedFile(path: relativeDir.isEmpty ? "." : relativeDir, reason: "cannot read directory: \(String(cString: strerror(errno)))"))
+                continue
+            }
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                if name.hasPrefix(".") { continue }
+                let relative = relativeDir.isEmpty ? name : relativeDir + "/" + name
+                let absolute = base + "/" + relative
+                var st = stat()
+                guard lstat(absolute, &st) == 0 else { continue }
+                switch st.st_mode & S_IFMT {
+                case S_IFDIR:
+                    pending.append(relative)
+                case S_IFREG:
+                    if isIndexable(name) {
+                        files.append(CorpusFile(relativePath: relative, absolutePath: absolute, size: Int(st.st_size), modified: Int64(st.st_mtim.tv_sec)))
+                    }
+                default:
+                    continue
+                }
+            }
+        }
+        files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
+        return (files, skipped)
+    }
+
+    /// Reads a whole file.
+    public static func read(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw IndexError.io(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw IndexError.io(path: path, operation: "stat", errno: errno) }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IndexError.io(path: path, operation: "read", errno: errno)
+            }
+            if n == 0 { bytes.removeLast(bytes.count - done); break }
+            done += n
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,197 @@
+/// Iterates one term's postings in one segment, block by block, with skipping.
+///
+/// Every offset and length read from the file is checked against the term's byte range before it
+/// is used, and every decoded block is checked (doc ids increasing, below the segment's document
+/// count, last id equal to its skip entry), so a corrupt file produces `IndexError.corrupt`, never
+/// a crash. Allocation happens once, at creation.
+public final class PostingsIterator {
+    /// The doc id past the end.
+    public static let exhausted = UInt32.max
+
+    public private(set) var doc: UInt32 = 0
+    public let docFreq: Int
+    private let data: UnsafeRawBufferPointer
+    private let positionData: UnsafeRawBufferPointer
+    private let docCount: UInt32
+    private let file: String
+    private let fullBlocks: Int
+    private let tailOffset: Int
+    private let tailPositionsOffset: Int
+    private var block = -1
+    private var index = 0
+    private var count = 0
+    private let docs: UnsafeMutablePointer<UInt32>
+    private let freqs: UnsafeMutablePointer<UInt32>
+    private var positionsBlockStart = 0
+    // Positions cursor inside the current block: where doc `positionsIndex`'s positions start.
+    private var positionsCursor = 0
+    private var positionsIndex = 0
+
+    init(postings: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer, info: TermInfo, docCount: Int, file: String) throws {
+        guard info.postingsOffset >= 0, info.postingsLength >= 0, info.postingsOffset + info.postingsLength <= postings.count else {
+            throw IndexError.corrupt(file: file, reason: "postings range \(info.postingsOffset)+\(info.postingsLength) outside the file")
+        }
+        guard info.positionsOffset >= 0, info.positionsLength >= 0, info.positionsOffset + info.positionsLength <= positions.count else {
+            throw IndexError.corrupt(file: file, reason: "positions range \(info.positionsOffset)+\(info.positionsLength) outside the file")
+        }
+        guard info.docFreq > 0, info.docFreq <= docCount else {
+            throw IndexError.corrupt(file: file, reason: "document frequency \(info.docFreq) impossible in a segment of \(docCount) documents")
+        }
+        data = UnsafeRawBufferPointer(rebasing: postings[info.postingsOffset..<(info.postingsOffset + info.postingsLength)])
+        positionData = UnsafeRawBufferPointer(rebasing: positions[info.positionsOffset..<(info.positionsOffset + info.positionsLength)])
+        self.docCount = UInt32(docCount)
+        self.file = file
+        docFreq = info.docFreq
+        fullBlocks = info.docFreq / BitPacking.blockSize
+        if fullBlocks > 0 {
+            var r = ByteReader(data, offset: fullBlocks * PostingsEncoder.skipEntrySize, file: file)
+            tailOffset = Int(try r.readUInt32())
+            tailPositionsOffset = Int(try r.readUInt32())
+            guard tailOffset <= data.count, tailPositionsOffset <= positionData.count else {
+                throw IndexError.corrupt(file: file, reason: "tail offset outside the term's postings")
+            }
+        } else {
+            tailOffset = 0
+            tailPositionsOffset = 0
+        }
+        docs = .allocate(capacity: BitPacking.blockSize)
+        freqs = .allocate(capacity: BitPacking.blockSize)
+    }
+
+    deinit {
+        docs.deallocate()
+        freqs.deallocate()
+    }
+
+    /// Frequency of the term in the current document.
+    @inline(__always)
+    public var freq: UInt32 { freqs[index] }
+
+    /// Moves to the next document; returns its id or `exhausted`.
+    @inline(__always)
+    public func next() throws -> UInt32 {
+        index += 1
+        if index >= count {
+            guard try loadBlock(block + 1) else { doc = Self.exhausted; return doc }
+        }
+        doc = docs[index]
+        return doc
+    }
+
+    /// Moves to the first document ≥ `target`; returns its id or `exhausted`.
+    public func advance(to target: UInt32) throws -> UInt32 {
+        if block >= 0 && doc >= target && index < count { return doc }
+        if block < 0 || count == 0 || docs[count - 1] < target {
+            // Find the first block whose last doc is ≥ target using the skip table.
+            var b = max(block + 1, 0)
+            while b < fullBlocks && skipLastDoc(b) < target { b += 1 }
+            guard try loadBlock(b) else { doc = Self.exhausted; return doc }
+            if docs[count - 1] < target {
+                guard try loadBlock(b + 1) else { doc = Self.exhausted; return doc }
+            }
+        }
+        while index < count && docs[index] < target { index += 1 }
+        if index >= count {
+            guard try loadBlock(block + 1) else { doc = Self.exhausted; return doc }
+        }
+        doc = docs[index]
+        return doc
+    }
+
+    /// The positions of the term in the current document, ascending.
+    public func positions() throws -> [UInt32] {
+        var r = ByteReader(positionData, offset: positionsBlockStart, file: file)
+        if positionsIndex <= index {
+            r.offset = positionsCursor
+        } else {
+            positionsIndex = 0
+        }
+        while positionsIndex < index {
+            for _ in 0..<freqs[positionsIndex] { _ = try r.readVarUInt() }
+            positionsIndex += 1
+        }
+        positionsCursor = r.offset
+        var result: [UInt32] = []
+        result.reserveCapacity(Int(freqs[index]))
+        var last: UInt64 = 0
+        for _ in 0..<freqs[index] {
+            last += try r.readVarUInt()
+            guard last <= UInt64(UInt32.max) else { throw IndexError.corrupt(file: file, reason: "position overflow") }
+            result.append(UInt32(last))
+        }
+        return result
+    }
+
+    @inline(__always)
+    private func skipEntry(_ b: Int, _ field: Int) -> UInt32 {
+        data.loadUnaligned(fromByteOffset: b * PostingsEncoder.skipEntrySize + field * 4, as: UInt32.self).littleEndian
+    }
+
+    @inline(__always)
+    private func skipLastDoc(_ b: Int) -> UInt32 { skipEntry(b, 0) }
+
+    /// Decodes block `b` (the tail when `b == fullBlocks`); false when there is no such block.
+    private func loadBlock(_ b: Int) throws -> Bool {
+        let tailCount = docFreq - fullBlocks * BitPacking.blockSize
+        guard b < fullBlocks || (b == fullBlocks && tailCount > 0) else {
+            block = fullBlocks + 1
+            count = 0
+            index = 0
+            return false
+        }
+        let base: UInt32 = b == 0 ? 0 : skipLastDoc(b - 1)
+        if b < fullBlocks {
+            let offset = Int(skipEntry(b, 1))
+            guard offset + 2 <= data.count else { throw corrupt("block \(b) offset \(offset) outside the postings") }
+            let docBits = Int(data[offset]), tfBits = Int(data[offset + 1])
+            guard docBits <= 32, tfBits <= 32 else { throw corrupt("block \(b) bit widths \(docBits)/\(tfBits)") }
+            let end = offset + 2 + (docBits + tfBits) * 16
+            guard end <= data.count else { throw corrupt("block \(b) runs past the term's postings") }
+            BitPacking.unpack(data.baseAddress! + offset + 2, width: docBits, into: docs)
+            BitPacking.unpack(data.baseAddress! + offset + 2 + docBits * 16, width: tfBits, into: freqs)
+            var d = UInt64(base)
+            for i in 0..<BitPacking.blockSize {
+                d += UInt64(docs[i])
+                docs[i] = UInt32(truncatingIfNeeded: d)
+                freqs[i] &+= 1
+            }
+            guard d < UInt64(docCount), UInt32(d) == skipLastDoc(b), freqs[BitPacking.blockSize - 1] != 0 else {
+                throw corrupt("block \(b) decodes to doc \(d), its skip entry says \(skipLastDoc(b))")
+            }
+            count = BitPacking.blockSize
+            positionsBlockStart = Int(skipEntry(b, 2))
+            guard positionsBlockStart <= positionData.count else { throw corrupt("block \(b) positions offset outside the file") }
+        } else {
+            var r = ByteReader(data, offset: tailOffset, file: file)
+            var d = UInt64(base)
+            for i in 0..<tailCount {
+                let code = try r.readVarUInt()
+                d += code >> 1
+                let tf = code & 1 == 1 ? 1 : try r.readVarUInt()
+                guard d < UInt64(docCount), tf > 0, tf <= UInt64(UInt32.max), i == 0 && b == 0 || code >> 1 > 0 else {
+                    throw corrupt("tail doc \(d) (tf \(tf)) invalid for a segment of \(docCount) documents")
+                }
+                docs[i] = UInt32(d)
+                freqs[i] = UInt32(tf)
+            }
+            count = tailCount
+            positionsBlockStart = tailPositionsOffset
+        }
+        block = b
+        index = 0
+        positionsIndex = 0
+        positionsCursor = positionsBlockStart
+        return true
+    }
+
+    private func corrupt(_ reason: String) -> IndexError { IndexError.corrupt(file: file, reason: reason) }
+
+    /// For dynamic pruning: the skip data of the block that would hold `target` — its last doc and
+    /// its largest tf and shortest document — or nil when `target` falls in the tail (no skip data).
+    public func blockBound(for target: UInt32) -> (lastDoc: UInt32, maxTf: UInt32, minDocLength: UInt32)? {
+        var b = max(block, 0)
+        while b < fullBlocks && skipLastDoc(b) < target { b += 1 }
+        guard b < fullBlocks else { return nil }
+        return (skipLastDoc(b), skipEntry(b, 3), skipEntry(b, 4))
+    }
+}

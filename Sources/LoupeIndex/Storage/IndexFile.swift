@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The frame every index file shares (after Lucene's CodecUtil): a 16-byte header — magic
+/// `LOUP`, a 4-byte file kind, the format version (u32) and a reserved u32 — then the body,
+/// then a 16-byte footer — magic `PUOL`, the total file length (u64) and the CRC32C of every
+/// byte before the checksum (u32).
+public enum IndexFile {
+    public static let formatVersion: UInt32 = 1
+    public static let headerSize = 16
+    public static let footerSize = 16
+    static let magic: [UInt8] = Array("LOUP".utf8)
+    static let footerMagic: [UInt8] = Array("PUOL".utf8)
+
+    /// The kinds of file, as the 4 ASCII bytes in the header.
+    public enum Kind: String, CaseIterable, Sendable {
+        case manifest = "MANI"
+        case terms = "TERM"
+        case postings = "POST"
+        case positions = "POSN"
+        case documents = "DOCS"
+        case store = "STOR"
+
+        /// The file name extension a segment file of this kind has.
+        public var fileExtension: String {
+            switch self {
+            case .manifest: return ""
+            case .terms: return "terms"
+            case .postings: return "postings"
+            case .positions: return "positions"
+            case .documents: return "docs"
+            case .store: return "store"
+            }
+        }
+    }
+
+    static func header(kind: Kind) -> [UInt8] {
+        var w = ByteWriter(capacity: headerSize)
+        w.writeBytes(magic)
+        w.writeBytes(Array(kind.rawValue.utf8))
+        w.writeUInt32(formatVersion)
+        w.writeUInt32(0)
+        return w.bytes
+    }
+}
+
+/// Writes one index file: header, body through a buffer, footer with the running CRC32C; `finish`
+/// fsyncs and closes. The file is created exclusively: writers never overwrite a file in place.
+public final class IndexFileWriter {
+    public let path: String
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var crc: UInt32 = 0
+    private var written: UInt64 = 0
+    private var closed = false
+    private static let bufferSize = 1 << 20
+
+    public init(path: String, kind: IndexFile.Kind) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw IndexError.io(path: path, operation: "create", errno: errno) }
+        buffer.reserveCapacity(Self.bufferSize)
+        try write(IndexFile.header(kind: kind))
+    }
+
+    deinit {
+        if !closed { close(fd) }
+    }
+
+    /// Bytes written so far, header included (so body offsets are `position - headerSize`).
+    public var position: UInt64 { written + UInt64(buffer.count) }
+
+    /// Offset of the next byte relative to the start of the body.
+    public var bodyOffset: UInt64 { position - UInt64(IndexFile.headerSize) }
+
+    public func write(_ bytes: [UInt8]) throws {
+        bytes.withUnsafeBytes { buffer.append(contentsOf: $0) }
+        if buffer.count >= Self.bufferSize { try flush() }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.bufferSize { try flush() }
+    }
+
+    public func write(_ writer: ByteWriter) throws { try write(writer.bytes) }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        crc = CRC32C.checksum(buffer, continuing: crc)
+        try buffer.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw IndexError.io(path: path, operation: "write", errno: errno)
+                }
+                done += n
+            }
+        }
+        written += UInt64(buffer.count)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends the footer, flushes, fsyncs and closes. Returns the file's total length.
+    @discardableResult
+    public func finish() throws -> UInt64 {
+        var footer = ByteWriter(capacity: IndexFile.footerSize)
+        footer.writeBytes(IndexFile.footerMagic)
+        footer.writeUInt64(position + UInt64(IndexFile.footerSize))
+        try write(footer)
+        try flush()
+        var tail = ByteWriter(capacity: 4)
+        tail.writeUInt32(crc)
+        buffer = tail.bytes
+        let savedCRC = crc
+        try flush()
+        crc = savedCRC
+        guard fsync(fd) == 0 else { throw IndexError.io(path: path, operation: "fsync", errno: errno) }
+        closed = true
+        guard close(fd) == 0 else { throw IndexError.io(path: path, operation: "close", errno: errno) }
+        return written
+    }
+}
