@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // System ICU (Debian libicu-dev), found through pkg-config.
@@ -30,7 +31,10 @@ let package = Package(
         .target(name: "CSupport"),
         .target(name: "LoupeAnalysis", dependencies: ["CICU"]),
         .target(name: "LoupeIndex", dependencies: ["LoupeAnalysis", "CZstd", "CSupport"]),
-        .target(name: "LoupeSearch", dependencies: ["LoupeIndex", "LoupeAnalysis"]),
+        .target(
+            name: "LoupeSearch",
+            dependencies: ["LoupeIndex", "LoupeAnalysis", .product(name: "HeapModule", package: "swift-collections")]
+        ),
         .executableTarget(
             name: "loupe",
             dependencies: [

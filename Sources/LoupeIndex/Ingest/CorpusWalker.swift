@@ -21,7 +21,9 @@ public struct SkippedFile: Sendable, Equatable, CustomStringConvertible {
 
 /// Lists the files to index under a directory, recursively and in a stable (byte-wise path)
 /// order. Hidden files and directories (name starting with `.`) are skipped, as are files whose
-/// extension is not a known text format. Symbolic links are not followed.
+/// extension is not a known text format, and anything matching a pattern of the root's
+/// `.loupeignore` (one glob a line, `#` comments; a pattern with no `/` matches a file or
+/// directory name anywhere, one with `/` the path from the root). Symbolic links are not followed.
 public enum CorpusWalker {
     /// Extensions read as text (lower case, without the dot).
     public static let textExtensions: Set<String> = ["txt", "text", "md", "markdown", "rst", "org", "csv", "tsv", "log"]
@@ -46,7 +48,8 @@ public enum CorpusWalker {
         var files: [CorpusFile] = []
         var skipped: [SkippedFile] = []
         var pending: [String] = [""]
-        let base = root.hasSuffix("/") ? String(root.dropLast()) : root
+        let base = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        let ignore = (try? read(base + "/.loupeignore")).map { IgnoreRules(String(decoding: $0, as: UTF8.self)) } ?? IgnoreRules("")
         while let relativeDir = pending.popLast() {
             let absoluteDir = relativeDir.isEmpty ? base : base + "/" + relativeDir
             guard let dir = opendir(absoluteDir) else {
@@ -60,6 +63,7 @@ public enum CorpusWalker {
                 }
                 if name.hasPrefix(".") { continue }
                 let relative = relativeDir.isEmpty ? name : relativeDir + "/" + name
+                if ignore.matches(name: name, path: relative) { continue }
                 let absolute = base + "/" + relative
                 var st = stat()
                 guard lstat(absolute, &st) == 0 else { continue }
@@ -98,5 +102,24 @@ public enum CorpusWalker {
             done += n
         }
         return bytes
+    }
+}
+
+/// The patterns of a `.loupeignore` file.
+struct IgnoreRules {
+    private var namePatterns: [String] = []
+    private var pathPatterns: [String] = []
+
+    init(_ text: String) {
+        for line in text.split(whereSeparator: \.isNewline) {
+            let pattern = line.trimmingWhitespace()
+            if pattern.isEmpty || pattern.hasPrefix("#") { continue }
+            let cleaned = pattern.hasPrefix("/") ? String(pattern.dropFirst()) : pattern
+            if pattern.contains("/") { pathPatterns.append(cleaned.hasSuffix("/") ? String(cleaned.dropLast()) : cleaned) } else { namePatterns.append(cleaned) }
+        }
+    }
+
+    func matches(name: String, path: String) -> Bool {
+        namePatterns.contains { fnmatch($0, name, 0) == 0 } || pathPatterns.contains { fnmatch($0, path, FNM_PATHNAME) == 0 }
     }
 }

@@ -1,0 +1,43 @@
+# Entry points: make demo, make test, make eval, make bench.
+SWIFT ?= swift
+LOUPE := .build/release/loupe
+INDEX ?= Index
+
+.PHONY: demo test eval bench build deps clean
+
+# Installs the system libraries Loupe links (Debian: libicu-dev, libzstd-dev) when missing.
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product loupe
+
+demo: build
+	$(LOUPE) index Corpus --index $(INDEX)
+	@echo
+	@echo '$$ loupe search "macron mali" -k 3'
+	@$(LOUPE) search "macron mali" -k 3 --index $(INDEX)
+	@echo
+	@echo '$$ loupe search mexico -k 3'
+	@$(LOUPE) search mexico -k 3 --index $(INDEX)
+	@echo
+	@echo '$$ loupe search armee -k 3'
+	@$(LOUPE) search armee -k 3 --index $(INDEX)
+	@echo
+	@echo '$$ loupe search "côte d’ivoire" --json -k 1'
+	@$(LOUPE) search "côte d’ivoire" --json -k 1 --index $(INDEX)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+eval: build
+	$(SWIFT) build --product loupe-eval -c release
+	.build/release/loupe-eval Tests/Eval/queries.tsv Corpus
+
+bench: build
+	bash scripts/bench.sh
+
+clean:
+	rm -rf .build
+	find $(INDEX) -mindepth 1 ! -name README.md -delete 2>/dev/null || true

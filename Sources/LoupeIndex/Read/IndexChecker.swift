@@ -1,0 +1,60 @@
+/// Verifies everything a reader relies on (after Lucene's CheckIndex): every file's checksum,
+/// the dictionary's order, every term's postings decoded to the end with its statistics
+/// recomputed, every position, every document record and every store block.
+public enum IndexChecker {
+    public struct Report: Sendable {
+        public var segments = 0
+        public var documents = 0
+        public var terms = 0
+        public var postings = 0
+        public var positions = 0
+        public var bytes = 0
+    }
+
+    public static func check(path: String) throws -> Report {
+        let reader = try IndexReader(path: path, verifyChecksums: true)
+        var report = Report()
+        for segment in reader.segments {
+            report.segments += 1
+            report.bytes += segment.byteSize
+            try segment.verifyChecksums()
+            var previous: [UInt8]? = nil
+            try segment.terms.forEach { term, info in
+                if let p = previous, !p.lexicographicallyPrecedes(term) {
+                    throw IndexError.corrupt(file: segment.name + ".terms", reason: "terms out of order")
+                }
+                previous = term
+                let it = try segment.postings(info)
+                var df = 0, ttf = 0, maxTf = 0, minDl = Int.max
+                while try it.next() != PostingsIterator.exhausted {
+                    df += 1
+                    let tf = Int(it.freq)
+                    ttf += tf
+                    maxTf = max(maxTf, tf)
+                    minDl = min(minDl, Int(segment.documents.length(Int(it.doc))))
+                    let positions = try it.positions()
+                    guard positions.count == tf, zip(positions, positions.dropFirst()).allSatisfy({ $0 < $1 }),
+                          let last = positions.last, last < segment.documents.length(Int(it.doc)) else {
+                        throw IndexError.corrupt(file: segment.name + ".positions", reason: "bad positions for doc \(it.doc)")
+                    }
+                    report.positions += tf
+                }
+                guard df == info.docFreq, ttf == info.totalTermFreq, maxTf == info.maxTermFreq, minDl == info.minDocLength else {
+                    throw IndexError.corrupt(file: segment.name + ".postings", reason: "statistics of a term do not match its postings")
+                }
+                report.terms += 1
+                report.postings += df
+                return true
+            }
+            guard report.terms > 0 || segment.docCount == 0 || segment.documents.totalTokens == 0 else {
+                throw IndexError.corrupt(file: segment.name + ".terms", reason: "no terms")
+            }
+            for doc in 0..<segment.docCount {
+                let record = try segment.documents.record(doc)
+                _ = try segment.store.text(of: record)
+                report.documents += 1
+            }
+        }
+        return report
+    }
+}

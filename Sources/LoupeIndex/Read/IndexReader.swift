@@ -1,0 +1,68 @@
+/// An index opened for searching: the manifest's segments, and the collection statistics BM25
+/// needs (document count and average length over all segments).
+public final class IndexReader: @unchecked Sendable {
+    public let directory: IndexDirectory
+    public let manifest: Manifest
+    public let segments: [SegmentReader]
+    public let docCount: Int
+    public let totalTokens: UInt64
+
+    /// Opens the index at `path`, verifying every file's frame and (by default) checksum.
+    public init(path: String, verifyChecksums: Bool = true) throws {
+        directory = IndexDirectory(path: path)
+        guard directory.exists else { throw IndexError.notFound(directory: path) }
+        manifest = try directory.readManifest()
+        guard manifest.analyzerVersion == Manifest.analyzerVersion else {
+            throw IndexError.unsupportedVersion(file: Manifest.fileName, found: manifest.analyzerVersion, supported: Manifest.analyzerVersion)
+        }
+        var segments: [SegmentReader] = []
+        var base = 0
+        for s in manifest.segments {
+            segments.append(try SegmentReader(directory: directory, segment: s, docBase: base, verifyChecksums: verifyChecksums))
+            base += s.docCount
+        }
+        self.segments = segments
+        docCount = base
+        totalTokens = manifest.totalTokens
+    }
+
+    /// Average document length in tokens.
+    public var averageDocLength: Double { docCount == 0 ? 0 : Double(totalTokens) / Double(docCount) }
+
+    /// The segment holding global doc id `doc`, and the local id inside it.
+    public func locate(_ doc: Int) -> (SegmentReader, Int)? {
+        for s in segments where doc >= s.docBase && doc < s.docBase + s.docCount { return (s, doc - s.docBase) }
+        return nil
+    }
+
+    /// The record of global doc id `doc`.
+    public func record(_ doc: Int) throws -> DocumentRecord {
+        guard let (segment, local) = locate(doc) else { throw IndexError.invalidInput("no document \(doc)") }
+        return try segment.documents.record(local)
+    }
+
+    /// The stored text of global doc id `doc`.
+    public func text(_ doc: Int) throws -> [UInt8] {
+        guard let (segment, local) = locate(doc) else { throw IndexError.invalidInput("no document \(doc)") }
+        return try segment.store.text(of: try segment.documents.record(local))
+    }
+
+    /// Summed dictionary statistics of a term key over all segments (nil when absent everywhere).
+    public func termStatistics(_ key: [UInt8]) throws -> TermInfo? {
+        var total: TermInfo?
+        for s in segments {
+            guard let info = try s.terms.lookup(key) else { continue }
+            if var t = total {
+                t.docFreq += info.docFreq
+                t.totalTermFreq += info.totalTermFreq
+                t.nameFreq += info.nameFreq
+                t.maxTermFreq = max(t.maxTermFreq, info.maxTermFreq)
+                t.minDocLength = min(t.minDocLength, info.minDocLength)
+                total = t
+            } else {
+                total = info
+            }
+        }
+        return total
+    }
+}

@@ -1,0 +1,44 @@
+import LoupeAnalysis
+import LoupeIndex
+
+/// One result as shown to a user.
+public struct SearchHit: Sendable {
+    public var rank: Int
+    public var doc: Int
+    public var path: String
+    public var title: String
+    public var language: Language
+    public var score: Double
+    public var snippet: Snippet
+}
+
+/// A query's complete answer: ranked hits with snippets.
+public struct SearchResponse: Sendable {
+    public var query: String
+    public var totalHits: Int
+    public var tookMilliseconds: Double
+    public var hits: [SearchHit]
+    public var droppedWords: [String]
+    public var unknownWords: [String]
+}
+
+extension Searcher {
+    /// Searches and builds a snippet for every hit.
+    public func respond(to query: String, k: Int = 10, strategy: RetrievalStrategy = .maxScore) throws -> SearchResponse {
+        let started = monotonicSeconds()
+        let ranked = try search(query, k: k, strategy: strategy, countTotal: true)
+        let builder = SnippetBuilder()
+        var hits: [SearchHit] = []
+        for (i, scored) in ranked.hits.enumerated() {
+            let record = try reader.record(scored.doc)
+            let text = try reader.text(scored.doc)
+            let language = Language(rawValue: record.language) ?? .other
+            let snippet = builder.snippet(text: text, language: language, plan: ranked.plan, analyzer: analyzer)
+            hits.append(SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
+                                  score: scored.score, snippet: snippet))
+        }
+        let unknown = ranked.plan.groups.filter { $0.keys.isEmpty }.map(\.word)
+        return SearchResponse(query: query, totalHits: ranked.totalHits ?? hits.count, tookMilliseconds: (monotonicSeconds() - started) * 1000,
+                              hits: hits, droppedWords: ranked.plan.droppedWords, unknownWords: unknown)
+    }
+}

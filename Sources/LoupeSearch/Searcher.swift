@@ -1,0 +1,186 @@
+import LoupeAnalysis
+import LoupeIndex
+
+/// How to collect the top k.
+public enum RetrievalStrategy: String, Sendable, CaseIterable {
+    /// Score every document that contains a query term.
+    case exhaustive
+    /// MaxScore dynamic pruning (Turtle & Flood): terms whose upper bounds cannot lift a document
+    /// into the top k are only probed for documents found through the others. Same results.
+    case maxScore
+}
+
+/// The ranked documents of a query, before snippets.
+public struct RankedResults: Sendable {
+    public var plan: QueryPlan
+    public var hits: [ScoredDoc]
+    /// Documents matching at least one query word (nil when not counted).
+    public var totalHits: Int?
+    /// Documents actually scored (for measuring pruning).
+    public var scored: Int
+}
+
+/// Runs queries over an index: BM25 over term groups (see `QueryPlan`), OR semantics, top k by
+/// score with ties going to the smaller doc id. Not thread-safe (it owns an analyzer): use one
+/// searcher per thread over a shared `IndexReader`.
+public final class Searcher {
+    public let reader: IndexReader
+    public let bm25: BM25
+    let analyzer: Analyzer
+
+    public init(reader: IndexReader) throws {
+        self.reader = reader
+        bm25 = BM25(docCount: reader.docCount, averageDocLength: reader.averageDocLength)
+        analyzer = try Analyzer()
+    }
+
+    public func plan(_ query: String) throws -> QueryPlan {
+        try QueryPlan.make(query, reader: reader, analyzer: analyzer, bm25: bm25)
+    }
+
+    /// The top `k` documents for `query`.
+    public func search(_ query: String, k: Int = 10, strategy: RetrievalStrategy = .maxScore, countTotal: Bool = true) throws -> RankedResults {
+        let plan = try self.plan(query)
+        return try search(plan, k: k, strategy: strategy, countTotal: countTotal)
+    }
+
+    public func search(_ plan: QueryPlan, k: Int, strategy: RetrievalStrategy = .maxScore, countTotal: Bool = true) throws -> RankedResults {
+        var collector = TopKCollector(k: max(0, k))
+        var scored = 0
+        var total = 0
+        for segment in reader.segments {
+            if countTotal {
+                let cursors = try makeCursors(plan, segment)
+                total += try countUnion(cursors)
+            }
+            let cursors = try makeCursors(plan, segment)
+            guard !cursors.isEmpty else { continue }
+            switch strategy {
+            case .exhaustive: scored += try exhaustive(cursors, segment, plan.groups.count, &collector)
+            case .maxScore: scored += try maxScore(cursors, segment, plan.groups.count, &collector)
+            }
+        }
+        return RankedResults(plan: plan, hits: collector.sorted(), totalHits: countTotal ? total : nil, scored: scored)
+    }
+
+    private func makeCursors(_ plan: QueryPlan, _ segment: SegmentReader) throws -> [GroupCursor] {
+        var cursors: [GroupCursor] = []
+        for (index, group) in plan.groups.enumerated() {
+            var members: [PostingsIterator] = []
+            var maxTf = 0
+            var minDl = Int.max
+            for key in group.keys {
+                guard let info = try segment.terms.lookup(key) else { continue }
+                members.append(try segment.postings(info))
+                maxTf += info.maxTermFreq
+                minDl = min(minDl, info.minDocLength)
+            }
+            guard !members.isEmpty else { continue }
+            cursors.append(try GroupCursor(group: index, idf: group.idf, members: members, maxTf: maxTf, minDocLength: minDl, bm25: bm25))
+        }
+        return cursors
+    }
+
+    private func countUnion(_ cursors: [GroupCursor]) throws -> Int {
+        var count = 0
+        while true {
+            let doc = cursors.reduce(PostingsIterator.exhausted) { min($0, $1.doc) }
+            if doc == PostingsIterator.exhausted { return count }
+            count += 1
+            for c in cursors where c.doc == doc { try c.next() }
+        }
+    }
+
+    /// Sums the groups' contributions in group order, so every strategy gets bit-identical scores.
+    @inline(__always)
+    private func total(_ contributions: inout [Double], _ touched: [Int]) -> Double {
+        var sum = 0.0
+        for g in touched.sorted() { sum += contributions[g] }
+        for g in touched { contributions[g] = 0 }
+        return sum
+    }
+
+    private func exhaustive(_ cursors: [GroupCursor], _ segment: SegmentReader, _ groupCount: Int, _ collector: inout TopKCollector) throws -> Int {
+        var contributions = [Double](repeating: 0, count: groupCount)
+        var touched: [Int] = []
+        var scored = 0
+        while true {
+            let doc = cursors.reduce(PostingsIterator.exhausted) { min($0, $1.doc) }
+            if doc == PostingsIterator.exhausted { return scored }
+            let length = Double(segment.documents.length(Int(doc)))
+            touched.removeAll(keepingCapacity: true)
+            for c in cursors where c.doc == doc {
+                contributions[c.group] = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
+                touched.append(c.group)
+                try c.next()
+            }
+            scored += 1
+            collector.offer(ScoredDoc(score: total(&contributions, touched), doc: segment.docBase + Int(doc)))
+        }
+    }
+
+    private func maxScore(_ unsorted: [GroupCursor], _ segment: SegmentReader, _ groupCount: Int, _ collector: inout TopKCollector) throws -> Int {
+        let cursors = unsorted.sorted { $0.upperBound < $1.upperBound }
+        var prefix = [Double](repeating: 0, count: cursors.count)
+        var running = 0.0
+        for (i, c) in cursors.enumerated() {
+            running += c.upperBound
+            prefix[i] = running
+        }
+        var threshold = collector.threshold
+        // Cursors below `firstEssential` together cannot beat the threshold: they never lead.
+        func essentialStart() -> Int {
+            var i = 0
+            while i < cursors.count && prefix[i] <= threshold { i += 1 }
+            return i
+        }
+        var firstEssential = essentialStart()
+        var contributions = [Double](repeating: 0, count: groupCount)
+        var touched: [Int] = []
+        var scored = 0
+        while firstEssential < cursors.count {
+            var doc = PostingsIterator.exhausted
+            for i in firstEssential..<cursors.count { doc = min(doc, cursors[i].doc) }
+            if doc == PostingsIterator.exhausted { break }
+            let length = Double(segment.documents.length(Int(doc)))
+            touched.removeAll(keepingCapacity: true)
+            var score = 0.0
+            for i in firstEssential..<cursors.count where cursors[i].doc == doc {
+                let c = cursors[i]
+                let s = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
+                contributions[c.group] = s
+                touched.append(c.group)
+                score += s
+                try c.next()
+            }
+            var pruned = false
+            var i = firstEssential - 1
+            while i >= 0 {
+                if score + prefix[i] <= threshold {
+                    pruned = true
+                    break
+                }
+                let c = cursors[i]
+                try c.advance(to: doc)
+                if c.doc == doc {
+                    let s = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
+                    contributions[c.group] = s
+                    touched.append(c.group)
+                    score += s
+                }
+                i -= 1
+            }
+            let final = total(&contributions, touched)
+            if pruned { continue }
+            scored += 1
+            if collector.offer(ScoredDoc(score: final, doc: segment.docBase + Int(doc))) {
+                let updated = collector.threshold
+                if updated > threshold {
+                    threshold = updated
+                    firstEssential = essentialStart()
+                }
+            }
+        }
+        return scored
+    }
+}

@@ -1,0 +1,134 @@
+import LoupeAnalysis
+import LoupeIndex
+
+/// A passage of a document with the query's matches marked.
+public struct Snippet: Sendable, Equatable {
+    public var text: String
+    /// `[start, end)` offsets of the matches in `text`, in Unicode scalars.
+    public var highlights: [Range<Int>]
+}
+
+/// Picks, for a hit, the passage of about `targetLength` characters (160–240) that holds the most
+/// distinct and rarest query words: every window starting at a match is scored by the sum of idf
+/// of the distinct query words in it (plus a little for repeats), the best wins, ties to the
+/// earliest. The window is widened to whole words, white space is collapsed, and "…" marks a cut.
+public struct SnippetBuilder {
+    public var targetLength = 200
+    /// Characters of context kept before the first match, when there is room.
+    public var leadingContext = 40
+
+    public init() {}
+
+    public func snippet(text: [UInt8], language: Language, plan: QueryPlan, analyzer: Analyzer) -> Snippet {
+        // Tokens of the document and which group (if any) each matches.
+        var wordStarts: [Int] = []
+        var wordEnds: [Int] = []
+        var matches: [(token: Int, group: Int)] = []
+        let termToGroup: [String: Int] = {
+            var map: [String: Int] = [:]
+            for (g, group) in plan.groups.enumerated() {
+                for term in group.termsByLanguage[language] ?? [] where map[term] == nil { map[term] = g }
+            }
+            return map
+        }()
+        text.withUnsafeBufferPointer { buffer in
+            analyzer.forEachTerm(in: buffer, language: language) { term, _, start, end in
+                if let g = termToGroup[term] { matches.append((wordStarts.count, g)) }
+                wordStarts.append(start)
+                wordEnds.append(end)
+            }
+        }
+        // Scalar offset of each byte boundary, to measure windows in characters.
+        var scalarAt = [Int](repeating: 0, count: text.count + 1)
+        var scalars = 0
+        for (i, b) in text.enumerated() {
+            scalarAt[i] = scalars
+            if b & 0xC0 != 0x80 { scalars += 1 }
+        }
+        scalarAt[text.count] = scalars
+
+        guard !matches.isEmpty else {
+            let end = wordEnds.firstIndex(where: { scalarAt[$0] > targetLength }).map { max(0, $0 - 1) }
+            let endByte = end.map { wordEnds[$0] } ?? text.count
+            return render(text, from: 0, to: endByte, highlighted: [])
+        }
+        var best = (score: -1.0, first: 0, last: 0)
+        for (m, start) in matches.enumerated() {
+            var seen = Set<Int>()
+            var score = 0.0
+            var last = m
+            var k = m
+            while k < matches.count && scalarAt[wordEnds[matches[k].token]] - scalarAt[wordStarts[start.token]] <= targetLength {
+                let g = matches[k].group
+                score += seen.insert(g).inserted ? plan.groups[g].idf + 1 : 0.1
+                last = k
+                k += 1
+            }
+            if score > best.score { best = (score, m, last) }
+        }
+        // Expand around the chosen matches to about targetLength characters, on word boundaries.
+        let firstToken = matches[best.first].token
+        let lastToken = matches[best.last].token
+        var startToken = firstToken
+        while startToken > 0 && scalarAt[wordEnds[lastToken]] - scalarAt[wordStarts[startToken - 1]] <= targetLength
+            && scalarAt[wordStarts[firstToken]] - scalarAt[wordStarts[startToken - 1]] <= leadingContext {
+            startToken -= 1
+        }
+        var endToken = lastToken
+        while endToken + 1 < wordEnds.count && scalarAt[wordEnds[endToken + 1]] - scalarAt[wordStarts[startToken]] <= targetLength {
+            endToken += 1
+        }
+        // Start at the text's beginning, or at a sentence start close before the window.
+        var startByte = wordStarts[startToken]
+        if startToken == 0 { startByte = 0 }
+        let endByte = endToken == wordEnds.count - 1 ? text.count : wordEnds[endToken]
+        let highlighted = matches.filter { $0.token >= startToken && $0.token <= endToken }
+            .map { wordStarts[$0.token]..<wordEnds[$0.token] }
+        return render(text, from: startByte, to: endByte, highlighted: highlighted)
+    }
+
+    /// The bytes `[from, to)` as a one-line string (white space runs collapsed to one space), with
+    /// "…" where the text was cut and the highlighted byte ranges turned into scalar ranges.
+    func render(_ text: [UInt8], from: Int, to: Int, highlighted: [Range<Int>]) -> Snippet {
+        var out: [UInt8] = []
+        var scalarCount = 0
+        var highlights: [Range<Int>] = []
+        var pendingStart: Int?
+        var h = 0
+        if from > 0 {
+            out.append(contentsOf: Array("…".utf8))
+            scalarCount += 1
+        }
+        var i = from
+        var lastWasSpace = true
+        while i < to {
+            if h < highlighted.count && i == highlighted[h].lowerBound { pendingStart = scalarCount }
+            let b = text[i]
+            if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C {
+                if !lastWasSpace {
+                    out.append(0x20)
+                    scalarCount += 1
+                    lastWasSpace = true
+                }
+            } else {
+                out.append(b)
+                if b & 0xC0 != 0x80 { scalarCount += 1 }
+                lastWasSpace = false
+            }
+            i += 1
+            if h < highlighted.count && i == highlighted[h].upperBound {
+                if let s = pendingStart { highlights.append(s..<scalarCount) }
+                pendingStart = nil
+                h += 1
+            }
+        }
+        while out.last == 0x20 {
+            out.removeLast()
+            scalarCount -= 1
+        }
+        if to < text.count {
+            out.append(contentsOf: Array("…".utf8))
+        }
+        return Snippet(text: String(decoding: out, as: UTF8.self), highlights: highlights)
+    }
+}

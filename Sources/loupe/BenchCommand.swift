@@ -1,0 +1,75 @@
+import ArgumentParser
+import LoupeIndex
+import LoupeSearch
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time queries in-process: p50/p95/p99 latency (µs) and queries per second.",
+        discussion: "Runs every query of FILE (one per line, # comments skipped) once to warm up, then --rounds times, timing each top-k search (ranking only, no snippets)."
+    )
+
+    @OptionGroup var location: IndexLocation
+
+    @Option(name: .long, help: ArgumentHelp("Query file, one query per line.", valueName: "file"))
+    var queries: String
+
+    @Option(name: .short, help: "Results per query.")
+    var k: Int = 10
+
+    @Option(name: .long, help: "Timed rounds over the query file.")
+    var rounds: Int = 3
+
+    @Flag(name: .long, help: "Score exhaustively instead of pruning.")
+    var exhaustive = false
+
+    @Flag(name: .long, help: "Print one JSON object.")
+    var json = false
+
+    func validate() throws {
+        if k < 1 { throw ValidationError("-k must be at least 1") }
+        if rounds < 1 { throw ValidationError("--rounds must be at least 1") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let lines = try String(decoding: CorpusWalker.read(queries), as: UTF8.self)
+                .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            guard !lines.isEmpty else { throw IndexError.invalidInput("no queries in \(queries)") }
+            let reader = try IndexReader(path: location.index)
+            let searcher = try Searcher(reader: reader)
+            let strategy: RetrievalStrategy = exhaustive ? .exhaustive : .maxScore
+            var samples: [Double] = []
+            samples.reserveCapacity(lines.count * rounds)
+            var totalSeconds = 0.0
+            for round in 0...rounds {
+                for q in lines {
+                    let t = monotonicSeconds()
+                    _ = try searcher.search(q, k: k, strategy: strategy, countTotal: false)
+                    let elapsed = monotonicSeconds() - t
+                    if round > 0 {
+                        samples.append(elapsed * 1e6)
+                        totalSeconds += elapsed
+                    }
+                }
+            }
+            samples.sort()
+            func pick(_ q: Double) -> Double { samples[min(samples.count - 1, Int(q * Double(samples.count)))] }
+            let qps = Double(samples.count) / totalSeconds
+            if json {
+                print(JSON.object([("p50_us", .double(pick(0.5))), ("p95_us", .double(pick(0.95))), ("p99_us", .double(pick(0.99))),
+                                   ("qps", .double(qps.rounded())), ("queries", .int(lines.count))]).rendered)
+            } else {
+                print("\(lines.count) queries × \(rounds) rounds, top \(k), \(strategy.rawValue)")
+                print("p50 \(fixed(pick(0.5), 1)) µs   p95 \(fixed(pick(0.95), 1)) µs   p99 \(fixed(pick(0.99), 1)) µs   \(fixed(qps, 0)) queries/s")
+            }
+        }
+    }
+}
+
+extension Substring {
+    func trimmingCharacters() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
+    }
+}

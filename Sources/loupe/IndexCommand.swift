@@ -1,0 +1,58 @@
+import ArgumentParser
+import LoupeAnalysis
+import LoupeIndex
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Index a directory of documents (.txt, .md, .html, …), replacing the previous index.",
+        discussion: """
+            Walks DIR recursively (hidden files skipped; patterns in DIR/.loupeignore skipped), extracts the text, \
+            detects each document's language (en/fr/es/other), analyzes it and writes a new index. The new index \
+            replaces the old one atomically: if indexing fails or is interrupted, the previous index stays usable.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Directory to index.", valueName: "dir"))
+    var corpus: String
+
+    @OptionGroup var location: IndexLocation
+
+    @Option(name: .long, help: "Worker threads (default: one per core).")
+    var threads: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Memory budget for in-memory segments, in MiB.", valueName: "mib"))
+    var memory: Int = 1024
+
+    @Flag(name: .shortAndLong, help: "Print only warnings and errors.")
+    var quiet = false
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if memory < 16 { throw ValidationError("--memory must be at least 16 (MiB)") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            var options = IndexOptions(memoryBudget: memory << 20)
+            if let threads { options.threads = threads }
+            let showProgress = !quiet && Terminal.stderrIsTTY
+            let summary = try IndexBuilder.build(
+                corpus: corpus, index: location.index, options: options,
+                warning: { skipped in Terminal.warning("\(skipped.path): \(skipped.reason)") },
+                progress: { p in
+                    guard showProgress, p.filesTotal > 0 else { return }
+                    let percent = p.bytesTotal > 0 ? p.bytesDone * 100 / p.bytesTotal : 100
+                    Terminal.writeStderr("\rindexing: \(grouped(p.filesDone))/\(grouped(p.filesTotal)) files, \(formatBytes(p.bytesDone)) (\(percent)%)\u{1B}[K")
+                })
+            if showProgress { Terminal.writeStderr("\r\u{1B}[K") }
+            guard !quiet else { return }
+            let rate = summary.seconds > 0 ? Double(summary.bytesRead) / 1e6 / summary.seconds : 0
+            let languages = summary.languages.sorted { $0.value > $1.value }.map { "\($0.key.code) \($0.value)" }.joined(separator: ", ")
+            print("Indexed \(grouped(summary.documents)) documents (\(formatBytes(summary.bytesRead)), \(grouped(Int(summary.tokens))) tokens) in \(fixed(summary.seconds, 2)) s, \(fixed(rate, 1)) MB/s")
+            if !languages.isEmpty { print("Languages: \(languages)") }
+            if !summary.skipped.isEmpty { print("Skipped \(summary.skipped.count) file(s); see the warnings above.") }
+            print("Index written to \(location.index) (generation \(summary.generation), \(summary.segments) segment\(summary.segments == 1 ? "" : "s"))")
+        }
+    }
+}

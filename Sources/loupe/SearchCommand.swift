@@ -1,0 +1,108 @@
+import ArgumentParser
+import LoupeAnalysis
+import LoupeIndex
+import LoupeSearch
+
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search the index: ranked results (BM25) with highlighted passages.",
+        discussion: """
+            The query's words are analyzed like the documents (case, accents, apostrophes, elisions, plurals), and \
+            a document matches if it contains any of them; documents with more, rarer words rank higher. \
+            Function words (the, de, la, …) are ignored when the query has other words.
+
+            JSON output (--json): {"query", "total_hits", "took_ms", "hits": [{"rank", "path", "title", "score", \
+            "snippet": {"text", "highlights": [[start, end], …]}}]} — highlights are [start, end) offsets into \
+            snippet.text in Unicode scalars.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The query (several words are joined).", valueName: "query"))
+    var words: [String] = []
+
+    @OptionGroup var location: IndexLocation
+
+    @Option(name: .short, help: "Number of results.")
+    var k: Int = 10
+
+    @Flag(name: .long, help: "Print one JSON object instead of text.")
+    var json = false
+
+    @Flag(name: .long, help: "Score every matching document instead of pruning (same results; for checking).")
+    var exhaustive = false
+
+    func validate() throws {
+        if k < 1 || k > 10_000 { throw ValidationError("-k must be between 1 and 10000") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let query = words.joined(separator: " ")
+            guard query.contains(where: { !$0.isWhitespace }) else { throw IndexError.invalidInput("empty query: give some words to search for") }
+            let reader = try IndexReader(path: location.index)
+            let searcher = try Searcher(reader: reader)
+            let response = try searcher.respond(to: query, k: k, strategy: exhaustive ? .exhaustive : .maxScore)
+            if json {
+                print(render(json: response))
+            } else {
+                printText(response)
+            }
+        }
+    }
+
+    func render(json r: SearchResponse) -> String {
+        let hits: [JSON] = r.hits.map { hit in
+            .object([
+                ("rank", .int(hit.rank)),
+                ("path", .string(hit.path)),
+                ("title", .string(hit.title)),
+                ("score", .double(hit.score)),
+                ("language", .string(hit.language.code)),
+                ("snippet", .object([
+                    ("text", .string(hit.snippet.text)),
+                    ("highlights", .array(hit.snippet.highlights.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
+                ])),
+            ])
+        }
+        return JSON.object([
+            ("query", .string(r.query)),
+            ("total_hits", .int(r.totalHits)),
+            ("took_ms", .double((r.tookMilliseconds * 1000).rounded() / 1000)),
+            ("hits", .array(hits)),
+        ]).rendered
+    }
+
+    func printText(_ r: SearchResponse) {
+        if r.hits.isEmpty {
+            var message = "No documents match \"\(r.query)\"."
+            if !r.unknownWords.isEmpty { message += " Not in the index: \(r.unknownWords.joined(separator: ", "))." }
+            print(message)
+            return
+        }
+        for hit in r.hits {
+            let title = hit.title.isEmpty ? hit.path : hit.title
+            print("\(hit.rank). \(Terminal.bold(title))")
+            print("   \(Terminal.dim("\(hit.path) · \(hit.language.code) · score \(fixed(hit.score, 3))"))")
+            print("   \(highlighted(hit.snippet))")
+            print("")
+        }
+        let shown = r.hits.count < r.totalHits ? "top \(r.hits.count) of \(grouped(r.totalHits))" : "\(grouped(r.totalHits))"
+        print(Terminal.dim("\(shown) matching document\(r.totalHits == 1 ? "" : "s") in \(fixed(r.tookMilliseconds, 1)) ms"))
+    }
+
+    /// The snippet with its highlights in bold colour on a terminal (plain text otherwise).
+    func highlighted(_ snippet: Snippet) -> String {
+        let scalars = Array(snippet.text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var cursor = 0
+        for range in snippet.highlights where range.lowerBound >= cursor && range.upperBound <= scalars.count {
+            out.append(contentsOf: scalars[cursor..<range.lowerBound])
+            let word = String(String.UnicodeScalarView(scalars[range]))
+            out.append(contentsOf: (Terminal.colorEnabled ? Terminal.highlight(word) : word).unicodeScalars)
+            cursor = range.upperBound
+        }
+        out.append(contentsOf: scalars[cursor...])
+        return String(out)
+    }
+}

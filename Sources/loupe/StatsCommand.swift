@@ -1,0 +1,71 @@
+import ArgumentParser
+import LoupeAnalysis
+import LoupeIndex
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Describe an index: documents, terms, languages, size.")
+
+    @OptionGroup var location: IndexLocation
+
+    @Flag(name: .long, help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let reader = try IndexReader(path: location.index)
+            var languages: [Language: Int] = [:]
+            var terms = 0
+            var bytes = 0
+            for segment in reader.segments {
+                terms += segment.terms.termCount
+                bytes += segment.byteSize
+                for doc in 0..<segment.docCount {
+                    let record = try segment.documents.record(doc)
+                    languages[Language(rawValue: record.language) ?? .other, default: 0] += 1
+                }
+            }
+            let m = reader.manifest
+            if json {
+                print(JSON.object([
+                    ("index", .string(location.index)),
+                    ("source", .string(m.sourceRoot)),
+                    ("generation", .int(Int(m.generation))),
+                    ("documents", .int(reader.docCount)),
+                    ("tokens", .int(Int(reader.totalTokens))),
+                    ("average_length", .double(reader.averageDocLength)),
+                    ("terms", .int(terms)),
+                    ("segments", .int(reader.segments.count)),
+                    ("bytes", .int(bytes)),
+                    ("languages", .object(Language.allCases.map { ($0.code, .int(languages[$0] ?? 0)) })),
+                ]).rendered)
+                return
+            }
+            print("index:      \(location.index) (generation \(m.generation), format \(IndexFile.formatVersion))")
+            print("source:     \(m.sourceRoot)")
+            print("documents:  \(grouped(reader.docCount))")
+            print("tokens:     \(grouped(Int(reader.totalTokens))) (average \(fixed(reader.averageDocLength, 1)) per document)")
+            print("terms:      \(grouped(terms)) (summed over segments)")
+            print("segments:   \(reader.segments.count)")
+            print("size:       \(formatBytes(bytes))")
+            print("languages:  " + Language.allCases.map { "\($0.code) \(languages[$0] ?? 0)" }.joined(separator: ", "))
+        }
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Verify an index completely: checksums, dictionary order, every posting, position, document and stored text."
+    )
+
+    @OptionGroup var location: IndexLocation
+
+    func run() throws {
+        try reportingErrors {
+            let started = monotonicSeconds()
+            let report = try IndexChecker.check(path: location.index)
+            print("OK: \(report.segments) segment(s), \(grouped(report.documents)) documents, \(grouped(report.terms)) terms, "
+                + "\(grouped(report.postings)) postings, \(grouped(report.positions)) positions, \(formatBytes(report.bytes)) checked in \(fixed(monotonicSeconds() - started, 2)) s")
+        }
+    }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Loupe builds against when they are missing: the system ICU
+# (libicu-dev, found through pkg-config icu-uc/icu-i18n) and zstd (libzstd-dev).
+set -euo pipefail
+missing=()
+pkg-config --exists icu-uc icu-i18n 2>/dev/null || missing+=(libicu-dev)
+pkg-config --exists libzstd 2>/dev/null || missing+=(libzstd-dev)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing ${missing[*]} (apt-get)" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
