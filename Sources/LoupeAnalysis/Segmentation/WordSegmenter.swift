@@ -57,9 +57,9 @@ public final class WordSegmenter {
         }
     }
 
-    /// UAX #29 as ICU 72 applies it to ASCII: letters, digits and the ExtendNumLet characters
-    /// `_` and `@` join freely; `.` and `'` join two letters or two digits; `,` and `;` join two
-    /// digits; everything else breaks. Tokens made only of `_`/`@` are not words.
+    /// UAX #29 as ICU 72 applies it to ASCII: letters (ICU counts `@` as one), digits and the
+    /// ExtendNumLet `_` join freely; `.` and `'` join two letters or two digits; `,` and `;` join
+    /// two digits; everything else breaks. Tokens made only of `_` are not words.
     private func asciiWords(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, _ body: (Int, Int) -> Void) {
         let letter = CharClass.letter.rawValue, digit = CharClass.digit.rawValue, extend = CharClass.extendNumLet.rawValue
         let midNumLet = CharClass.midNumLet.rawValue, midNum = CharClass.midNum.rawValue
@@ -99,10 +99,10 @@ enum CharClass: UInt8 {
 /// Word-break class of each ASCII byte (bytes ≥ 0x80 are never looked up here).
 let asciiClass: [UInt8] = (0..<256).map { (b: Int) -> UInt8 in
     switch b {
-    case 0x41...0x5A, 0x61...0x7A: return CharClass.letter.rawValue
+    case 0x41...0x5A, 0x61...0x7A, 0x40: return CharClass.letter.rawValue  // ICU 72 counts @ as a letter
     case 0x30...0x39: return CharClass.digit.rawValue
     case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D: return CharClass.space.rawValue
-    case 0x5F, 0x40: return CharClass.extendNumLet.rawValue  // _ @
+    case 0x5F: return CharClass.extendNumLet.rawValue  // _
     case 0x2E, 0x27: return CharClass.midNumLet.rawValue  // . '
     case 0x2C, 0x3B: return CharClass.midNum.rawValue  // , ;
     default: return CharClass.other.rawValue

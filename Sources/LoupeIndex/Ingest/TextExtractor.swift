@@ -1,6 +1,6 @@
 /// A decoded document ready for analysis: its text (what is indexed and stored for snippets)
 /// and its title.
-public struct ExtractedDocument: Sendable {
+public struct ExtractedDocument: Sendable, Equatable {
     public var text: [UInt8]
     public var title: String
 }

@@ -1,0 +1,96 @@
+import Testing
+@testable import LoupeAnalysis
+
+@Suite struct AnalyzerTests {
+    let analyzer: Analyzer
+
+    init() throws { analyzer = try Analyzer() }
+
+    func terms(_ text: String, _ language: Language? = nil) -> [String] {
+        analyzer.tokens(text, language: language).map(\.term)
+    }
+
+    @Test(arguments: [
+        ("México", ["mexico"]),
+        ("NIGÉRIEN", ["nigerien"]),
+        ("l’armée", ["armee"]),
+        ("l'armée", ["armee"]),
+        ("d'Afrique", ["afrique"]),
+        ("¿Qué?", ["que"]),
+        ("Straße", ["strasse"]),
+        ("Hauptstraße", ["hauptstrasse"]),
+        ("ﬁnal", ["final"]),
+        ("Ｍａｌｉ", ["mali"]),
+        ("Œuvre", ["oeuvre"]),
+        ("cœur", ["coeur"]),
+        ("Ærø", ["aero"]),
+        ("Emmanuel Macron", ["emmanuel", "macron"]),
+        ("at 13:00 in 2022", ["at", "13", "00", "in", "2022"]),
+        ("O'Brien O’Brien", ["obrien", "obrien"]),
+        ("Côte d’Ivoire", ["cote", "ivoire"]),
+        ("N'Djamena N’Djamena", ["ndjamena", "ndjamena"]),
+        ("Peña Gómez", ["pena", "gomez"]),
+        ("Macron's junta’s", ["macron", "junta"]),
+        ("qu'il jusqu’à lorsqu'on", ["il", "a", "on"]),
+        ("c'est aujourd'hui", ["est", "aujourdhui"]),
+        ("２０２２年", ["2022", "年"]),
+        ("— « ! » ...", []),
+    ])
+    func foldsAndSegmentsLikeAReaderExpects(_ input: String, _ expected: [String]) {
+        #expect(terms(input) == expected)
+    }
+
+    @Test func tokensKeepPositionsAndByteRanges() {
+        let text = "Le Mali, l’armée et México."
+        let tokens = analyzer.tokens(text)
+        #expect(tokens.map(\.position) == Array(0..<tokens.count))
+        let bytes = Array(text.utf8)
+        let originals = tokens.map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) }
+        #expect(originals == ["Le", "Mali", "l’armée", "et", "México"])
+        #expect(tokens.map(\.term) == ["le", "mali", "armee", "et", "mexico"])
+    }
+
+    @Test func numbersAreKeptAsTokens() {
+        #expect(terms("CUENTA: 26-02292515-1, 3.14 and 1,000") == ["cuenta", "26", "02292515", "1", "3.14", "and", "1,000"])
+    }
+
+    @Test func elisionOnlyBeforeAVowelOrH() {
+        #expect(terms("l'homme d'hier n'importe") == ["homme", "hier", "importe"])
+        #expect(terms("N'Djamena") == ["ndjamena"])
+    }
+
+    @Test func namesAreNotStemmedButOtherWordsAre() throws {
+        // "Paris" mid-sentence is a name; "paris" (bets) is a common word.
+        let tokens = analyzer.tokens("Les soldats arrivent à Paris. Les paris sont ouverts.", language: .french)
+        let byWord = Dictionary(tokens.map { ($0.position, $0.term) }, uniquingKeysWith: { a, _ in a })
+        #expect(byWord[1] == FrenchStemmer().stem("soldats"))
+        #expect(byWord[4] == "paris")
+        #expect(byWord[6] == FrenchStemmer().stem("paris"))
+    }
+
+    @Test func sentenceInitialCapitalIsNotAName() {
+        let words = analyzer.tokens("Soldiers left. Troops arrived in Gao.", language: .english).map(\.term)
+        #expect(words.first == EnglishStemmer().stem("soldiers"))
+        #expect(words.contains("gao"))
+    }
+
+    @Test func tooLongWordsAreDropped() {
+        let long = String(repeating: "a", count: TermNormalizer.maxWordBytes + 1)
+        #expect(terms("short \(long) word") == ["short", "word"])
+    }
+}
+
+@Suite struct LanguageDetectorTests {
+    let detector = LanguageDetector()
+
+    @Test(arguments: [
+        ("The French troops left the country and the junta turned to Russia for help with the war.", Language.english),
+        ("Les soldats français ont quitté le pays et la junte s'est tournée vers la Russie pour la guerre.", .french),
+        ("Los soldados franceses dejaron el país y la junta se volvió hacia Rusia para la guerra del norte.", .spanish),
+        ("Die Soldaten haben das Land verlassen und die Regierung wandte sich an Russland.", .other),
+        ("12 34 56", .other),
+    ])
+    func detectsTheLanguageFromFunctionWords(_ text: String, _ expected: Language) {
+        #expect(detector.detect(text) == expected)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+@testable import LoupeAnalysis
+
+/// The ASCII fast path must find exactly the words ICU finds.
+@Suite struct WordSegmenterTests {
+    func words(_ text: String, forceICU: Bool) throws -> [Range<Int>] {
+        let segmenter = try WordSegmenter()
+        segmenter.forceICU = forceICU
+        var result: [Range<Int>] = []
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            segmenter.forEachWord(in: UnsafeBufferPointer(buffer)) { start, end in
+                // ICU keeps "__" or "@" as words; the analyzer drops tokens without a letter or digit.
+                let token = buffer[start..<end]
+                if token.contains(where: { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 >= 0x80 }) {
+                    result.append(start..<end)
+                }
+            }
+        }
+        return result
+    }
+
+    @Test(arguments: [
+        "U.S.A. e.g. 3.14 1,000 foo_bar _x x_ a'b a''b 'a a' don't 1a a1 1_a a.1 1.a a,b 1,a a-b \"a\"b 1'2 a.b.c.",
+        "x@y.com a@@b @a a@ 1;2 1.,2 a._b 1_._1 a:b 13:00 #tag $5 5% a/b",
+        "Mission Accomplished, or not?\nFrance ends its military presence in Mali.",
+        "l’armée d'Afrique México café.com ¿Qué? Straße ﬁnal Ｍａｌｉ Œuvre 東京 москва",
+        "mixed é.a a.é 1.é é1 a’b a'é x\u{301}y \u{301}ab ab\u{A0}cd tab\there",
+    ])
+    func fastPathMatchesICU(_ text: String) throws {
+        #expect(try words(text, forceICU: false) == words(text, forceICU: true))
+    }
+
+    @Test func fastPathMatchesICUOnRandomText() throws {
+        let alphabet: [String] = ["a", "B", "z", "1", "9", " ", " ", "\n", "\t", ".", ",", ";", ":", "'", "’", "_", "@", "-", "\"",
+                                  "é", "ß", "\u{301}", "\u{A0}", "東", "!", "(", "/", "ﬁ"]
+        var rng = SplitMix(seed: 42)
+        for _ in 0..<20_000 {
+            let length = Int(rng.next() % 24) + 1
+            let text = (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined()
+            let fast = try words(text, forceICU: false)
+            let icu = try words(text, forceICU: true)
+            #expect(fast == icu, "differs on \(text.debugDescription)")
+            if fast != icu { return }
+        }
+    }
+}
+
+extension WordSegmenterTests {
+    @Test func fastPathMatchesICUOnTheCorpus() throws {
+        let corpus = repositoryRoot() + "/Corpus"
+        let files = try listFiles(corpus)
+        #expect(files.count >= 40)
+        for file in files {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(try words(text, forceICU: false) == words(text, forceICU: true), "differs on \(file)")
+        }
+    }
+}
+
+/// A small deterministic random number generator for property tests.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The repository's top directory, found from this source file's path.
+func repositoryRoot(_ file: String = #filePath) -> String {
+    var url = URL(fileURLWithPath: file)
+    while url.pathComponents.count > 1 {
+        url.deleteLastPathComponent()
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+    }
+    return FileManager.default.currentDirectoryPath
+}
+
+func listFiles(_ directory: String) throws -> [String] {
+    guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+    return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".txt") || $0.hasSuffix(".md") || $0.hasSuffix(".html") }
+        .sorted().map { directory + "/" + $0 }
+}

@@ -1,0 +1,76 @@
+import Testing
+@testable import LoupeIndex
+
+@Suite struct CodecTests {
+    @Test func varintsRoundTrip() throws {
+        var rng = SplitMix(seed: 7)
+        var values: [UInt64] = [0, 1, 127, 128, 255, 16_383, 16_384, UInt64(UInt32.max), UInt64.max]
+        for _ in 0..<1_000 { values.append(rng.next() >> UInt64(rng.below(64))) }
+        var w = ByteWriter()
+        for v in values { w.writeVarUInt(v) }
+        try w.bytes.withUnsafeBytes { raw in
+            var r = ByteReader(raw, file: "test")
+            for v in values {
+                let decoded = try r.readVarUInt()
+                #expect(decoded == v)
+            }
+            #expect(r.isAtEnd)
+        }
+    }
+
+    @Test func truncatedVarintIsAnErrorNotACrash() {
+        let bytes: [UInt8] = [0x80, 0x80]
+        bytes.withUnsafeBytes { raw in
+            var r = ByteReader(raw, file: "f")
+            #expect(throws: IndexError.self) { try r.readVarUInt() }
+            var r2 = ByteReader(raw, file: "f")
+            #expect(throws: IndexError.self) { try r2.readUInt32() }
+        }
+    }
+
+    @Test func bitPackingRoundTripsEveryWidth() {
+        var rng = SplitMix(seed: 11)
+        for width in 0...32 {
+            let values: [UInt32] = (0..<BitPacking.blockSize).map { _ in
+                width == 0 ? 0 : UInt32(truncatingIfNeeded: rng.next()) & UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(width)) - 1)
+            }
+            let measured = values.withUnsafeBufferPointer { BitPacking.bitWidth($0) }
+            #expect(measured <= width)
+            var packed: [UInt8] = []
+            values.withUnsafeBufferPointer { BitPacking.pack($0, width: width, into: &packed) }
+            #expect(packed.count == width * 16)
+            packed.append(contentsOf: [UInt8](repeating: 0, count: 8))
+            var out = [UInt32](repeating: 9, count: BitPacking.blockSize)
+            packed.withUnsafeBytes { raw in
+                out.withUnsafeMutableBufferPointer { BitPacking.unpack(raw.baseAddress!, width: width, into: $0.baseAddress!) }
+            }
+            #expect(out == values, "width \(width)")
+        }
+    }
+
+    @Test func crc32cMatchesTheStandardCheckValue() {
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        let whole = CRC32C.checksum(Array("hello, world".utf8))
+        let split = CRC32C.checksum(Array(", world".utf8), continuing: CRC32C.checksum(Array("hello".utf8)))
+        #expect(whole == split)
+    }
+
+    @Test func termTableInternsAndFinds() {
+        var table = TermTable(capacity: 4)
+        var ids: [String: Int] = [:]
+        for i in 0..<5_000 {
+            let key = Array("term\(i % 3_000)".utf8)
+            var inserted = false
+            let id = key.withUnsafeBufferPointer { table.intern($0, inserted: &inserted) }
+            if let known = ids["term\(i % 3_000)"] {
+                #expect(id == known && !inserted)
+            } else {
+                #expect(inserted && id == ids.count)
+                ids["term\(i % 3_000)"] = id
+            }
+        }
+        #expect(table.count == 3_000)
+        #expect(Array("nope".utf8).withUnsafeBufferPointer { table.find($0) } == nil)
+        #expect(table.key(ids["term42"]!) == Array("term42".utf8))
+    }
+}

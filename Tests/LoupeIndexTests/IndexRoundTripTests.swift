@@ -1,0 +1,147 @@
+import Foundation
+import LoupeAnalysis
+import Testing
+@testable import LoupeIndex
+
+/// Write an index, reopen it, and compare every posting, position and document with what the
+/// analyzer says about the source files.
+@Suite struct IndexRoundTripTests {
+    struct Expected {
+        var postings: [[UInt8]: [(path: String, positions: [UInt32])]] = [:]
+        var lengths: [String: Int] = [:]
+        var texts: [String: [UInt8]] = [:]
+    }
+
+    func expected(for root: String) throws -> Expected {
+        let analyzer = try Analyzer()
+        let detector = LanguageDetector()
+        var result = Expected()
+        for file in try CorpusWalker.walk(root).files {
+            let bytes = try CorpusWalker.read(file.absolutePath)
+            guard case .success(let doc) = TextExtractor.extract(bytes, fileName: file.relativePath) else { continue }
+            let language = doc.text.withUnsafeBufferPointer { detector.detect(utf8: $0) }
+            var byTerm: [[UInt8]: [UInt32]] = [:]
+            var order: [[UInt8]] = []
+            var count = 0
+            doc.text.withUnsafeBufferPointer { buffer in
+                analyzer.forEachTerm(in: buffer, language: language) { term, position, _, _ in
+                    let key = TermKey.make(language, term)
+                    if byTerm[key] == nil { order.append(key) }
+                    byTerm[key, default: []].append(UInt32(position))
+                    count += 1
+                }
+            }
+            for key in order { result.postings[key, default: []].append((file.relativePath, byTerm[key]!)) }
+            result.lengths[file.relativePath] = count
+            result.texts[file.relativePath] = doc.text
+        }
+        return result
+    }
+
+    @Test(arguments: [1, 2])
+    func writeThenReadGivesBackEveryPostingAndDocument(threads: Int) throws {
+        let dir = TemporaryDirectory()
+        try makeCorpus(in: dir, documents: 700, seed: 3)
+        let options = IndexOptions(threads: threads, filesPerChunk: 50)
+        let summary = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: options)
+        #expect(summary.documents == 700)
+        #expect(summary.skipped.isEmpty)
+        let reader = try IndexReader(path: dir.path + "/index")
+        #expect(reader.docCount == 700)
+        #expect(reader.segments.count == threads)
+        let want = try expected(for: dir.path + "/docs")
+
+        // Documents: records, lengths, stored text.
+        var pathOfDoc: [Int: String] = [:]
+        for doc in 0..<reader.docCount {
+            let record = try reader.record(doc)
+            pathOfDoc[doc] = record.path
+            #expect(record.title == "Title \(record.path.split(separator: "doc").last!.split(separator: ".").first!)")
+            let (segment, local) = try #require(reader.locate(doc))
+            #expect(Int(segment.documents.length(local)) == want.lengths[record.path])
+            #expect(try reader.text(doc) == want.texts[record.path])
+        }
+        #expect(Set(pathOfDoc.values).count == 700)
+
+        // Postings: every term of every segment, merged across segments, equals the expectation.
+        var got: [[UInt8]: [(path: String, positions: [UInt32])]] = [:]
+        var totalTerms = 0
+        for segment in reader.segments {
+            try segment.terms.forEach { key, info in
+                let it = try segment.postings(info)
+                var previous: UInt32? = nil
+                while try it.next() != PostingsIterator.exhausted {
+                    if let p = previous { #expect(it.doc > p) }
+                    previous = it.doc
+                    let positions = try it.positions()
+                    #expect(positions.count == Int(it.freq))
+                    got[key, default: []].append((pathOfDoc[segment.docBase + Int(it.doc)]!, positions))
+                }
+                totalTerms += 1
+                return true
+            }
+        }
+        #expect(Set(got.keys) == Set(want.postings.keys))
+        for (key, list) in want.postings {
+            let mine = (got[key] ?? []).sorted { $0.path < $1.path }
+            let theirs = list.sorted { $0.path < $1.path }
+            #expect(mine.map(\.path) == theirs.map(\.path), "doc list of \(TermKey.split(key).map { "\($0.0):\($0.1)" } ?? "?")")
+            #expect(mine.map(\.positions) == theirs.map(\.positions))
+        }
+        #expect(try IndexChecker.check(path: dir.path + "/index").documents == 700)
+    }
+
+    @Test func advanceFindsTheFirstDocumentAtOrAfterTheTarget() throws {
+        let dir = TemporaryDirectory()
+        try makeCorpus(in: dir, documents: 900, seed: 5)
+        _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 1, filesPerChunk: 1000))
+        let reader = try IndexReader(path: dir.path + "/index")
+        let segment = reader.segments[0]
+        var rng = SplitMix(seed: 9)
+        var checked = 0
+        try segment.terms.forEach { _, info in
+            guard info.docFreq > 40 else { return true }
+            var all: [UInt32] = []
+            let scan = try segment.postings(info)
+            while try scan.next() != PostingsIterator.exhausted { all.append(scan.doc) }
+            #expect(all.count == info.docFreq)
+            let it = try segment.postings(info)
+            var target: UInt32 = 0
+            while true {
+                target += UInt32(rng.below(60))
+                let got = try it.advance(to: target)
+                let want = all.first(where: { $0 >= target }) ?? PostingsIterator.exhausted
+                #expect(got == want)
+                if got == PostingsIterator.exhausted { break }
+                target = got
+            }
+            checked += 1
+            return true
+        }
+        #expect(checked > 5)
+    }
+
+    @Test func termDictionaryFindsEveryTermAndRangesInOrder() throws {
+        let dir = TemporaryDirectory()
+        try makeCorpus(in: dir, documents: 300, seed: 8)
+        _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 1))
+        let segment = try IndexReader(path: dir.path + "/index").segments[0]
+        var all: [[UInt8]] = []
+        try segment.terms.forEach { key, _ in all.append(key); return true }
+        #expect(all.count == segment.terms.termCount)
+        #expect(all == all.sorted { $0.lexicographicallyPrecedes($1) })
+        for key in all { #expect(try segment.terms.lookup(key) != nil) }
+        #expect(try segment.terms.lookup(TermKey.make(.english, "absent-term")) == nil)
+        #expect(try segment.terms.lookup([]) == nil)
+        // Prefix range: every French term starting with "sold".
+        let prefix = TermKey.make(.french, "sold")
+        var ranged: [[UInt8]] = []
+        try segment.terms.forEach(from: prefix) { key, _ in
+            guard key.starts(with: prefix) else { return false }
+            ranged.append(key)
+            return true
+        }
+        #expect(ranged == all.filter { $0.starts(with: prefix) })
+        #expect(!ranged.isEmpty)
+    }
+}
