@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "loupe", targets: ["loupe"]),
+        .executable(name: "loupe-eval", targets: ["LoupeEval"]),
         .library(name: "LoupeSearch", targets: ["LoupeSearch"]),
     ],
     dependencies: [
@@ -42,6 +43,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "LoupeEval", dependencies: ["LoupeSearch", "LoupeIndex"]),
         .testTarget(
             name: "LoupeAnalysisTests",
             dependencies: ["LoupeAnalysis"],

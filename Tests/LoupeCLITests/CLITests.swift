@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+
+/// Runs the built `loupe` binary as a user would and checks its output and exit codes.
+@Suite struct CLITests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: String {
+        // The test bundle lives in the build products directory, next to the executable.
+        let bundle = Bundle.main.bundleURL
+        for dir in [bundle.deletingLastPathComponent(), bundle, bundle.deletingLastPathComponent().deletingLastPathComponent()] {
+            let candidate = dir.appendingPathComponent("loupe").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return repositoryRoot() + "/.build/debug/loupe"
+    }
+
+    func loupe(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// An index of the repository's corpus, built once per test that needs it.
+    func corpusIndex() throws -> Fixture {
+        let fixture = Fixture()
+        let run = try loupe(["index", repositoryRoot() + "/Corpus", "--index", fixture.index])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Indexed"))
+        return fixture
+    }
+
+    /// A temporary index directory that lives as long as the value.
+    struct Fixture {
+        let dir = TemporaryDirectory()
+        var index: String { dir.path + "/index" }
+    }
+
+    @Test func helpDescribesEveryCommand() throws {
+        let run = try loupe(["--help"])
+        #expect(run.status == 0)
+        for command in ["index", "search", "analyze", "stats", "check", "bench"] { #expect(run.stdout.contains(command)) }
+        for command in ["index", "search", "analyze"] {
+            let sub = try loupe([command, "--help"])
+            #expect(sub.status == 0)
+            #expect(sub.stdout.contains("USAGE"))
+        }
+    }
+
+    @Test func searchFindsDocumentsHoweverTheQueryIsTyped() throws {
+        let fixture = try corpusIndex()
+        let index = fixture.index
+        for (query, path) in [("Macron", "en/mali-barkhane-withdrawal.txt"), ("mexico", "es/sheinbaum-eleccion-2024.txt"), ("armee", "fr/operation-serval-2013.txt")] {
+            let run = try loupe(["search", query, "--index", index, "--json", "-k", "20"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let hits = try #require(object["hits"] as? [[String: Any]])
+            #expect(hits.contains { $0["path"] as? String == path }, "\(query) should find \(path)")
+        }
+    }
+
+    @Test func jsonOutputFollowsTheContract() throws {
+        let fixture = try corpusIndex()
+        let index = fixture.index
+        let run = try loupe(["search", "côte d’ivoire", "--index", index, "--json", "-k", "3"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasSuffix("}\n") && run.stdout.split(separator: "\n").count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["query"] as? String == "côte d’ivoire")
+        #expect((object["total_hits"] as? Int ?? 0) >= 3)
+        #expect(object["took_ms"] is Double || object["took_ms"] is Int)
+        let hits = try #require(object["hits"] as? [[String: Any]])
+        #expect(hits.count == 3)
+        var previous = Double.infinity
+        for (i, hit) in hits.enumerated() {
+            #expect(hit["rank"] as? Int == i + 1)
+            #expect((hit["path"] as? String)?.isEmpty == false)
+            #expect(hit["title"] is String)
+            let score = try #require(hit["score"] as? Double)
+            #expect(score <= previous)
+            previous = score
+            let snippet = try #require(hit["snippet"] as? [String: Any])
+            let text = try #require(snippet["text"] as? String)
+            let scalars = Array(text.unicodeScalars)
+            let highlights = try #require(snippet["highlights"] as? [[Int]])
+            #expect(!highlights.isEmpty)
+            for h in highlights {
+                #expect(h.count == 2 && h[0] < h[1] && h[1] <= scalars.count)
+                let word = String(String.UnicodeScalarView(scalars[h[0]..<h[1]])).lowercased()
+                #expect(word.hasPrefix("côte") || word.contains("ivoire") || word.hasPrefix("cote"), "highlighted \(word)")
+            }
+        }
+        #expect(!run.stdout.contains("\u{1B}["))
+    }
+
+    @Test func textOutputHasNoEscapeCodesWhenNotATerminal() throws {
+        let fixture = try corpusIndex()
+        let index = fixture.index
+        let run = try loupe(["search", "macron", "mali", "--index", index, "-k", "2"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("1. "))
+        #expect(run.stdout.contains("Macron"))
+        #expect(!run.stdout.contains("\u{1B}["))
+    }
+
+    @Test(arguments: [
+        (["search", "mali", "--index", "/nonexistent/loupe-index"], "no index found"),
+        (["index", "/nonexistent/corpus", "--index", "/tmp/loupe-unused"], "corpus directory not found"),
+        (["search", "  ", "--index", "/tmp"], "empty query"),
+        (["search", "--index", "/tmp"], "empty query"),
+        (["search", "mali", "-k", "0"], "-k must be between 1 and 10000"),
+        (["analyze", "--lang", "de", "Haus"], "--lang must be"),
+    ])
+    func errorsAreOneClearLineAndANonZeroExit(_ arguments: [String], _ message: String) throws {
+        let run = try loupe(arguments)
+        #expect(run.status != 0)
+        #expect(run.stderr.contains(message), "stderr: \(run.stderr)")
+        #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("Stack dump"))
+    }
+
+    @Test func aCorruptIndexIsReportedNotCrashedOn() throws {
+        let fixture = try corpusIndex()
+        let index = fixture.index
+        let files = try FileManager.default.contentsOfDirectory(atPath: index).filter { $0.hasSuffix(".postings") }
+        let path = index + "/" + (try #require(files.first))
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        data[data.count / 2] ^= 0xFF
+        try data.write(to: URL(fileURLWithPath: path))
+        for command in [["search", "mali"], ["check"], ["stats"]] {
+            let run = try loupe(command + ["--index", index])
+            #expect(run.status == 1)
+            #expect(run.stderr.hasPrefix("loupe: error: index file") && run.stderr.contains("corrupt"), "\(run.stderr)")
+            #expect(run.stderr.split(separator: "\n").count == 1)
+        }
+    }
+
+    @Test func checkAndStatsDescribeAHealthyIndex() throws {
+        let fixture = try corpusIndex()
+        let index = fixture.index
+        let check = try loupe(["check", "--index", index])
+        #expect(check.status == 0 && check.stdout.hasPrefix("OK"))
+        let stats = try loupe(["stats", "--index", index, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        #expect((object["documents"] as? Int ?? 0) >= 41)
+        let languages = try #require(object["languages"] as? [String: Int])
+        #expect((languages["fr"] ?? 0) >= 10 && (languages["es"] ?? 0) >= 10 && (languages["en"] ?? 0) >= 10)
+    }
+
+    @Test func analyzeShowsTermsPositionsAndByteRanges() throws {
+        let run = try loupe(["analyze", "--lang", "fr", "--json", "Les soldats de l’armée"])
+        #expect(run.status == 0)
+        let tokens = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        #expect(tokens.map { $0["term"] as? String } == ["les", "soldat", "de", "arme"])
+        #expect(tokens.map { $0["position"] as? Int } == [0, 1, 2, 3])
+        #expect(tokens.last?["start"] as? Int == 15 && tokens.last?["end"] as? Int == 25)
+    }
+
+    @Test func indexingWarnsAboutBadFilesAndKeepsGoing() throws {
+        let dir = TemporaryDirectory()
+        try dir.write("docs/good.txt", "Bamako et Niamey.")
+        try FileManager.default.createDirectory(atPath: dir.path + "/docs", withIntermediateDirectories: true)
+        try Data([0x00, 0xFF, 0x00]).write(to: URL(fileURLWithPath: dir.path + "/docs/bad.txt"))
+        let run = try loupe(["index", dir.path + "/docs", "--index", dir.path + "/index"])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("loupe: warning: bad.txt:"))
+        #expect(run.stdout.contains("Indexed 1 documents"))
+    }
+}
+
+final class TemporaryDirectory {
+    let path: String
+    init() {
+        path = NSTemporaryDirectory() + "loupe-cli-test-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+    func write(_ relative: String, _ text: String) throws {
+        let full = path + "/" + relative
+        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: full))
+    }
+}
+
+func repositoryRoot(_ file: String = #filePath) -> String {
+    var url = URL(fileURLWithPath: file)
+    while url.pathComponents.count > 1 {
+        url.deleteLastPathComponent()
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+    }
+    return FileManager.default.currentDirectoryPath
+}

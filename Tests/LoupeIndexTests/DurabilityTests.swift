@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+@testable import LoupeIndex
+
+/// Corrupt files must give `IndexError`, never a crash; commits must never lose the previous index.
+@Suite struct DurabilityTests {
+    func buildSmallIndex(_ dir: TemporaryDirectory, documents: Int = 400) throws -> String {
+        try makeCorpus(in: dir, documents: documents, seed: 21)
+        let index = dir.path + "/index"
+        _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: index, options: IndexOptions(threads: 1))
+        return index
+    }
+
+    @Test func flippedBytesInAnyFileAreDetected() throws {
+        let dir = TemporaryDirectory()
+        let index = try buildSmallIndex(dir)
+        let names = try FileManager.default.contentsOfDirectory(atPath: index).filter { $0 != "write.lock" }.sorted()
+        #expect(names.count == 6)
+        var rng = SplitMix(seed: 1)
+        for name in names {
+            let path = index + "/" + name
+            let original = try Data(contentsOf: URL(fileURLWithPath: path))
+            let offsets = [0, 5, 12, original.count / 2, original.count - 20, original.count - 5, original.count - 1] + (0..<6).map { _ in rng.below(original.count) }
+            for offset in offsets {
+                var damaged = original
+                damaged[offset] ^= UInt8(1 << rng.below(8))
+                try damaged.write(to: URL(fileURLWithPath: path))
+                #expect(throws: IndexError.self, "flip at \(offset) in \(name)") { _ = try IndexReader(path: index) }
+            }
+            // Truncations.
+            for length in [0, 10, original.count / 3, original.count - 1] {
+                try original.prefix(length).write(to: URL(fileURLWithPath: path))
+                #expect(throws: IndexError.self, "truncated \(name) to \(length)") { _ = try IndexReader(path: index) }
+            }
+            try original.write(to: URL(fileURLWithPath: path))
+        }
+        #expect(try IndexChecker.check(path: index).documents == 400)
+    }
+
+    /// Readers bounds-check every offset even when checksums are not verified: damage the bodies
+    /// without fixing the CRC, open without verification, and read everything.
+    @Test func readersSurviveDamagedBodiesWithoutChecksums() throws {
+        let dir = TemporaryDirectory()
+        let index = try buildSmallIndex(dir, documents: 300)
+        let names = try FileManager.default.contentsOfDirectory(atPath: index).filter { $0.hasPrefix("s") }.sorted()
+        var rng = SplitMix(seed: 99)
+        for name in names {
+            let path = index + "/" + name
+            let original = try Data(contentsOf: URL(fileURLWithPath: path))
+            for _ in 0..<40 {
+                var damaged = original
+                for _ in 0..<(1 + rng.below(4)) {
+                    let offset = IndexFile.headerSize + rng.below(original.count - IndexFile.headerSize - IndexFile.footerSize)
+                    damaged[offset] = UInt8(truncatingIfNeeded: rng.next())
+                }
+                try damaged.write(to: URL(fileURLWithPath: path))
+                // Any outcome but a crash is fine: an error, or (rarely) data that still decodes.
+                if let reader = try? IndexReader(path: index, verifyChecksums: false) {
+                    for segment in reader.segments {
+                        try? segment.terms.forEach { _, info in
+                            guard let it = try? segment.postings(info) else { return true }
+                            while let d = try? it.next(), d != PostingsIterator.exhausted { _ = try? it.positions() }
+                            return true
+                        }
+                        for doc in 0..<segment.docCount {
+                            if let r = try? segment.documents.record(doc) { _ = try? segment.store.text(of: r) }
+                        }
+                    }
+                }
+            }
+            try original.write(to: URL(fileURLWithPath: path))
+        }
+        #expect(try IndexChecker.check(path: index).documents == 300)
+    }
+
+    @Test func reindexingReplacesTheIndexAndRemovesOldSegments() throws {
+        let dir = TemporaryDirectory()
+        let index = try buildSmallIndex(dir, documents: 60)
+        try FileManager.default.removeItem(atPath: dir.path + "/docs/en")
+        let summary = try IndexBuilder.build(corpus: dir.path + "/docs", index: index)
+        #expect(summary.generation == 2)
+        let reader = try IndexReader(path: index)
+        #expect(reader.docCount == 40)
+        let names = try FileManager.default.contentsOfDirectory(atPath: index)
+        #expect(names.allSatisfy { !$0.hasPrefix("s1_") })
+        #expect(!names.contains("manifest.tmp"))
+    }
+
+    @Test func aCrashBeforeTheManifestSwitchLeavesThePreviousIndexUsable() throws {
+        let dir = TemporaryDirectory()
+        let index = try buildSmallIndex(dir, documents: 60)
+        // What a crash mid-commit leaves: new segment files and a half-written manifest.tmp.
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: index + "/s2_0_0.postings"))
+        try Data([4, 5]).write(to: URL(fileURLWithPath: index + "/manifest.tmp"))
+        let reader = try IndexReader(path: index)
+        #expect(reader.docCount == 60)
+        #expect(try IndexChecker.check(path: index).documents == 60)
+        // The next build picks a fresh generation and cleans up the debris.
+        let summary = try IndexBuilder.build(corpus: dir.path + "/docs", index: index)
+        #expect(summary.generation == 3)
+        let names = try FileManager.default.contentsOfDirectory(atPath: index)
+        #expect(!names.contains("s2_0_0.postings") && !names.contains("manifest.tmp"))
+    }
+
+    @Test func aFailedBuildKeepsThePreviousIndex() throws {
+        let dir = TemporaryDirectory()
+        let index = try buildSmallIndex(dir, documents: 60)
+        #expect(throws: IndexError.self) { try IndexBuilder.build(corpus: dir.path + "/missing", index: index) }
+        #expect(try IndexReader(path: index).docCount == 60)
+    }
+
+    @Test func refusesToWriteIntoAForeignDirectory() throws {
+        let dir = TemporaryDirectory()
+        try makeCorpus(in: dir, documents: 3, seed: 1)
+        try dir.write("mine/notes.txt", "precious")
+        #expect(throws: IndexError.self) { try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/mine") }
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/mine/notes.txt"))
+    }
+
+    @Test func aSecondWriterIsLockedOut() throws {
+        let dir = TemporaryDirectory()
+        let index = try buildSmallIndex(dir, documents: 3)
+        let lock = try IndexDirectory(path: index).lock()
+        #expect(throws: IndexError.locked(directory: index)) { try IndexBuilder.build(corpus: dir.path + "/docs", index: index) }
+        lock.release()
+        #expect(try IndexBuilder.build(corpus: dir.path + "/docs", index: index).documents == 3)
+    }
+
+    @Test func missingIndexAndUnknownVersionAreClearErrors() throws {
+        #expect(throws: IndexError.notFound(directory: "/nonexistent/index")) { _ = try IndexReader(path: "/nonexistent/index") }
+        let dir = TemporaryDirectory()
+        let index = try buildSmallIndex(dir, documents: 3)
+        var manifest = try Data(contentsOf: URL(fileURLWithPath: index + "/manifest"))
+        manifest[8] = 99  // format version
+        try manifest.write(to: URL(fileURLWithPath: index + "/manifest"))
+        #expect(throws: IndexError.unsupportedVersion(file: "manifest", found: 99, supported: IndexFile.formatVersion)) {
+            _ = try IndexReader(path: index)
+        }
+    }
+}
