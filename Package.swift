@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Release builds drop the runtime exclusivity checks in the hot loops (their cost showed up in
+// profiles of indexing); debug builds and the tests keep them.
+let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "Loupe",
     platforms: [.macOS(.v13)],
@@ -30,11 +34,12 @@ let package = Package(
         ),
         // Small C kernels: hardware CRC32C.
         .target(name: "CSupport"),
-        .target(name: "LoupeAnalysis", dependencies: ["CICU"]),
-        .target(name: "LoupeIndex", dependencies: ["LoupeAnalysis", "CZstd", "CSupport"]),
+        .target(name: "LoupeAnalysis", dependencies: ["CICU"], swiftSettings: fast),
+        .target(name: "LoupeIndex", dependencies: ["LoupeAnalysis", "CZstd", "CSupport"], swiftSettings: fast),
         .target(
             name: "LoupeSearch",
-            dependencies: ["LoupeIndex", "LoupeAnalysis", .product(name: "HeapModule", package: "swift-collections")]
+            dependencies: ["LoupeIndex", "LoupeAnalysis", .product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: fast
         ),
         .executableTarget(
             name: "loupe",

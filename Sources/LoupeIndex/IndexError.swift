@@ -6,6 +6,8 @@ public enum IndexError: Error, CustomStringConvertible, Equatable {
     case corrupt(file: String, reason: String)
     /// The index was written by a format version this build does not read.
     case unsupportedVersion(file: String, found: UInt32, supported: UInt32)
+    /// The index was built with another version of the analysis chain: queries would not match.
+    case incompatibleAnalyzer(found: UInt32, supported: UInt32)
     /// An operating-system call failed.
     case io(path: String, operation: String, errno: Int32)
     /// Another process holds the index's write lock.
@@ -21,6 +23,8 @@ public enum IndexError: Error, CustomStringConvertible, Equatable {
             return "index file \(file) is corrupt: \(reason)"
         case .unsupportedVersion(let file, let found, let supported):
             return "index file \(file) has format version \(found); this loupe reads version \(supported) (rebuild the index with `loupe index`)"
+        case .incompatibleAnalyzer(let found, let supported):
+            return "the index was built with analyzer version \(found); this loupe analyzes text with version \(supported) (rebuild the index with `loupe index`)"
         case .io(let path, let operation, let code):
             return "\(operation) \(path) failed: \(String(cString: strerror(code)))"
         case .locked(let directory):

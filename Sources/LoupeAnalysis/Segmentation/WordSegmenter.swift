@@ -6,10 +6,16 @@
 /// any piece containing a byte ≥ 0x80 — goes through ICU.
 public final class WordSegmenter {
     private let icu: ICUWordBreaker
+    /// `asciiClass`, copied so the hot loops read it without a global's lazy-initialization check.
+    private let classes: UnsafeMutablePointer<UInt8>
 
     public init() throws {
         icu = try ICUWordBreaker()
+        classes = .allocate(capacity: 256)
+        for i in 0..<256 { classes[i] = asciiClass[i] }
     }
+
+    deinit { classes.deallocate() }
 
     /// When true, every piece goes through ICU (used to check the fast path against ICU).
     public var forceICU = false
@@ -21,19 +27,21 @@ public final class WordSegmenter {
             icuWords(text, from: 0, to: count, body)
             return
         }
+        let classes = self.classes
+        let space = CharClass.space.rawValue
         var i = 0
         // Start of a pending run of non-ASCII pieces (to hand to ICU in one call), or -1.
         var icuStart = -1
         var icuEnd = 0
         while i < count {
             // Skip white space between pieces.
-            while i < count, asciiClass[Int(text[i])] == CharClass.space.rawValue { i += 1 }
+            while i < count, classes[Int(text[i])] == space { i += 1 }
             if i >= count { break }
             let pieceStart = i
             var hasNonASCII = false
             while i < count {
                 let byte = text[i]
-                if byte >= 0x80 { hasNonASCII = true } else if asciiClass[Int(byte)] == CharClass.space.rawValue { break }
+                if byte >= 0x80 { hasNonASCII = true } else if classes[Int(byte)] == space { break }
                 i += 1
             }
             if hasNonASCII {
@@ -63,6 +71,7 @@ public final class WordSegmenter {
     private func asciiWords(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, _ body: (Int, Int) -> Void) {
         let letter = CharClass.letter.rawValue, digit = CharClass.digit.rawValue, extend = CharClass.extendNumLet.rawValue
         let midNumLet = CharClass.midNumLet.rawValue, midNum = CharClass.midNum.rawValue
+        let asciiClass = self.classes
         var i = start
         while i < end {
             var cls = asciiClass[Int(text[i])]

@@ -12,6 +12,8 @@ public struct IndexOptions: Sendable {
     public var threads: Int
     /// Memory the in-memory segments may hold before they are written out (default 1 GiB).
     public var memoryBudget: Int
+    /// Files larger than this are skipped with a warning (the store keeps a document in one block).
+    public static let maxFileSize = 256 << 20
     /// Files per unit of work handed to a worker.
     public var filesPerChunk: Int
 
@@ -104,6 +106,10 @@ public enum IndexBuilder {
                     var localSkipped: [SkippedFile] = []
                     for file in files[range] {
                         localBytes += file.size
+                        if file.size > IndexOptions.maxFileSize {
+                            localSkipped.append(SkippedFile(path: file.relativePath, reason: "larger than \(IndexOptions.maxFileSize >> 20) MiB; skipped"))
+                            continue
+                        }
                         let bytes: [UInt8]
                         do {
                             bytes = try CorpusWalker.read(file.absolutePath)

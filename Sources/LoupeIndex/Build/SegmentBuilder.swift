@@ -12,20 +12,31 @@ public final class SegmentBuilder {
     private var terms = TermTable(capacity: 1 << 16)
     private var rawWords = TermTable(capacity: 1 << 16)
     private var rawToTerm: [Int32] = []
-    private var termData: [[UInt8]] = []
-    private var termLastDoc: [Int32] = []
-    private var termLastPosition: [Int32] = []
-    private var termFreqInDoc: [UInt32] = []
-    private var termNameFreq: [UInt32] = []
+    private let pool = PostingsPool()
+    private var states: UnsafeMutablePointer<TermState>
+    private var stateCapacity = 1 << 12
     private var docTerms: [Int32] = []
     private var keyScratch: [UInt8] = []
     private(set) var documents = DocumentTableWriter()
     private(set) var docLengths: [UInt32] = []
     private(set) var store = StoredTextWriter()
-    private var postingBytes = 0
+
+    /// What the inverter tracks per term while documents stream in.
+    struct TermState {
+        var stream: PostingsPool.Stream
+        var lastDoc: Int32 = -1
+        var lastPosition: Int32 = -1
+        var nameFreq: UInt32 = 0
+    }
 
     public init(analyzer: Analyzer) {
         self.analyzer = analyzer
+        states = .allocate(capacity: stateCapacity)
+    }
+
+    deinit {
+        states.deinitialize(count: terms.count)
+        states.deallocate()
     }
 
     public var documentCount: Int { docLengths.count }
@@ -33,7 +44,8 @@ public final class SegmentBuilder {
 
     /// Approximate bytes held, for the memory budget.
     public var memoryUsage: Int {
-        postingBytes + terms.count * 64 + terms.memoryUsage + rawWords.memoryUsage + store.memoryUsage + docLengths.count * 64
+        pool.memoryUsage + stateCapacity * MemoryLayout<TermState>.stride + terms.memoryUsage + rawWords.memoryUsage
+            + rawToTerm.capacity * 4 + store.memoryUsage + docLengths.count * 64
     }
 
     /// Analyzes and inverts one document. Returns its length in tokens.
@@ -50,10 +62,7 @@ public final class SegmentBuilder {
                 position += 1
             }
         }
-        for t in docTerms {
-            termData[Int(t)].append(0)
-            postingBytes += 1
-        }
+        for t in docTerms { pool.append(&states[Int(t)].stream, 0) }
         docTerms.removeAll(keepingCapacity: true)
         let location = text.withUnsafeBufferPointer { store.add($0) }
         let record = DocumentRecord(path: path, title: title, language: language.rawValue, contentHash: contentHash, modified: modified,
@@ -77,11 +86,8 @@ public final class SegmentBuilder {
             var newTerm = false
             id = Int32(key.withUnsafeBufferPointer { terms.intern($0, inserted: &newTerm) })
             if newTerm {
-                termData.append([])
-                termLastDoc.append(-1)
-                termLastPosition.append(-1)
-                termFreqInDoc.append(0)
-                termNameFreq.append(0)
+                if Int(id) == stateCapacity { growStates() }
+                (states + Int(id)).initialize(to: TermState(stream: pool.makeStream()))
             }
         }
         rawToTerm.append(id)
@@ -90,17 +96,24 @@ public final class SegmentBuilder {
 
     @inline(__always)
     private func addOccurrence(_ t: Int, doc: Int32, position: Int32, isName: Bool) {
-        let before = termData[t].count
-        if termLastDoc[t] != doc {
-            appendVarUInt(&termData[t], UInt32(doc - termLastDoc[t]))
-            termLastDoc[t] = doc
-            termLastPosition[t] = -1
+        let state = states + t
+        if state.pointee.lastDoc != doc {
+            pool.appendVarUInt(&state.pointee.stream, UInt32(doc - state.pointee.lastDoc))
+            state.pointee.lastDoc = doc
+            state.pointee.lastPosition = -1
             docTerms.append(Int32(t))
         }
-        appendVarUInt(&termData[t], UInt32(position - termLastPosition[t]))
-        termLastPosition[t] = position
-        if isName { termNameFreq[t] += 1 }
-        postingBytes += termData[t].count - before
+        pool.appendVarUInt(&state.pointee.stream, UInt32(position - state.pointee.lastPosition))
+        state.pointee.lastPosition = position
+        if isName { state.pointee.nameFreq += 1 }
+    }
+
+    private func growStates() {
+        let bigger = UnsafeMutablePointer<TermState>.allocate(capacity: stateCapacity * 2)
+        bigger.moveInitialize(from: states, count: terms.count - 1)
+        states.deallocate()
+        states = bigger
+        stateCapacity *= 2
     }
 
     /// Writes the segment's five files into `directory` under `name`, each fsynced.
@@ -110,17 +123,19 @@ public final class SegmentBuilder {
         let positionsFile = try IndexFileWriter(path: directory.file(name + ".positions"), kind: .positions)
         var dictionary = TermDictionaryWriter()
         var docs: [UInt32] = [], freqs: [UInt32] = [], positions: [UInt32] = []
-        var postingBuffer: [UInt8] = [], positionBuffer: [UInt8] = []
+        var postingBuffer: [UInt8] = [], positionBuffer: [UInt8] = [], stream: [UInt8] = []
         for t in order {
+            stream.removeAll(keepingCapacity: true)
+            pool.read(states[t].stream) { stream.append(contentsOf: $0) }
             docs.removeAll(keepingCapacity: true)
             freqs.removeAll(keepingCapacity: true)
             positions.removeAll(keepingCapacity: true)
-            decode(termData[t], docs: &docs, freqs: &freqs, positions: &positions)
+            decode(stream, docs: &docs, freqs: &freqs, positions: &positions)
             postingBuffer.removeAll(keepingCapacity: true)
             positionBuffer.removeAll(keepingCapacity: true)
             let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, positions: positions, docLengths: docLengths,
                                                 postings: &postingBuffer, positionStream: &positionBuffer)
-            let info = TermInfo(docFreq: docs.count, totalTermFreq: positions.count, nameFreq: Int(termNameFreq[t]),
+            let info = TermInfo(docFreq: docs.count, totalTermFreq: positions.count, nameFreq: Int(states[t].nameFreq),
                                 maxTermFreq: Int(bounds.maxTf), minDocLength: Int(bounds.minDocLength),
                                 postingsOffset: Int(postingsFile.bodyOffset), postingsLength: postingBuffer.count,
                                 positionsOffset: Int(positionsFile.bodyOffset), positionsLength: positionBuffer.count)
@@ -137,7 +152,7 @@ public final class SegmentBuilder {
         try docsFile.write(documents.finish())
         try docsFile.finish()
         let storeFile = try IndexFileWriter(path: directory.file(name + ".store"), kind: .store)
-        try storeFile.write(store.finish())
+        try storeFile.write(try store.finish())
         try storeFile.finish()
         return Manifest.Segment(name: name, docCount: docLengths.count, totalTokens: documents.totalTokens)
     }

@@ -11,6 +11,7 @@ public struct StoredTextWriter {
     private var compressed: [UInt8] = []
     /// Per finished block: offset in `compressed`, compressed length, raw length.
     private var table: [(offset: Int, length: Int, raw: Int)] = []
+    private var failure: String?
 
     public init() {
         current.reserveCapacity(Self.blockSize)
@@ -38,11 +39,9 @@ public struct StoredTextWriter {
             }
         }
         if ZSTD_isError(written) != 0 {
-            // Compression cannot fail on valid buffers; keep the block raw-framed as a safeguard.
+            // zstd cannot fail on valid buffers; should it ever, `finish` reports it.
             compressed.removeLast(bound)
-            table.append((start, 0, current.count))
-            compressed.append(contentsOf: current)
-            table[table.count - 1].length = current.count
+            failure = String(cString: ZSTD_getErrorName(written))
         } else {
             compressed.removeLast(bound - written)
             table.append((start, written, current.count))
@@ -51,8 +50,9 @@ public struct StoredTextWriter {
     }
 
     /// The finished body: blocks, then the block table, then the trailer.
-    public mutating func finish() -> [UInt8] {
+    public mutating func finish() throws -> [UInt8] {
         closeBlock()
+        if let failure { throw IndexError.invalidInput("zstd compression failed: \(failure)") }
         var out = ByteWriter(capacity: compressed.count + table.count * 16 + 24)
         out.writeBytes(compressed)
         let tableOffset = out.count

@@ -8,12 +8,29 @@ public final class IndexReader: @unchecked Sendable {
     public let totalTokens: UInt64
 
     /// Opens the index at `path`, verifying every file's frame and (by default) checksum.
-    public init(path: String, verifyChecksums: Bool = true) throws {
-        directory = IndexDirectory(path: path)
+    public convenience init(path: String, verifyChecksums: Bool = true) throws {
+        let directory = IndexDirectory(path: path)
         guard directory.exists else { throw IndexError.notFound(directory: path) }
-        manifest = try directory.readManifest()
+        // A commit may replace the manifest and delete old segments between our reading the
+        // manifest and opening them: then a file is missing and the manifest has moved on; retry.
+        var attempt = 0
+        while true {
+            let manifest = try directory.readManifest()
+            do {
+                try self.init(directory: directory, manifest: manifest, verifyChecksums: verifyChecksums)
+                return
+            } catch IndexError.corrupt(_, let reason) where reason == "the file is missing" && attempt < 3 {
+                attempt += 1
+                if (try? directory.readManifest().generation) == manifest.generation { throw IndexError.corrupt(file: Manifest.fileName, reason: "names a segment file that is missing") }
+            }
+        }
+    }
+
+    private init(directory: IndexDirectory, manifest: Manifest, verifyChecksums: Bool) throws {
+        self.directory = directory
+        self.manifest = manifest
         guard manifest.analyzerVersion == Manifest.analyzerVersion else {
-            throw IndexError.unsupportedVersion(file: Manifest.fileName, found: manifest.analyzerVersion, supported: Manifest.analyzerVersion)
+            throw IndexError.incompatibleAnalyzer(found: manifest.analyzerVersion, supported: Manifest.analyzerVersion)
         }
         var segments: [SegmentReader] = []
         var base = 0

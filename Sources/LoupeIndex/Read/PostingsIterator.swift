@@ -150,12 +150,18 @@ public final class PostingsIterator {
             BitPacking.unpack(data.baseAddress! + offset + 2, width: docBits, into: docs)
             BitPacking.unpack(data.baseAddress! + offset + 2 + docBits * 16, width: tfBits, into: freqs)
             var d = UInt64(base)
+            // Every delta but the list's very first must be positive, and no tf − 1 may wrap to 0.
+            var zeroDelta = b > 0 && docs[0] == 0
+            var zeroFreq = false
             for i in 0..<BitPacking.blockSize {
+                if i > 0 { zeroDelta = zeroDelta || docs[i] == 0 }
                 d += UInt64(docs[i])
                 docs[i] = UInt32(truncatingIfNeeded: d)
                 freqs[i] &+= 1
+                zeroFreq = zeroFreq || freqs[i] == 0
             }
-            guard d < UInt64(docCount), UInt32(d) == skipLastDoc(b), freqs[BitPacking.blockSize - 1] != 0 else {
+            guard !zeroDelta, !zeroFreq else { throw corrupt("block \(b) repeats a doc id or has a zero frequency") }
+            guard d < UInt64(docCount), UInt32(d) == skipLastDoc(b) else {
                 throw corrupt("block \(b) decodes to doc \(d), its skip entry says \(skipLastDoc(b))")
             }
             count = BitPacking.blockSize

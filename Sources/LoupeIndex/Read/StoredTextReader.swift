@@ -42,6 +42,7 @@ public final class StoredTextReader: @unchecked Sendable {
 
     /// The text of a document given its record.
     public func text(of record: DocumentRecord) throws -> [UInt8] {
+        if record.textLength == 0 { return [] }
         let bytes = try block(Int(record.storeBlock))
         let start = Int(record.storeOffset), end = start + Int(record.textLength)
         guard end <= bytes.count else { throw IndexError.corrupt(file: file, reason: "document text outside its store block") }

@@ -70,6 +70,8 @@ public struct IndexDirectory: Sendable {
         let writer = try IndexFileWriter(path: file(temporary), kind: .manifest)
         try writer.write(manifest.encode())
         try writer.finish()
+        // Make the new segment files' directory entries durable before the manifest names them.
+        try fsyncDirectory()
         guard rename(file(temporary), file(Manifest.fileName)) == 0 else {
             throw IndexError.io(path: file(Manifest.fileName), operation: "rename", errno: errno)
         }
@@ -93,7 +95,7 @@ public struct IndexDirectory: Sendable {
         guard parts.count == 2, IndexFile.Kind.allCases.contains(where: { $0 != .manifest && $0.fileExtension == parts[1] }),
               parts[0].hasPrefix("s") else { return nil }
         let numbers = parts[0].dropFirst().split(separator: "_", omittingEmptySubsequences: false)
-        guard numbers.count == 3, numbers.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else { return nil }
+        guard numbers.count == 3, numbers.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) }) else { return nil }
         return UInt64(numbers[0])
     }
 
