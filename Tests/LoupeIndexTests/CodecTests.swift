@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func termTableInternsAndFinds() {
-        var table = TermTable(capacity: 4)
+        let table = TermTable(capacity: 4)
         var ids: [String: Int] = [:]
         for i in 0..<5_000 {
             let key = Array("term\(i % 3_000)".utf8)

@@ -9,14 +9,13 @@ import LoupeAnalysis
 /// once per distinct spelling, not once per token.
 public final class SegmentBuilder {
     private let analyzer: Analyzer
-    private var terms = TermTable(capacity: 1 << 16)
-    private var rawWords = TermTable(capacity: 1 << 16)
+    private let terms = TermTable(capacity: 1 << 16)
+    private let rawWords = TermTable(capacity: 1 << 16)
     private var rawToTerm: [Int32] = []
     private let pool = PostingsPool()
     private var states: UnsafeMutablePointer<TermState>
     private var stateCapacity = 1 << 12
     private var docTerms: [Int32] = []
-    private var keyScratch: [UInt8] = []
     private(set) var documents = DocumentTableWriter()
     private(set) var docLengths: [UInt32] = []
     private(set) var store = StoredTextWriter()
@@ -74,17 +73,14 @@ public final class SegmentBuilder {
 
     @inline(__always)
     private func termID(raw: UnsafeBufferPointer<UInt8>, language: Language, isName: Bool) -> Int32 {
-        keyScratch.removeAll(keepingCapacity: true)
-        keyScratch.append(language.rawValue | (isName ? 0x80 : 0))
-        keyScratch.append(contentsOf: raw)
         var inserted = false
-        let rawID = keyScratch.withUnsafeBufferPointer { rawWords.intern($0, inserted: &inserted) }
+        let rawID = rawWords.intern(prefix: language.rawValue | (isName ? 0x80 : 0), raw, inserted: &inserted)
         if !inserted { return rawToTerm[rawID] }
         var id: Int32 = -1
         if let term = analyzer.term(raw: raw, language: language, isName: isName) {
-            let key = TermKey.make(language, term)
             var newTerm = false
-            id = Int32(key.withUnsafeBufferPointer { terms.intern($0, inserted: &newTerm) })
+            let bytes = Array(term.utf8)
+            id = bytes.withUnsafeBufferPointer { Int32(terms.intern(prefix: language.rawValue, $0, inserted: &newTerm)) }
             if newTerm {
                 if Int(id) == stateCapacity { growStates() }
                 (states + Int(id)).initialize(to: TermState(stream: pool.makeStream()))

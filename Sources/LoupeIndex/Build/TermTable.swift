@@ -1,85 +1,160 @@
 /// An open-addressing hash table from byte strings to dense ids (0, 1, 2, … in insertion order).
 /// Keys live back to back in one arena, so interning a word costs no allocation; this is the
-/// inverter's hot path (one lookup per token).
-public struct TermTable {
-    private var arena: [UInt8] = []
-    private var keyStart: [UInt32] = [0]
-    private var hashes: [UInt32] = []
-    private var slots: [Int32]
-    private var mask: Int
+/// inverter's hot path (one lookup per token), hence the manual memory: no reference counting,
+/// no uniqueness checks, no bounds checks in the probe loop.
+///
+/// A key is an optional one-byte prefix followed by bytes (`intern(prefix:_:)`), so callers can
+/// qualify a word (by language, say) without copying it into a scratch buffer first.
+public final class TermTable {
+    private var arena: UnsafeMutablePointer<UInt8>
+    private var arenaCapacity: Int
+    private var arenaUsed = 0
+    private var keyStart: UnsafeMutablePointer<UInt32>
+    private var hashes: UnsafeMutablePointer<UInt32>
+    private var idCapacity: Int
+    private var slots: UnsafeMutablePointer<Int32>
+    private var slotCount: Int
+    public private(set) var count = 0
 
     public init(capacity: Int = 1 << 14) {
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
-        mask = size - 1
-        arena.reserveCapacity(capacity * 8)
+        idCapacity = max(16, capacity)
+        slotCount = 16
+        while slotCount < idCapacity * 2 { slotCount <<= 1 }
+        arenaCapacity = idCapacity * 12
+        arena = .allocate(capacity: arenaCapacity)
+        keyStart = .allocate(capacity: idCapacity + 1)
+        keyStart[0] = 0
+        hashes = .allocate(capacity: idCapacity)
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: -1, count: slotCount)
     }
 
-    public var count: Int { keyStart.count - 1 }
+    deinit {
+        arena.deallocate()
+        keyStart.deallocate()
+        hashes.deallocate()
+        slots.deallocate()
+    }
 
     /// Bytes held by the table (for the builder's memory budget).
-    public var memoryUsage: Int { arena.capacity + keyStart.capacity * 4 + hashes.capacity * 4 + slots.count * 4 }
+    public var memoryUsage: Int { arenaCapacity + idCapacity * 8 + slotCount * 4 }
 
-    /// The key of `id`.
+    /// The key of `id` (prefix byte included, when one was given).
     @inline(__always)
     public func withKey<R>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let start = Int(keyStart[id]), end = Int(keyStart[id + 1])
-        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+        return body(UnsafeBufferPointer(start: arena + start, count: end - start))
     }
 
     public func key(_ id: Int) -> [UInt8] { withKey(id) { Array($0) } }
 
     /// The id of `key`, or nil.
     public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
-        let h = Self.hash(key)
-        var slot = Int(h) & mask
+        let h = Self.hash(prefix: nil, key)
+        var slot = Int(h) & (slotCount - 1)
         while true {
-            let id = slots[slot]
+            let id = Int(slots[slot])
             if id < 0 { return nil }
-            if hashes[Int(id)] == h && equals(Int(id), key) { return Int(id) }
-            slot = (slot + 1) & mask
+            if hashes[id] == h && equals(id, prefix: nil, key) { return id }
+            slot = (slot + 1) & (slotCount - 1)
         }
     }
 
     /// The id of `key`, inserting it if new. `inserted` tells which.
     @inline(__always)
-    public mutating func intern(_ key: UnsafeBufferPointer<UInt8>, inserted: inout Bool) -> Int {
-        let h = Self.hash(key)
+    public func intern(_ key: UnsafeBufferPointer<UInt8>, inserted: inout Bool) -> Int {
+        intern(prefix: nil, key, inserted: &inserted)
+    }
+
+    /// The id of `prefix` + `key`, inserting it if new.
+    @inline(__always)
+    public func intern(prefix: UInt8?, _ key: UnsafeBufferPointer<UInt8>, inserted: inout Bool) -> Int {
+        let h = Self.hash(prefix: prefix, key)
+        let mask = slotCount - 1
         var slot = Int(h) & mask
         while true {
-            let id = slots[slot]
+            let id = Int(slots[slot])
             if id < 0 { break }
-            if hashes[Int(id)] == h && equals(Int(id), key) {
+            if hashes[id] == h && equals(id, prefix: prefix, key) {
                 inserted = false
-                return Int(id)
+                return id
             }
             slot = (slot + 1) & mask
         }
         let newID = count
-        arena.append(contentsOf: key)
-        keyStart.append(UInt32(arena.count))
-        hashes.append(h)
+        let length = key.count + (prefix == nil ? 0 : 1)
+        if newID == idCapacity { growIDs() }
+        if arenaUsed + length > arenaCapacity { growArena(length) }
+        var at = arenaUsed
+        if let prefix {
+            arena[at] = prefix
+            at += 1
+        }
+        if let base = key.baseAddress { (arena + at).update(from: base, count: key.count) }
+        arenaUsed += length
+        keyStart[newID + 1] = UInt32(arenaUsed)
+        hashes[newID] = h
         slots[slot] = Int32(newID)
+        count += 1
         inserted = true
-        if count * 2 > slots.count { grow() }
+        if count * 2 > slotCount { growSlots() }
         return newID
     }
 
     @inline(__always)
-    private func equals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = Int(keyStart[id]), end = Int(keyStart[id + 1])
-        guard end - start == key.count else { return false }
-        return arena.withUnsafeBufferPointer { a in
-            guard let kb = key.baseAddress, let ab = a.baseAddress else { return key.count == 0 }
-            return memcmp(ab + start, kb, key.count) == 0
+    private func equals(_ id: Int, prefix: UInt8?, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = Int(keyStart[id])
+        let end = Int(keyStart[id + 1])
+        if let prefix {
+            guard end - start == key.count + 1, arena[start] == prefix else { return false }
+            start += 1
+        } else {
+            guard end - start == key.count else { return false }
         }
+        guard let kb = key.baseAddress else { return true }
+        let a = UnsafeRawPointer(arena + start), b = UnsafeRawPointer(kb)
+        var i = 0
+        let n = key.count
+        while i + 8 <= n {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < n {
+            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+            i += 1
+        }
+        return true
     }
 
-    private mutating func grow() {
-        let size = slots.count * 2
-        slots = [Int32](repeating: -1, count: size)
-        mask = size - 1
+    private func growIDs() {
+        let bigger = idCapacity * 2
+        let newStarts = UnsafeMutablePointer<UInt32>.allocate(capacity: bigger + 1)
+        newStarts.update(from: keyStart, count: count + 1)
+        keyStart.deallocate()
+        keyStart = newStarts
+        let newHashes = UnsafeMutablePointer<UInt32>.allocate(capacity: bigger)
+        newHashes.update(from: hashes, count: count)
+        hashes.deallocate()
+        hashes = newHashes
+        idCapacity = bigger
+    }
+
+    private func growArena(_ needed: Int) {
+        var bigger = arenaCapacity * 2
+        while bigger < arenaUsed + needed { bigger *= 2 }
+        let newArena = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        newArena.update(from: arena, count: arenaUsed)
+        arena.deallocate()
+        arena = newArena
+        arenaCapacity = bigger
+    }
+
+    private func growSlots() {
+        slots.deallocate()
+        slotCount *= 2
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: -1, count: slotCount)
+        let mask = slotCount - 1
         for id in 0..<count {
             var slot = Int(hashes[id]) & mask
             while slots[slot] >= 0 { slot = (slot + 1) & mask }
@@ -87,17 +162,17 @@ public struct TermTable {
         }
     }
 
-    /// A fast 32-bit hash of bytes (8 bytes a step, multiply-xorshift mixing).
+    /// A fast 32-bit hash of an optional prefix byte and bytes (8 bytes a step, multiply-xorshift).
     @inline(__always)
-    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
-        guard let base = key.baseAddress else { return UInt32(truncatingIfNeeded: h) }
-        var i = 0
-        let n = key.count
+    static func hash(prefix: UInt8?, _ key: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count + (prefix == nil ? 0 : 1))
+        if let prefix { h = (h ^ (UInt64(prefix) | 0x100)) &* 0xBF58_476D_1CE4_E5B9 }
+        guard let base = key.baseAddress else { return UInt32(truncatingIfNeeded: h ^ (h >> 32)) }
         let raw = UnsafeRawPointer(base)
+        let n = key.count
+        var i = 0
         while i + 8 <= n {
-            let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            h = (h ^ v) &* 0xBF58_476D_1CE4_E5B9
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
             h ^= h >> 31
             i += 8
         }
@@ -117,7 +192,3 @@ public struct TermTable {
         return UInt32(truncatingIfNeeded: h)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

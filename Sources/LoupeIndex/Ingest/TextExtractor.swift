@@ -71,9 +71,14 @@ public enum TextExtractor {
     }
 
     static func firstLine(_ text: [UInt8]) -> String {
-        for line in text.split(separator: 0x0A, omittingEmptySubsequences: true) {
-            let trimmed = String(decoding: line, as: UTF8.self).trimmingWhitespace()
-            if !trimmed.isEmpty { return String(trimmed.prefix(200)) }
+        var start = 0
+        while start < text.count {
+            var end = start
+            while end < text.count && text[end] != 0x0A { end += 1 }
+            // Long lines are cut before decoding (a title is at most 200 characters anyway).
+            let line = String(decoding: text[start..<min(end, start + 1024)], as: UTF8.self).trimmingWhitespace()
+            if !line.isEmpty { return String(line.prefix(200)) }
+            start = end + 1
         }
         return ""
     }
