@@ -36,7 +36,7 @@ eval: build
 	.build/release/loupe-eval Tests/Eval/queries.tsv Corpus
 
 bench: build
-	bash scripts/bench.sh
+	python3 scripts/bench.py
 
 clean:
 	rm -rf .build

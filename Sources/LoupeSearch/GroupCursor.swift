@@ -8,17 +8,60 @@ final class GroupCursor {
     /// Largest score this group can give a document of this segment.
     let upperBound: Double
     private let members: [PostingsIterator]
+    /// Per member: its term-level bound (used in the tail block, which has no skip data).
+    private let memberBounds: [(maxTf: Int, minDocLength: Int)]
+    private let bm25: BM25
     private(set) var doc: UInt32 = PostingsIterator.exhausted
 
-    init(group: Int, idf: Double, members: [PostingsIterator], maxTf: Int, minDocLength: Int, bm25: BM25) throws {
+    init(group: Int, idf: Double, members: [PostingsIterator], bounds: [(maxTf: Int, minDocLength: Int)], bm25: BM25) throws {
         self.group = group
         self.idf = idf
         self.members = members
-        // Slightly inflated so floating-point rounding can never prune a document that belongs in the top k.
-        upperBound = idf * bm25.tfNorm(tf: Double(maxTf), docLength: Double(minDocLength)) * (1 + 1e-9) + 1e-12
+        self.memberBounds = bounds
+        self.bm25 = bm25
+        let maxTf = bounds.reduce(0) { $0 + $1.maxTf }
+        let minDocLength = bounds.map(\.minDocLength).min() ?? 0
+        upperBound = Self.inflate(idf * bm25.tfNorm(tf: Double(maxTf), docLength: Double(minDocLength)))
         for m in members { _ = try m.next() }
         doc = members.reduce(PostingsIterator.exhausted) { min($0, $1.doc) }
     }
+
+    /// Slightly inflated so floating-point rounding can never prune a document that belongs in the top k.
+    @inline(__always)
+    static func inflate(_ bound: Double) -> Double { bound * (1 + 1e-9) + 1e-12 }
+
+    /// Block-max bound at the current document: every document from `doc` up to `limit` scores at
+    /// most `bound` for this group (members on `doc` bounded by their current block's skip data,
+    /// members past `doc` contributing nothing before their own next document).
+    func blockBound() -> (bound: Double, limit: UInt32) {
+        // A bound computed at an earlier document holds for every document up to its limit.
+        if hasCachedBound && doc <= cachedLimit { return (cachedBound, cachedLimit) }
+        var maxTf: UInt32 = 0
+        var minDl = UInt32.max
+        var limit = UInt32.max - 1
+        for (i, m) in members.enumerated() {
+            if m.doc == doc {
+                if let b = m.currentBlockBound {
+                    maxTf += b.maxTf
+                    minDl = min(minDl, b.minDocLength)
+                    limit = min(limit, b.lastDoc)
+                } else {
+                    maxTf += UInt32(memberBounds[i].maxTf)
+                    minDl = min(minDl, UInt32(memberBounds[i].minDocLength))
+                }
+            } else {
+                limit = min(limit, m.doc &- 1)
+            }
+        }
+        cachedBound = Self.inflate(idf * bm25.tfNorm(tf: Double(maxTf), docLength: Double(minDl)))
+        cachedLimit = limit
+        hasCachedBound = true
+        return (cachedBound, limit)
+    }
+
+    private var cachedBound = 0.0
+    private var cachedLimit: UInt32 = 0
+    private var hasCachedBound = false
 
     var freq: UInt32 {
         var f: UInt32 = 0

@@ -6,7 +6,8 @@ public enum RetrievalStrategy: String, Sendable, CaseIterable {
     /// Score every document that contains a query term.
     case exhaustive
     /// MaxScore dynamic pruning (Turtle & Flood): terms whose upper bounds cannot lift a document
-    /// into the top k are only probed for documents found through the others. Same results.
+    /// into the top k are only probed for documents found through the others; and blocks whose
+    /// block-max bounds (skip data) cannot beat the threshold are skipped whole. Same results.
     case maxScore
 }
 
@@ -67,16 +68,14 @@ public final class Searcher {
         var cursors: [GroupCursor] = []
         for (index, group) in plan.groups.enumerated() {
             var members: [PostingsIterator] = []
-            var maxTf = 0
-            var minDl = Int.max
+            var bounds: [(maxTf: Int, minDocLength: Int)] = []
             for key in group.keys {
-                guard let info = try segment.terms.lookup(key) else { continue }
+                guard let info = try plan.termInfo(key, in: segment) else { continue }
                 members.append(try segment.postings(info))
-                maxTf += info.maxTermFreq
-                minDl = min(minDl, info.minDocLength)
+                bounds.append((info.maxTermFreq, info.minDocLength))
             }
             guard !members.isEmpty else { continue }
-            cursors.append(try GroupCursor(group: index, idf: group.idf, members: members, maxTf: maxTf, minDocLength: minDl, bm25: bm25))
+            cursors.append(try GroupCursor(group: index, idf: group.idf, members: members, bounds: bounds, bm25: bm25))
         }
         return cursors
     }
@@ -91,31 +90,31 @@ public final class Searcher {
         }
     }
 
-    /// Sums the groups' contributions in group order, so every strategy gets bit-identical scores.
+    /// Sums the groups' contributions in group order (every strategy thus gets bit-identical
+    /// scores) and clears them. Untouched groups hold 0, and every contribution is positive.
     @inline(__always)
-    private func total(_ contributions: inout [Double], _ touched: [Int]) -> Double {
+    private func total(_ contributions: inout [Double]) -> Double {
         var sum = 0.0
-        for g in touched.sorted() { sum += contributions[g] }
-        for g in touched { contributions[g] = 0 }
+        for g in contributions.indices where contributions[g] != 0 {
+            sum += contributions[g]
+            contributions[g] = 0
+        }
         return sum
     }
 
     private func exhaustive(_ cursors: [GroupCursor], _ segment: SegmentReader, _ groupCount: Int, _ collector: inout TopKCollector) throws -> Int {
         var contributions = [Double](repeating: 0, count: groupCount)
-        var touched: [Int] = []
         var scored = 0
         while true {
             let doc = cursors.reduce(PostingsIterator.exhausted) { min($0, $1.doc) }
             if doc == PostingsIterator.exhausted { return scored }
             let length = Double(segment.documents.length(Int(doc)))
-            touched.removeAll(keepingCapacity: true)
             for c in cursors where c.doc == doc {
                 contributions[c.group] = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
-                touched.append(c.group)
                 try c.next()
             }
             scored += 1
-            collector.offer(ScoredDoc(score: total(&contributions, touched), doc: segment.docBase + Int(doc)))
+            collector.offer(ScoredDoc(score: total(&contributions), doc: segment.docBase + Int(doc)))
         }
     }
 
@@ -136,20 +135,37 @@ public final class Searcher {
         }
         var firstEssential = essentialStart()
         var contributions = [Double](repeating: 0, count: groupCount)
-        var touched: [Int] = []
         var scored = 0
         while firstEssential < cursors.count {
             var doc = PostingsIterator.exhausted
             for i in firstEssential..<cursors.count { doc = min(doc, cursors[i].doc) }
             if doc == PostingsIterator.exhausted { break }
+            // Block-max check: if the blocks under `doc` cannot beat the threshold, skip them all.
+            if threshold > -Double.infinity {
+                var bound = firstEssential > 0 ? prefix[firstEssential - 1] : 0
+                var limit = UInt32.max - 1
+                for i in firstEssential..<cursors.count {
+                    let c = cursors[i]
+                    if c.doc == doc {
+                        let b = c.blockBound()
+                        bound += b.bound
+                        limit = min(limit, b.limit)
+                    } else {
+                        limit = min(limit, c.doc &- 1)
+                    }
+                }
+                if bound <= threshold {
+                    let target = limit &+ 1
+                    for i in firstEssential..<cursors.count where cursors[i].doc < target { try cursors[i].advance(to: target) }
+                    continue
+                }
+            }
             let length = Double(segment.documents.length(Int(doc)))
-            touched.removeAll(keepingCapacity: true)
             var score = 0.0
             for i in firstEssential..<cursors.count where cursors[i].doc == doc {
                 let c = cursors[i]
                 let s = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
                 contributions[c.group] = s
-                touched.append(c.group)
                 score += s
                 try c.next()
             }
@@ -165,12 +181,11 @@ public final class Searcher {
                 if c.doc == doc {
                     let s = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
                     contributions[c.group] = s
-                    touched.append(c.group)
-                    score += s
+                        score += s
                 }
                 i -= 1
             }
-            let final = total(&contributions, touched)
+            let final = total(&contributions)
             if pruned { continue }
             scored += 1
             if collector.offer(ScoredDoc(score: final, doc: segment.docBase + Int(doc))) {

@@ -26,6 +26,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object.")
     var json = false
 
+    @Option(name: .long, help: "Also list the N slowest queries (median over rounds).")
+    var slowest: Int = 0
+
     func validate() throws {
         if k < 1 { throw ValidationError("-k must be at least 1") }
         if rounds < 1 { throw ValidationError("--rounds must be at least 1") }
@@ -42,16 +45,22 @@ struct BenchCommand: ParsableCommand {
             var samples: [Double] = []
             samples.reserveCapacity(lines.count * rounds)
             var totalSeconds = 0.0
+            var perQuery = [[Double]](repeating: [], count: lines.count)
             for round in 0...rounds {
-                for q in lines {
+                for (i, q) in lines.enumerated() {
                     let t = monotonicSeconds()
                     _ = try searcher.search(q, k: k, strategy: strategy, countTotal: false)
                     let elapsed = monotonicSeconds() - t
                     if round > 0 {
                         samples.append(elapsed * 1e6)
+                        perQuery[i].append(elapsed * 1e6)
                         totalSeconds += elapsed
                     }
                 }
+            }
+            if slowest > 0 {
+                let medians = perQuery.enumerated().map { ($0.offset, $0.element.sorted()[$0.element.count / 2]) }.sorted { $0.1 > $1.1 }
+                for (i, us) in medians.prefix(slowest) { Terminal.writeStderr("\(fixed(us, 1)) µs\t\(lines[i])\n") }
             }
             samples.sort()
             func pick(_ q: Double) -> Double { samples[min(samples.count - 1, Int(q * Double(samples.count)))] }

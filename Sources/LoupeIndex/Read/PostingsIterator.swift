@@ -192,6 +192,14 @@ public final class PostingsIterator {
 
     private func corrupt(_ reason: String) -> IndexError { IndexError.corrupt(file: file, reason: reason) }
 
+    /// For dynamic pruning: the skip data of the block holding the current document — its last
+    /// doc, largest tf and shortest document — or nil in the tail block (no skip data there).
+    @inline(__always)
+    public var currentBlockBound: (lastDoc: UInt32, maxTf: UInt32, minDocLength: UInt32)? {
+        guard block >= 0, block < fullBlocks else { return nil }
+        return (skipLastDoc(block), skipEntry(block, 3), skipEntry(block, 4))
+    }
+
     /// For dynamic pruning: the skip data of the block that would hold `target` — its last doc and
     /// its largest tf and shortest document — or nil when `target` falls in the tail (no skip data).
     public func blockBound(for target: UInt32) -> (lastDoc: UInt32, maxTf: UInt32, minDocLength: UInt32)? {

@@ -1,14 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reads a segment's term dictionary from its mapped body: exact lookup by binary search over the
-/// block index then a scan of one block, and ordered iteration from any term (for prefix ranges).
+/// block index (decoded into memory once, at open) then a scan of one block, and ordered iteration
+/// from any term (for prefix ranges).
 public final class TermDictionary: @unchecked Sendable {
     public let termCount: Int
     private let body: UnsafeRawBufferPointer
     private let file: String
     private let blockCount: Int
-    private let keysOffset: Int
-    private let keysLength: Int
-    private let indexOffset: Int
     private let blocksEnd: Int
+    /// Per block: its offset, its postings and positions bases, and its first term (all first
+    /// terms back to back in `firstKeys`, block b's at `firstKeyStarts[b]..<firstKeyStarts[b+1]`).
+    private let blockOffsets: [Int]
+    private let postingsBases: [Int]
+    private let positionsBases: [Int]
+    private let firstKeys: [UInt8]
+    private let firstKeyStarts: [Int]
 
     init(body: UnsafeRawBufferPointer, file: String) throws {
         self.body = body
@@ -23,84 +32,138 @@ public final class TermDictionary: @unchecked Sendable {
         else { throw IndexError.corrupt(file: file, reason: "inconsistent dictionary trailer") }
         termCount = Int(terms)
         blockCount = Int(blocks)
-        keysOffset = Int(keysAt)
-        keysLength = Int(keysLen)
-        indexOffset = Int(indexAt)
         blocksEnd = Int(keysAt)
-    }
-
-    private struct BlockStart {
-        var offset: Int
-        var postingsBase: Int
-        var positionsBase: Int
-        var keyOffset: Int
-    }
-
-    private func blockStart(_ b: Int) throws -> BlockStart {
-        var r = ByteReader(body, offset: indexOffset + b * TermDictionaryWriter.indexEntrySize, file: file)
-        let offset = try r.readUInt64(), postings = try r.readUInt64(), positions = try r.readUInt64(), key = try r.readUInt32()
-        guard offset < UInt64(blocksEnd), postings < 1 << 48, positions < 1 << 48, Int(key) < keysLength else {
-            throw IndexError.corrupt(file: file, reason: "block index entry \(b) out of range")
+        var offsets: [Int] = [], postings: [Int] = [], positions: [Int] = [], keys: [UInt8] = [], starts: [Int] = [0]
+        offsets.reserveCapacity(blockCount)
+        postings.reserveCapacity(blockCount)
+        positions.reserveCapacity(blockCount)
+        starts.reserveCapacity(blockCount + 1)
+        let keyArea = UnsafeRawBufferPointer(rebasing: body[Int(keysAt)..<Int(keysAt + keysLen)])
+        var index = ByteReader(body, offset: Int(indexAt), file: file)
+        for b in 0..<blockCount {
+            let offset = try index.readUInt64(), postingsBase = try index.readUInt64(), positionsBase = try index.readUInt64()
+            let key = try index.readUInt32()
+            guard offset < UInt64(blocksEnd), postingsBase < 1 << 48, positionsBase < 1 << 48, Int(key) < keyArea.count,
+                  offset >= UInt64(offsets.last ?? 0), postingsBase >= UInt64(postings.last ?? 0), positionsBase >= UInt64(positions.last ?? 0)
+            else { throw IndexError.corrupt(file: file, reason: "block index entry \(b) out of range or out of order") }
+            var kr = ByteReader(keyArea, offset: Int(key), file: file)
+            let length = try kr.readVarInt(max: 1 << 16)
+            let first = try kr.readBytes(length)
+            if b > 0 {
+                let order = keys.withUnsafeBytes { compareBytes(UnsafeRawBufferPointer(rebasing: $0[starts[b - 1]...]), first) }
+                guard order < 0 else { throw IndexError.corrupt(file: file, reason: "block index keys out of order at block \(b)") }
+            }
+            offsets.append(Int(offset))
+            postings.append(Int(postingsBase))
+            positions.append(Int(positionsBase))
+            keys.append(contentsOf: first)
+            starts.append(keys.count)
         }
-        return BlockStart(offset: Int(offset), postingsBase: Int(postings), positionsBase: Int(positions), keyOffset: Int(key))
-    }
-
-    private func firstKey(_ b: Int) throws -> UnsafeRawBufferPointer {
-        let start = try blockStart(b)
-        var r = ByteReader(UnsafeRawBufferPointer(rebasing: body[keysOffset..<(keysOffset + keysLength)]), offset: start.keyOffset, file: file)
-        let length = try r.readVarInt(max: 1 << 16)
-        return try r.readBytes(length)
+        blockOffsets = offsets
+        postingsBases = postings
+        positionsBases = positions
+        firstKeys = keys
+        firstKeyStarts = starts
     }
 
     /// The last block whose first term is ≤ `key` (nil when `key` sorts before every term).
-    private func block(for key: UnsafeRawBufferPointer) throws -> Int? {
-        var lo = 0, hi = blockCount - 1
-        var found: Int? = nil
-        while lo <= hi {
-            let mid = (lo + hi) / 2
-            let first = try firstKey(mid)
-            if !key.lexicographicallyPrecedes(first) {
-                found = mid
-                lo = mid + 1
-            } else {
-                hi = mid - 1
+    private func block(for key: UnsafeRawBufferPointer) -> Int? {
+        firstKeys.withUnsafeBytes { all in
+            var lo = 0, hi = blockCount - 1
+            var found: Int? = nil
+            while lo <= hi {
+                let mid = (lo + hi) / 2
+                let first = UnsafeRawBufferPointer(rebasing: all[firstKeyStarts[mid]..<firstKeyStarts[mid + 1]])
+                if compareBytes(key, first) >= 0 {
+                    found = mid
+                    lo = mid + 1
+                } else {
+                    hi = mid - 1
+                }
             }
+            return found
         }
-        return found
     }
 
     /// The entry for `term`, or nil when the segment does not contain it.
+    ///
+    /// The term can only be in the block found by binary search (the next block starts with a
+    /// larger term). The block is walked with raw reads, every one checked against the block's
+    /// end; entries before the term only have their two lengths decoded.
     public func lookup(_ term: [UInt8]) throws -> TermInfo? {
-        try term.withUnsafeBytes { key in
-            guard let b = try block(for: key) else { return nil }
-            var result: TermInfo?
-            try scan(from: b) { candidate, info in
-                if candidate.elementsEqual(key) { result = info; return false }
-                return candidate.lexicographicallyPrecedes(key)
+        try term.withUnsafeBytes { key -> TermInfo? in
+            guard let b = block(for: key), let base = body.baseAddress else { return nil }
+            let end = b + 1 < blockCount ? blockOffsets[b + 1] : blocksEnd
+            var p = blockOffsets[b]
+            var postings = postingsBases[b], positions = positionsBases[b]
+            var current = [UInt8](repeating: 0, count: 0)
+            current.reserveCapacity(64)
+            @inline(__always) func varint() throws -> Int {
+                var result = 0, shift = 0
+                while true {
+                    guard p < end, shift < 63 else { throw IndexError.corrupt(file: file, reason: "varint runs past its block at \(p)") }
+                    let byte = base.load(fromByteOffset: p, as: UInt8.self)
+                    p += 1
+                    result |= Int(byte & 0x7F) << shift
+                    if byte < 0x80 { return result }
+                    shift += 7
+                }
             }
-            return result
+            @inline(__always) func skip() throws {
+                while true {
+                    guard p < end else { throw IndexError.corrupt(file: file, reason: "varint runs past its block at \(p)") }
+                    let byte = base.load(fromByteOffset: p, as: UInt8.self)
+                    p += 1
+                    if byte < 0x80 { return }
+                }
+            }
+            while p < end {
+                let shared = try varint(), suffixLength = try varint()
+                guard shared <= current.count, suffixLength <= end - p else { throw IndexError.corrupt(file: file, reason: "bad term entry at \(p)") }
+                current.removeLast(current.count - shared)
+                current.append(contentsOf: UnsafeRawBufferPointer(start: base + p, count: suffixLength))
+                p += suffixLength
+                let order = current.withUnsafeBytes { compareBytes($0, key) }
+                if order > 0 { return nil }
+                if order < 0 {
+                    for _ in 0..<5 { try skip() }
+                    let postingsLength = try varint(), positionsLength = try varint()
+                    postings += postingsLength
+                    positions += positionsLength
+                    continue
+                }
+                let df = try varint(), extra = try varint(), names = try varint(), maxTf = try varint(), minDl = try varint()
+                let postingsLength = try varint(), positionsLength = try varint()
+                guard df <= Int(Int32.max), postingsLength < 1 << 48, positionsLength < 1 << 48 else {
+                    throw IndexError.corrupt(file: file, reason: "term entry values out of range at \(p)")
+                }
+                return TermInfo(docFreq: df, totalTermFreq: df + extra, nameFreq: names, maxTermFreq: maxTf, minDocLength: minDl,
+                                postingsOffset: postings, postingsLength: postingsLength,
+                                positionsOffset: positions, positionsLength: positionsLength)
+            }
+            return nil
         }
     }
 
-    /// Calls `body(term, info)` for each term ≥ `start` in order, until it returns false.
+    /// Calls `visit(term, info)` for each term ≥ `start` in order, until it returns false.
     public func forEach(from start: [UInt8] = [], _ visit: ([UInt8], TermInfo) throws -> Bool) throws {
         guard blockCount > 0 else { return }
-        let b = try start.withUnsafeBytes { try block(for: $0) } ?? 0
+        let b = start.withUnsafeBytes { block(for: $0) } ?? 0
         try scan(from: b) { term, info in
             if term.lexicographicallyPrecedes(start) { return true }
             return try visit(term, info)
         }
     }
 
-    /// Decodes blocks from `first` on, calling `visit` per term until it returns false.
-    private func scan(from first: Int, _ visit: ([UInt8], TermInfo) throws -> Bool) throws {
+    /// Decodes up to `blocks` blocks from `first` on, calling `visit` per term until it returns false.
+    private func scan(from first: Int, blocks: Int = .max, _ visit: ([UInt8], TermInfo) throws -> Bool) throws {
         var term: [UInt8] = []
-        for b in first..<blockCount {
-            let start = try blockStart(b)
-            let end = b + 1 < blockCount ? try blockStart(b + 1).offset : blocksEnd
-            guard start.offset <= end else { throw IndexError.corrupt(file: file, reason: "dictionary blocks out of order") }
-            var r = ByteReader(UnsafeRawBufferPointer(rebasing: body[0..<end]), offset: start.offset, file: file)
-            var postings = start.postingsBase, positions = start.positionsBase
+        term.reserveCapacity(64)
+        let last = blocks == .max ? blockCount : min(blockCount, first + blocks)
+        for b in first..<last {
+            let end = b + 1 < blockCount ? blockOffsets[b + 1] : blocksEnd
+            var r = ByteReader(UnsafeRawBufferPointer(rebasing: body[0..<end]), offset: blockOffsets[b], file: file)
+            var postings = postingsBases[b], positions = positionsBases[b]
             term.removeAll(keepingCapacity: true)
             while !r.isAtEnd {
                 let shared = try r.readVarInt(max: term.count)
@@ -124,4 +187,15 @@ public final class TermDictionary: @unchecked Sendable {
             }
         }
     }
+}
+
+/// Lexicographic byte comparison: negative, zero or positive.
+@inline(__always)
+func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let n = min(a.count, b.count)
+    if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+        let c = memcmp(pa, pb, n)
+        if c != 0 { return Int(c) }
+    }
+    return a.count - b.count
 }

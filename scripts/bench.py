@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Loupe against its peers on the same corpora and queries, in one run: `make bench`.
+
+  scripts/bench.py [--cache DIR] [--corpora multilingual,large] [--rounds 3] [--no-peers] [--no-scaling]
+
+1. Builds the benchmark corpora with ../shared/bench/make-corpus.sh (cached in --cache,
+   default ~/.cache/loupe-bench), and a query file for the large corpus with make-queries.py.
+2. Indexes each corpus with the release `loupe` (whole process: wall time and peak RSS from
+   /usr/bin/time -v), measures the index size, and times the queries in-process with
+   `loupe bench --json` (top 10, after a warm-up round).
+3. Runs ../shared/bench/peers.py (Tantivy, SQLite FTS5) on the same corpus and queries.
+4. Prints one table per corpus (MB/s, index size / corpus size, p50/p95/p99 µs, Loupe's ratio to
+   each peer), then indexing time and p50 at 25/50/100% of the large corpus.
+Peers are timed with the corpus already in memory; Loupe's figure is the whole `loupe index`
+process including reading the files.
+"""
+import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
+LOUPE = os.path.join(ROOT, ".build", "release", "loupe")
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+
+def corpus_bytes(path):
+    """UTF-8 text bytes, counted as peers.py counts them (undecodable files skipped)."""
+    total = 0
+    for dirpath, _, files in os.walk(path):
+        for name in files:
+            try:
+                with open(os.path.join(dirpath, name), encoding="utf-8") as f:
+                    total += len(f.read().encode())
+            except (UnicodeDecodeError, OSError):
+                pass
+    return total
+
+def dir_size(path):
+    return sum(os.path.getsize(os.path.join(d, n)) for d, _, fs in os.walk(path) for n in fs)
+
+def ensure_corpus(kind, cache):
+    out = os.path.join(cache, kind)
+    if not os.path.isdir(out) or not os.listdir(out):
+        print(f"building the {kind} corpus in {out} (once; needs apt-get)…", file=sys.stderr)
+        subprocess.run(["bash", os.path.join(SHARED, "make-corpus.sh"), kind, out], check=True)
+    return out
+
+def loupe_index(corpus, index):
+    shutil.rmtree(index, ignore_errors=True)
+    p = subprocess.run(["/usr/bin/time", "-v", LOUPE, "index", corpus, "--index", index, "--quiet"],
+                       text=True, capture_output=True)
+    if p.returncode:
+        sys.exit(f"loupe index failed:\n{p.stderr[-3000:]}")
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", p.stderr).group(1)
+    parts = [float(x) for x in wall.split(":")]
+    seconds = sum(v * 60 ** i for i, v in enumerate(reversed(parts)))
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
+    return seconds, rss_kb * 1024
+
+def loupe_bench(index, queries, rounds):
+    p = run([LOUPE, "bench", "--index", index, "--queries", queries, "-k", "10", "--rounds", str(rounds), "--json"])
+    return json.loads(p.stdout)
+
+def peers(corpus, queries, rounds, engines):
+    p = run([sys.executable, os.path.join(SHARED, "peers.py"), corpus, queries, "--engines", engines, "--rounds", str(rounds)])
+    rows = {}
+    for line in p.stdout.splitlines():
+        f = line.split()
+        if len(f) == 7 and f[0] in ("tantivy", "fts5", "xapian", "recoll"):
+            rows[f[0]] = dict(seconds=float(f[1]), mbps=float(f[2]), ratio=float(f[3]), p50=float(f[4]), p95=float(f[5]), p99=float(f[6]))
+    return rows, p.stdout
+
+def fmt_ratio(a, b, higher_is_better):
+    if not b or b != b:
+        return "-"
+    r = a / b
+    return f"{r:.2f}×"
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cache", default=os.path.expanduser("~/.cache/loupe-bench"))
+    ap.add_argument("--corpora", default="multilingual,large")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--engines", default="tantivy,fts5")
+    ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--no-scaling", action="store_true")
+    a = ap.parse_args()
+    os.makedirs(a.cache, exist_ok=True)
+    if not a.no_peers:
+        try:
+            import tantivy  # noqa: F401
+        except ImportError:
+            subprocess.run([sys.executable, "-m", "pip", "install", "-q", "tantivy"], check=True)
+    work = tempfile.mkdtemp(prefix="loupe-bench-")
+    print(f"# Loupe benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {os.uname().machine}")
+    try:
+        for kind in a.corpora.split(","):
+            corpus = ensure_corpus(kind, a.cache)
+            if kind == "multilingual":
+                queries = os.path.join(SHARED, "queries-multilingual.txt")
+            else:
+                queries = os.path.join(a.cache, f"queries-{kind}.txt")
+                if not os.path.exists(queries):
+                    with open(queries, "w") as f:
+                        subprocess.run([sys.executable, os.path.join(SHARED, "make-queries.py"), corpus, "200", "7"], stdout=f, check=True)
+            mb = corpus_bytes(corpus) / 1e6
+            index = os.path.join(work, "index-" + kind)
+            seconds, rss = loupe_index(corpus, index)
+            size = dir_size(index)
+            q = loupe_bench(index, queries, a.rounds)
+            rows = {"loupe": dict(seconds=seconds, mbps=mb / seconds, ratio=size / (mb * 1e6), p50=q["p50_us"], p95=q["p95_us"], p99=q["p99_us"])}
+            raw = ""
+            if not a.no_peers:
+                peer_rows, raw = peers(corpus, queries, a.rounds, a.engines)
+                rows.update(peer_rows)
+            print(f"\n## {kind}: {mb:.1f} MB, {len(open(queries).read().split(chr(10))) - 1} queries, top 10; Loupe peak RSS {rss / 2**20:.0f} MiB")
+            print(f"| engine | index s | MB/s | size/corpus | p50 µs | p95 µs | p99 µs |")
+            print(f"| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+            for name, r in rows.items():
+                print(f"| {name} | {r['seconds']:.2f} | {r['mbps']:.1f} | {r['ratio']:.3f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} |")
+            L = rows["loupe"]
+            for name, r in rows.items():
+                if name == "loupe":
+                    continue
+                print(f"| Loupe vs {name} | | {L['mbps'] / r['mbps']:.2f}× faster | {L['ratio'] / r['ratio']:.2f}× the size | "
+                      f"{r['p50'] / L['p50']:.1f}× faster | {r['p95'] / L['p95']:.1f}× faster | {r['p99'] / L['p99']:.1f}× faster |")
+            if raw:
+                print("\npeers.py said:\n" + "\n".join("    " + l for l in raw.strip().splitlines()))
+        if not a.no_scaling and "large" in a.corpora.split(","):
+            corpus = ensure_corpus("large", a.cache)
+            files = sorted(os.path.relpath(os.path.join(d, n), corpus) for d, _, fs in os.walk(corpus) for n in fs)
+            queries = os.path.join(a.cache, "queries-large.txt")
+            print("\n## scaling on the large corpus (hard-linked subsets, first N% of files by path)")
+            print("| share | MB | index s | MB/s | p50 µs | p99 µs |")
+            print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+            for share in (25, 50, 100):
+                sub = os.path.join(work, f"large-{share}")
+                for rel in files[: len(files) * share // 100]:
+                    dst = os.path.join(sub, rel)
+                    os.makedirs(os.path.dirname(dst), exist_ok=True)
+                    os.link(os.path.join(corpus, rel), dst)
+                mb = corpus_bytes(sub) / 1e6
+                index = os.path.join(work, f"index-large-{share}")
+                seconds, _ = loupe_index(sub, index)
+                q = loupe_bench(index, queries, a.rounds)
+                print(f"| {share}% | {mb:.1f} | {seconds:.2f} | {mb / seconds:.1f} | {q['p50_us']:.0f} | {q['p99_us']:.0f} |")
+                shutil.rmtree(sub, ignore_errors=True)
+                shutil.rmtree(index, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+if __name__ == "__main__":
+    main()
