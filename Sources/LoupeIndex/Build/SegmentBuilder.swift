@@ -10,8 +10,12 @@ import LoupeAnalysis
 public final class SegmentBuilder {
     private let analyzer: Analyzer
     private let terms = TermTable(capacity: 1 << 16)
-    private let rawWords = TermTable(capacity: 1 << 16)
-    private var rawToTerm: [Int32] = []
+    private let rawWords = WordCache(capacity: 1 << 16)
+    /// Second-level cache: folded spelling (+ language/name byte) → term id, so that `The`,
+    /// `THE` and `the` are stemmed once.
+    private let foldedWords = TermTable(capacity: 1 << 15)
+    private var foldedToTerm: [Int32] = []
+    private var folded: [UInt8] = []
     private let pool = PostingsPool()
     private var states: UnsafeMutablePointer<TermState>
     private var stateCapacity = 1 << 12
@@ -44,7 +48,7 @@ public final class SegmentBuilder {
     /// Approximate bytes held, for the memory budget.
     public var memoryUsage: Int {
         pool.memoryUsage + stateCapacity * MemoryLayout<TermState>.stride + terms.memoryUsage + rawWords.memoryUsage
-            + rawToTerm.capacity * 4 + store.memoryUsage + docLengths.count * 64
+            + foldedWords.memoryUsage + foldedToTerm.capacity * 4 + store.memoryUsage + docLengths.count * 64
     }
 
     /// Analyzes and inverts one document. Returns its length in tokens.
@@ -73,20 +77,29 @@ public final class SegmentBuilder {
 
     @inline(__always)
     private func termID(raw: UnsafeBufferPointer<UInt8>, language: Language, isName: Bool) -> Int32 {
-        var inserted = false
-        let rawID = rawWords.intern(prefix: language.rawValue | (isName ? 0x80 : 0), raw, inserted: &inserted)
-        if !inserted { return rawToTerm[rawID] }
+        let qualifier = language.rawValue | (isName ? 0x80 : 0)
+        if let known = rawWords.find(prefix: qualifier, raw) { return known }
         var id: Int32 = -1
-        if let term = analyzer.term(raw: raw, language: language, isName: isName) {
-            var newTerm = false
-            let bytes = Array(term.utf8)
-            id = bytes.withUnsafeBufferPointer { Int32(terms.intern(prefix: language.rawValue, $0, inserted: &newTerm)) }
-            if newTerm {
-                if Int(id) == stateCapacity { growStates() }
-                (states + Int(id)).initialize(to: TermState(stream: pool.makeStream()))
+        if analyzer.normalizer.normalize(raw, into: &folded) {
+            var newFolded = false
+            let foldedID = folded.withUnsafeBufferPointer {
+                foldedWords.intern(prefix: language.rawValue | (isName ? 0x80 : 0), $0, inserted: &newFolded)
+            }
+            if !newFolded {
+                id = foldedToTerm[foldedID]
+            } else {
+                let term = Analyzer.stem(String(decoding: folded, as: UTF8.self), language: language, isName: isName)
+                let bytes = Array(term.utf8)
+                var newTerm = false
+                id = bytes.withUnsafeBufferPointer { Int32(terms.intern(prefix: language.rawValue, $0, inserted: &newTerm)) }
+                if newTerm {
+                    if Int(id) == stateCapacity { growStates() }
+                    (states + Int(id)).initialize(to: TermState(stream: pool.makeStream()))
+                }
+                foldedToTerm.append(id)
             }
         }
-        rawToTerm.append(id)
+        rawWords.insert(prefix: qualifier, raw, value: id)
         return id
     }
 

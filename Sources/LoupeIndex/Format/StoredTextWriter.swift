@@ -4,7 +4,7 @@ import CZstd
 /// block with zstd (see docs/FORMAT.md, "Store"). A document is never split across blocks.
 public struct StoredTextWriter {
     public static let blockSize = 64 * 1024
-    public static let compressionLevel: Int32 = 3
+    public static let compressionLevel: Int32 = 1
     public static let codecZstd: UInt32 = 1
 
     private var current: [UInt8] = []

@@ -79,7 +79,8 @@ public enum CorpusWalker {
                 }
             }
         }
-        files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
+        let keys = files.map { Array($0.relativePath.utf8) }
+        files = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }.map { files[$0] }
         return (files, skipped)
     }
 
