@@ -2,12 +2,16 @@ import LoupeIndex
 
 /// Walks the union of a term group's postings in one segment: the current document is the
 /// smallest among its members', and its frequency the sum of the members positioned there.
+///
+/// The members are reached through unretained references (`owners` keeps them alive): in this
+/// per-document loop, reference counting cost more than the decoding itself.
 final class GroupCursor {
     let group: Int
     let idf: Double
     /// Largest score this group can give a document of this segment.
     let upperBound: Double
-    private let members: [PostingsIterator]
+    private let owners: [PostingsIterator]
+    private let members: UnsafeMutableBufferPointer<Unmanaged<PostingsIterator>>
     /// Per member: its term-level bound (used in the tail block, which has no skip data).
     private let memberBounds: [(maxTf: Int, minDocLength: Int)]
     private let bm25: BM25
@@ -16,7 +20,9 @@ final class GroupCursor {
     init(group: Int, idf: Double, members: [PostingsIterator], bounds: [(maxTf: Int, minDocLength: Int)], bm25: BM25) throws {
         self.group = group
         self.idf = idf
-        self.members = members
+        owners = members
+        self.members = .allocate(capacity: members.count)
+        _ = self.members.initialize(from: members.map { Unmanaged.passUnretained($0) })
         self.memberBounds = bounds
         self.bm25 = bm25
         let maxTf = bounds.reduce(0) { $0 + $1.maxTf }
@@ -25,6 +31,8 @@ final class GroupCursor {
         for m in members { _ = try m.next() }
         doc = members.reduce(PostingsIterator.exhausted) { min($0, $1.doc) }
     }
+
+    deinit { members.deallocate() }
 
     /// Slightly inflated so floating-point rounding can never prune a document that belongs in the top k.
     @inline(__always)
@@ -39,18 +47,20 @@ final class GroupCursor {
         var maxTf: UInt32 = 0
         var minDl = UInt32.max
         var limit = UInt32.max - 1
-        for (i, m) in members.enumerated() {
-            if m.doc == doc {
-                if let b = m.currentBlockBound {
-                    maxTf += b.maxTf
-                    minDl = min(minDl, b.minDocLength)
-                    limit = min(limit, b.lastDoc)
+        for i in 0..<members.count {
+            members[i]._withUnsafeGuaranteedRef { m in
+                if m.doc == doc {
+                    if let b = m.currentBlockBound {
+                        maxTf += b.maxTf
+                        minDl = min(minDl, b.minDocLength)
+                        limit = min(limit, b.lastDoc)
+                    } else {
+                        maxTf += UInt32(memberBounds[i].maxTf)
+                        minDl = min(minDl, UInt32(memberBounds[i].minDocLength))
+                    }
                 } else {
-                    maxTf += UInt32(memberBounds[i].maxTf)
-                    minDl = min(minDl, UInt32(memberBounds[i].minDocLength))
+                    limit = min(limit, m.doc &- 1)
                 }
-            } else {
-                limit = min(limit, m.doc &- 1)
             }
         }
         cachedBound = Self.inflate(idf * bm25.tfNorm(tf: Double(maxTf), docLength: Double(minDl)))
@@ -63,18 +73,24 @@ final class GroupCursor {
     private var cachedLimit: UInt32 = 0
     private var hasCachedBound = false
 
+    @inline(__always)
     var freq: UInt32 {
         var f: UInt32 = 0
-        for m in members where m.doc == doc { f &+= m.freq }
+        for i in 0..<members.count {
+            members[i]._withUnsafeGuaranteedRef { m in if m.doc == doc { f &+= m.freq } }
+        }
         return f
     }
 
+    @inline(__always)
     func next() throws {
         let current = doc
         var smallest = PostingsIterator.exhausted
-        for m in members {
-            if m.doc == current { _ = try m.next() }
-            smallest = min(smallest, m.doc)
+        for i in 0..<members.count {
+            try members[i]._withUnsafeGuaranteedRef { m in
+                if m.doc == current { _ = try m.next() }
+                smallest = min(smallest, m.doc)
+            }
         }
         doc = smallest
     }
@@ -82,9 +98,11 @@ final class GroupCursor {
     func advance(to target: UInt32) throws {
         guard doc < target else { return }
         var smallest = PostingsIterator.exhausted
-        for m in members {
-            if m.doc < target { _ = try m.advance(to: target) }
-            smallest = min(smallest, m.doc)
+        for i in 0..<members.count {
+            try members[i]._withUnsafeGuaranteedRef { m in
+                if m.doc < target { _ = try m.advance(to: target) }
+                smallest = min(smallest, m.doc)
+            }
         }
         doc = smallest
     }

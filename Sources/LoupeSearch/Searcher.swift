@@ -80,122 +80,156 @@ public final class Searcher {
         return cursors
     }
 
-    private func countUnion(_ cursors: [GroupCursor]) throws -> Int {
-        var count = 0
-        while true {
-            let doc = cursors.reduce(PostingsIterator.exhausted) { min($0, $1.doc) }
-            if doc == PostingsIterator.exhausted { return count }
-            count += 1
-            for c in cursors where c.doc == doc { try c.next() }
+    private func countUnion(_ owners: [GroupCursor]) throws -> Int {
+        try withUnretained(owners) { cursors in
+            var count = 0
+            while true {
+                var doc = PostingsIterator.exhausted
+                for c in cursors { doc = min(doc, c.takeUnretainedValue().doc) }
+                if doc == PostingsIterator.exhausted { return count }
+                count += 1
+                for c in cursors {
+                    try c._withUnsafeGuaranteedRef { if $0.doc == doc { try $0.next() } }
+                }
+            }
         }
+    }
+
+    /// Calls `body` with unretained references to `owners`, which stay alive meanwhile: the
+    /// per-document loops below would otherwise spend most of their time on reference counting.
+    private func withUnretained<R>(_ owners: [GroupCursor], _ body: (UnsafeBufferPointer<Unmanaged<GroupCursor>>) throws -> R) rethrows -> R {
+        let refs = owners.map { Unmanaged.passUnretained($0) }
+        return try withExtendedLifetime(owners) { try refs.withUnsafeBufferPointer { try body($0) } }
     }
 
     /// Sums the groups' contributions in group order (every strategy thus gets bit-identical
     /// scores) and clears them. Untouched groups hold 0, and every contribution is positive.
     @inline(__always)
-    private func total(_ contributions: inout [Double]) -> Double {
+    private func total(_ contributions: UnsafeMutableBufferPointer<Double>) -> Double {
         var sum = 0.0
-        for g in contributions.indices where contributions[g] != 0 {
+        for g in 0..<contributions.count where contributions[g] != 0 {
             sum += contributions[g]
             contributions[g] = 0
         }
         return sum
     }
 
-    private func exhaustive(_ cursors: [GroupCursor], _ segment: SegmentReader, _ groupCount: Int, _ collector: inout TopKCollector) throws -> Int {
-        var contributions = [Double](repeating: 0, count: groupCount)
-        var scored = 0
-        while true {
-            let doc = cursors.reduce(PostingsIterator.exhausted) { min($0, $1.doc) }
-            if doc == PostingsIterator.exhausted { return scored }
-            let length = Double(segment.documents.length(Int(doc)))
-            for c in cursors where c.doc == doc {
-                contributions[c.group] = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
-                try c.next()
+    private func exhaustive(_ owners: [GroupCursor], _ segment: SegmentReader, _ groupCount: Int, _ collector: inout TopKCollector) throws -> Int {
+        let contributions = UnsafeMutableBufferPointer<Double>.allocate(capacity: groupCount)
+        contributions.initialize(repeating: 0)
+        defer { contributions.deallocate() }
+        let lengths = segment.documents
+        return try withUnretained(owners) { cursors in
+            var scored = 0
+            while true {
+                var doc = PostingsIterator.exhausted
+                for c in cursors { doc = min(doc, c.takeUnretainedValue().doc) }
+                if doc == PostingsIterator.exhausted { return scored }
+                let length = Double(lengths.length(Int(doc)))
+                for ref in cursors {
+                    try ref._withUnsafeGuaranteedRef { c in
+                        guard c.doc == doc else { return }
+                        contributions[c.group] = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
+                        try c.next()
+                    }
+                }
+                scored += 1
+                collector.offer(ScoredDoc(score: total(contributions), doc: segment.docBase + Int(doc)))
             }
-            scored += 1
-            collector.offer(ScoredDoc(score: total(&contributions), doc: segment.docBase + Int(doc)))
         }
     }
 
     private func maxScore(_ unsorted: [GroupCursor], _ segment: SegmentReader, _ groupCount: Int, _ collector: inout TopKCollector) throws -> Int {
-        let cursors = unsorted.sorted { $0.upperBound < $1.upperBound }
-        var prefix = [Double](repeating: 0, count: cursors.count)
+        let owners = unsorted.sorted { $0.upperBound < $1.upperBound }
+        var prefix = [Double](repeating: 0, count: owners.count)
         var running = 0.0
-        for (i, c) in cursors.enumerated() {
+        for (i, c) in owners.enumerated() {
             running += c.upperBound
             prefix[i] = running
         }
-        var threshold = collector.threshold
-        // Cursors below `firstEssential` together cannot beat the threshold: they never lead.
-        func essentialStart() -> Int {
-            var i = 0
-            while i < cursors.count && prefix[i] <= threshold { i += 1 }
-            return i
-        }
-        var firstEssential = essentialStart()
-        var contributions = [Double](repeating: 0, count: groupCount)
-        var scored = 0
-        while firstEssential < cursors.count {
-            var doc = PostingsIterator.exhausted
-            for i in firstEssential..<cursors.count { doc = min(doc, cursors[i].doc) }
-            if doc == PostingsIterator.exhausted { break }
-            // Block-max check: if the blocks under `doc` cannot beat the threshold, skip them all.
-            if threshold > -Double.infinity {
-                var bound = firstEssential > 0 ? prefix[firstEssential - 1] : 0
-                var limit = UInt32.max - 1
-                for i in firstEssential..<cursors.count {
-                    let c = cursors[i]
-                    if c.doc == doc {
-                        let b = c.blockBound()
-                        bound += b.bound
-                        limit = min(limit, b.limit)
-                    } else {
-                        limit = min(limit, c.doc &- 1)
+        let contributions = UnsafeMutableBufferPointer<Double>.allocate(capacity: groupCount)
+        contributions.initialize(repeating: 0)
+        defer { contributions.deallocate() }
+        let lengths = segment.documents
+        return try withUnretained(owners) { cursors in
+            var threshold = collector.threshold
+            // Cursors below `firstEssential` together cannot beat the threshold: they never lead.
+            func essentialStart() -> Int {
+                var i = 0
+                while i < cursors.count && prefix[i] <= threshold { i += 1 }
+                return i
+            }
+            var firstEssential = essentialStart()
+            var scored = 0
+            while firstEssential < cursors.count {
+                var doc = PostingsIterator.exhausted
+                for i in firstEssential..<cursors.count { doc = min(doc, cursors[i].takeUnretainedValue().doc) }
+                if doc == PostingsIterator.exhausted { break }
+                // Block-max check: if the blocks under `doc` cannot beat the threshold, skip them all.
+                if threshold > -Double.infinity {
+                    var bound = firstEssential > 0 ? prefix[firstEssential - 1] : 0
+                    var limit = UInt32.max - 1
+                    for i in firstEssential..<cursors.count {
+                        cursors[i]._withUnsafeGuaranteedRef { c in
+                            if c.doc == doc {
+                                let b = c.blockBound()
+                                bound += b.bound
+                                limit = min(limit, b.limit)
+                            } else {
+                                limit = min(limit, c.doc &- 1)
+                            }
+                        }
+                    }
+                    if bound <= threshold {
+                        let target = limit &+ 1
+                        for i in firstEssential..<cursors.count {
+                            try cursors[i]._withUnsafeGuaranteedRef { c in if c.doc < target { try c.advance(to: target) } }
+                        }
+                        continue
                     }
                 }
-                if bound <= threshold {
-                    let target = limit &+ 1
-                    for i in firstEssential..<cursors.count where cursors[i].doc < target { try cursors[i].advance(to: target) }
-                    continue
-                }
-            }
-            let length = Double(segment.documents.length(Int(doc)))
-            var score = 0.0
-            for i in firstEssential..<cursors.count where cursors[i].doc == doc {
-                let c = cursors[i]
-                let s = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
-                contributions[c.group] = s
-                score += s
-                try c.next()
-            }
-            var pruned = false
-            var i = firstEssential - 1
-            while i >= 0 {
-                if score + prefix[i] <= threshold {
-                    pruned = true
-                    break
-                }
-                let c = cursors[i]
-                try c.advance(to: doc)
-                if c.doc == doc {
-                    let s = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
-                    contributions[c.group] = s
+                let length = Double(lengths.length(Int(doc)))
+                var score = 0.0
+                for i in firstEssential..<cursors.count {
+                    try cursors[i]._withUnsafeGuaranteedRef { c in
+                        guard c.doc == doc else { return }
+                        let s = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
+                        contributions[c.group] = s
                         score += s
+                        try c.next()
+                    }
                 }
-                i -= 1
-            }
-            let final = total(&contributions)
-            if pruned { continue }
-            scored += 1
-            if collector.offer(ScoredDoc(score: final, doc: segment.docBase + Int(doc))) {
-                let updated = collector.threshold
-                if updated > threshold {
-                    threshold = updated
-                    firstEssential = essentialStart()
+                var pruned = false
+                var i = firstEssential - 1
+                while i >= 0 {
+                    if score + prefix[i] <= threshold {
+                        pruned = true
+                        break
+                    }
+                    try cursors[i]._withUnsafeGuaranteedRef { c in
+                        try c.advance(to: doc)
+                        if c.doc == doc {
+                            let s = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
+                            contributions[c.group] = s
+                            score += s
+                        }
+                    }
+                    i -= 1
+                }
+                let final = total(contributions)
+                if pruned { continue }
+                scored += 1
+                // A full collector keeps its documents on ties (they have smaller ids).
+                if final <= threshold { continue }
+                if collector.offer(ScoredDoc(score: final, doc: segment.docBase + Int(doc))) {
+                    let updated = collector.threshold
+                    if updated > threshold {
+                        threshold = updated
+                        firstEssential = essentialStart()
+                    }
                 }
             }
+            return scored
         }
-        return scored
     }
 }

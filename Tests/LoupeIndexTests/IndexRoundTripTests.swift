@@ -38,17 +38,31 @@ import Testing
         return result
     }
 
-    @Test(arguments: [1, 2])
-    func writeThenReadGivesBackEveryPostingAndDocument(threads: Int) throws {
+    /// (threads, memory budget in bytes, merge policy, segments expected)
+    static let configurations: [(Int, Int, IndexOptions.MergePolicy, Int)] = [
+        (1, 1 << 30, .whenOverBudget, 1),
+        (2, 1 << 30, .whenOverBudget, 2),
+        (2, 1 << 30, .always, 1),
+        // A budget so small that every chunk is flushed: many segments, then one merged segment.
+        (2, 1 << 20, .whenOverBudget, 1),
+        (2, 1 << 20, .never, 14),
+    ]
+
+    @Test(arguments: Self.configurations)
+    func writeThenReadGivesBackEveryPostingAndDocument(_ configuration: (Int, Int, IndexOptions.MergePolicy, Int)) throws {
+        let (threads, budget, merge, expectedSegments) = configuration
         let dir = TemporaryDirectory()
         try makeCorpus(in: dir, documents: 700, seed: 3)
-        let options = IndexOptions(threads: threads, filesPerChunk: 50)
+        let options = IndexOptions(threads: threads, memoryBudget: budget, filesPerChunk: 50, mergeSegments: merge)
         let summary = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: options)
         #expect(summary.documents == 700)
         #expect(summary.skipped.isEmpty)
         let reader = try IndexReader(path: dir.path + "/index")
         #expect(reader.docCount == 700)
-        #expect(reader.segments.count == threads)
+        #expect(reader.segments.count == expectedSegments)
+        // Only the committed segments' files remain.
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/index").filter { $0.hasPrefix("s") }
+        #expect(files.count == expectedSegments * 5)
         let want = try expected(for: dir.path + "/docs")
 
         // Documents: records, lengths, stored text.

@@ -16,11 +16,24 @@ public struct IndexOptions: Sendable {
     public static let maxFileSize = 256 << 20
     /// Files per unit of work handed to a worker.
     public var filesPerChunk: Int
+    /// When to merge the segments into one before committing. A merge makes queries cheaper (one
+    /// dictionary lookup per term instead of one per segment) but costs a serial pass over the
+    /// postings; by default it runs only when the memory budget forced extra segments, so an
+    /// index never has more segments than worker threads.
+    public var mergeSegments: MergePolicy
 
-    public init(threads: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), memoryBudget: Int = 1 << 30, filesPerChunk: Int = 64) {
+    public enum MergePolicy: Sendable {
+        case never, always
+        /// Merge when there are more segments than threads.
+        case whenOverBudget
+    }
+
+    public init(threads: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), memoryBudget: Int = 1 << 30, filesPerChunk: Int = 64,
+                mergeSegments: MergePolicy = .whenOverBudget) {
         self.threads = max(1, threads)
-        self.memoryBudget = max(16 << 20, memoryBudget)
+        self.memoryBudget = max(1 << 20, memoryBudget)
         self.filesPerChunk = max(1, filesPerChunk)
+        self.mergeSegments = mergeSegments
     }
 }
 
@@ -159,7 +172,27 @@ public enum IndexBuilder {
             throw error
         }
         progress(IndexProgress(filesDone: files.count, filesTotal: files.count, bytesDone: bytesTotal, bytesTotal: bytesTotal))
-        let segments = state.segments.sorted { ($0.worker, $0.seq) < ($1.worker, $1.seq) }.map(\.segment)
+        var segments = state.segments.sorted { ($0.worker, $0.seq) < ($1.worker, $1.seq) }.map(\.segment)
+        let merge: Bool
+        switch options.mergeSegments {
+        case .never: merge = false
+        case .always: merge = segments.count > 1
+        case .whenOverBudget: merge = segments.count > threads
+        }
+        if merge {
+            do {
+                var base = 0
+                let readers = try segments.map { s -> SegmentReader in
+                    defer { base += s.docCount }
+                    return try SegmentReader(directory: directory, segment: s, docBase: base, verifyChecksums: false)
+                }
+                segments = [try SegmentMerger.merge(readers, into: directory, name: "s\(generation)_\(threads)_0")]
+            } catch {
+                for s in state.segments { removeSegment(s.segment.name, in: directory) }
+                removeSegment("s\(generation)_\(threads)_0", in: directory)
+                throw error
+            }
+        }
         let manifest = Manifest(generation: generation, segments: segments, sourceRoot: absolutePath(corpus), createdAt: Int64(time(nil)))
         try directory.commit(manifest)
         try directory.deleteUnreferenced(keeping: manifest)

@@ -17,6 +17,16 @@ public enum PostingsEncoder {
     /// Returns the term's largest tf and shortest document length.
     public static func encode(docs: [UInt32], freqs: [UInt32], positions: [UInt32], docLengths: [UInt32],
                               postings: inout [UInt8], positionStream: inout [UInt8]) -> (maxTf: UInt32, minDocLength: UInt32) {
+        var positionIndex = 0
+        return encode(docs: docs, freqs: freqs, docLengths: docLengths, postings: &postings, positionStream: &positionStream) { i, out in
+            writePositions(positions, from: &positionIndex, count: Int(freqs[i]), into: &out)
+        }
+    }
+
+    /// Encodes a term's postings; `appendPositions(i, &stream)` appends document `i`'s encoded
+    /// positions (the merge copies them as they are, the builder encodes them).
+    public static func encode(docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], postings: inout [UInt8], positionStream: inout [UInt8],
+                              appendPositions: (Int, inout [UInt8]) -> Void) -> (maxTf: UInt32, minDocLength: UInt32) {
         let df = docs.count
         let fullBlocks = df / BitPacking.blockSize
         let termStart = postings.count
@@ -26,7 +36,6 @@ public enum PostingsEncoder {
         var maxTf: UInt32 = 0
         var minDl: UInt32 = .max
         var previous: UInt32 = 0
-        var positionIndex = 0
         var deltas = [UInt32](repeating: 0, count: BitPacking.blockSize)
         var tfMinusOne = [UInt32](repeating: 0, count: BitPacking.blockSize)
         for block in 0..<fullBlocks {
@@ -43,7 +52,7 @@ public enum PostingsEncoder {
                 tfMinusOne[i] = tf &- 1
                 blockMaxTf = max(blockMaxTf, tf)
                 blockMinDl = min(blockMinDl, docLengths[Int(doc)])
-                writePositions(positions, from: &positionIndex, count: Int(tf), into: &positionStream)
+                appendPositions(base + i, &positionStream)
             }
             let docBits = deltas.withUnsafeBufferPointer { BitPacking.bitWidth($0) }
             let tfBits = tfMinusOne.withUnsafeBufferPointer { BitPacking.bitWidth($0) }
@@ -82,7 +91,7 @@ public enum PostingsEncoder {
             }
             maxTf = max(maxTf, tf)
             minDl = min(minDl, docLengths[Int(doc)])
-            writePositions(positions, from: &positionIndex, count: Int(tf), into: &positionStream)
+            appendPositions(i, &positionStream)
         }
         return (maxTf, minDl == .max ? 0 : minDl)
     }

@@ -49,6 +49,16 @@ public struct StoredTextWriter {
         current.removeAll(keepingCapacity: true)
     }
 
+    /// Appends an already compressed block as it is (segment merges copy blocks without
+    /// recompressing them). Returns the new block's number.
+    public mutating func appendCompressedBlock(_ bytes: UnsafeRawBufferPointer, rawLength: Int) -> UInt32 {
+        closeBlock()
+        let number = UInt32(table.count)
+        table.append((compressed.count, bytes.count, rawLength))
+        compressed.append(contentsOf: bytes)
+        return number
+    }
+
     /// The finished body: blocks, then the block table, then the trailer.
     public mutating func finish() throws -> [UInt8] {
         closeBlock()

@@ -31,7 +31,7 @@ public final class DocumentTable: @unchecked Sendable {
     }
 
     /// The length in tokens of document `doc`.
-    @inline(__always)
+    @inlinable
     public func length(_ doc: Int) -> UInt32 { UInt32(littleEndian: lengths[doc]) }
 
     /// The record of document `doc`.

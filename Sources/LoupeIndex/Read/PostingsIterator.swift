@@ -8,7 +8,9 @@ public final class PostingsIterator {
     /// The doc id past the end.
     public static let exhausted = UInt32.max
 
-    public private(set) var doc: UInt32 = 0
+    /// The current document (`exhausted` past the end).
+    @inlinable public var doc: UInt32 { current }
+    @usableFromInline var current: UInt32 = 0
     public let docFreq: Int
     private let data: UnsafeRawBufferPointer
     private let positionData: UnsafeRawBufferPointer
@@ -17,11 +19,11 @@ public final class PostingsIterator {
     private let fullBlocks: Int
     private let tailOffset: Int
     private let tailPositionsOffset: Int
-    private var block = -1
-    private var index = 0
-    private var count = 0
-    private let docs: UnsafeMutablePointer<UInt32>
-    private let freqs: UnsafeMutablePointer<UInt32>
+    @usableFromInline var block = -1
+    @usableFromInline var index = 0
+    @usableFromInline var count = 0
+    @usableFromInline let docs: UnsafeMutablePointer<UInt32>
+    @usableFromInline let freqs: UnsafeMutablePointer<UInt32>
     private var positionsBlockStart = 0
     // Positions cursor inside the current block: where doc `positionsIndex`'s positions start.
     private var positionsCursor = 0
@@ -64,17 +66,17 @@ public final class PostingsIterator {
     }
 
     /// Frequency of the term in the current document.
-    @inline(__always)
+    @inlinable
     public var freq: UInt32 { freqs[index] }
 
     /// Moves to the next document; returns its id or `exhausted`.
-    @inline(__always)
+    @inlinable
     public func next() throws -> UInt32 {
         index += 1
         if index >= count {
-            guard try loadBlock(block + 1) else { doc = Self.exhausted; return doc }
+            guard try loadBlock(block + 1) else { current = Self.exhausted; return current }
         }
-        doc = docs[index]
+        current = docs[index]
         return doc
     }
 
@@ -85,16 +87,16 @@ public final class PostingsIterator {
             // Find the first block whose last doc is ≥ target using the skip table.
             var b = max(block + 1, 0)
             while b < fullBlocks && skipLastDoc(b) < target { b += 1 }
-            guard try loadBlock(b) else { doc = Self.exhausted; return doc }
+            guard try loadBlock(b) else { current = Self.exhausted; return doc }
             if docs[count - 1] < target {
-                guard try loadBlock(b + 1) else { doc = Self.exhausted; return doc }
+                guard try loadBlock(b + 1) else { current = Self.exhausted; return doc }
             }
         }
         while index < count && docs[index] < target { index += 1 }
         if index >= count {
-            guard try loadBlock(block + 1) else { doc = Self.exhausted; return doc }
+            guard try loadBlock(block + 1) else { current = Self.exhausted; return current }
         }
-        doc = docs[index]
+        current = docs[index]
         return doc
     }
 
@@ -131,7 +133,8 @@ public final class PostingsIterator {
     private func skipLastDoc(_ b: Int) -> UInt32 { skipEntry(b, 0) }
 
     /// Decodes block `b` (the tail when `b == fullBlocks`); false when there is no such block.
-    private func loadBlock(_ b: Int) throws -> Bool {
+    @usableFromInline
+    func loadBlock(_ b: Int) throws -> Bool {
         let tailCount = docFreq - fullBlocks * BitPacking.blockSize
         guard b < fullBlocks || (b == fullBlocks && tailCount > 0) else {
             block = fullBlocks + 1

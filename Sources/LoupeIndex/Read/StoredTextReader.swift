@@ -21,6 +21,19 @@ public final class StoredTextReader: @unchecked Sendable {
         tableOffset = Int(table)
     }
 
+    public var count: Int { blockCount }
+
+    /// The compressed bytes of block `b` and its uncompressed length (for merges).
+    public func compressedBlock(_ b: Int) throws -> (bytes: UnsafeRawBufferPointer, rawLength: Int) {
+        guard b >= 0, b < blockCount else { throw IndexError.corrupt(file: file, reason: "store block \(b) does not exist") }
+        var r = ByteReader(body, offset: tableOffset + b * 16, file: file)
+        let offset = try r.readUInt64(), length = try r.readUInt32(), raw = try r.readUInt32()
+        guard offset <= UInt64(tableOffset), UInt64(length) <= UInt64(tableOffset) - offset, raw <= 1 << 30 else {
+            throw IndexError.corrupt(file: file, reason: "store block \(b) range outside the file")
+        }
+        return (UnsafeRawBufferPointer(rebasing: body[Int(offset)..<(Int(offset) + Int(length))]), Int(raw))
+    }
+
     /// The uncompressed bytes of block `b`.
     public func block(_ b: Int) throws -> [UInt8] {
         guard b >= 0, b < blockCount else { throw IndexError.corrupt(file: file, reason: "store block \(b) does not exist") }
