@@ -5,7 +5,7 @@ import LoupeIndex
 /// single BM25 term (their frequencies add up in a document).
 ///
 /// For each stemming language L the word `q` (folded) becomes `L:stem_L(q)` plus `L:q` — unless
-/// `q` is used in L's documents mainly as a name (its name occurrences outnumber the plain uses
+/// `q` is used in L's documents mainly as a name (its name occurrences are at least the plain uses
 /// of its stem), in which case only `L:q`: so `paris` does not match the French stem `pari`, nor
 /// `mali` the French `mal`. Documents of no known language have unstemmed terms: `other:q`.
 public struct TermGroup: Sendable, Equatable {
@@ -79,7 +79,7 @@ public struct QueryPlan: Sendable {
                         if let stemInfo = try statistics(stemKey) {
                             let nameUses = surface?.nameFreq ?? 0
                             let plainUses = stemInfo.totalTermFreq - stemInfo.nameFreq
-                            if nameUses <= plainUses { candidates.append((stem, stemKey, stemInfo)) }
+                            if nameUses < plainUses { candidates.append((stem, stemKey, stemInfo)) }
                         }
                     }
                 }

@@ -1,0 +1,73 @@
+import LoupeIndex
+import Testing
+@testable import LoupeSearch
+
+/// Word variants and names match across the three languages the way a reader expects.
+@Suite struct MultilingualMatchingTests {
+    static let documents: [String: String] = [
+        "fr/soldats.txt": "Les soldats sont rentrés au pays. Ils ont quitté la base après dix ans de présence et les familles les attendaient.",
+        "fr/ecoles.txt": "Dans le nord, les écoles restent fermées. Les enseignants sont partis et les élèves attendent la rentrée.",
+        "fr/attaques.txt": "Les attaques terroristes se multiplient dans la région. Les habitants ont peur et les routes sont vides.",
+        "fr/mal.txt": "Le mal est fait, disent les habitants. Ils ont mal au cœur et le pays va mal depuis des années.",
+        "fr/paris-bets.txt": "Les paris sportifs sont à la mode. Les jeunes font des paris chaque semaine sur les matchs du championnat.",
+        "fr/mali.txt": "Le retrait a commencé au Mali. Les troupes ont quitté le Mali et la junte du Mali a salué le départ.",
+        "es/ninos.txt": "Los niños cruzan la frontera solos. Cada año miles de niños llegan sin sus padres a la ciudad del norte.",
+        "es/ataques.txt": "Los ataques con drones aumentaron en la sierra. El gobierno dijo que los ataques no quedarán impunes.",
+        "es/pena.txt": "La alcaldesa Lucía Peña inauguró la escuela. La señora Peña habló con los vecinos del barrio.",
+        "en/troops.txt": "The troops left the base at dawn. The last troops crossed the border and the convoy reached the city.",
+        "en/mercenaries.txt": "The mercenaries arrived in the capital. Officials said the mercenaries would guard the mines in the east.",
+        "en/obrien.txt": "The researcher Niamh O’Brien spoke about the mission. According to O’Brien the mission ended too early.",
+        "en/strasse.txt": "The office is on the Hauptstraße in the old town of the city, next to the station and the market.",
+    ]
+
+    /// One index for the suite (readers are immutable and shared); each test makes its own searcher.
+    nonisolated(unsafe) static let index: (TemporaryDirectory, IndexReader)? = {
+        let dir = TemporaryDirectory()
+        for (name, text) in documents { try? dir.write("docs/" + name, text) }
+        guard (try? IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 1))) != nil,
+              let reader = try? IndexReader(path: dir.path + "/index") else { return nil }
+        return (dir, reader)
+    }()
+
+    func makeSearcher() throws -> Searcher {
+        try Searcher(reader: try #require(Self.index).1)
+    }
+
+    func paths(_ query: String) throws -> [String] {
+        let searcher = try makeSearcher()
+        return try searcher.search(query, k: 20).hits.map { try searcher.reader.record($0.doc).path }
+    }
+
+    @Test(arguments: [
+        ("soldat", "fr/soldats.txt"), ("soldats", "fr/soldats.txt"),
+        ("école", "fr/ecoles.txt"), ("ecole", "fr/ecoles.txt"), ("écoles", "fr/ecoles.txt"),
+        ("attaque terroriste", "fr/attaques.txt"), ("attaques terroristes", "fr/attaques.txt"),
+        ("niño", "es/ninos.txt"), ("nino", "es/ninos.txt"), ("niños", "es/ninos.txt"),
+        ("ataque", "es/ataques.txt"), ("ataques", "es/ataques.txt"),
+        ("troop", "en/troops.txt"), ("troops", "en/troops.txt"),
+        ("mercenary", "en/mercenaries.txt"), ("mercenaries", "en/mercenaries.txt"),
+        ("pena", "es/pena.txt"), ("Peña", "es/pena.txt"),
+        ("obrien", "en/obrien.txt"), ("O'Brien", "en/obrien.txt"), ("o’brien", "en/obrien.txt"),
+        ("hauptstrasse", "en/strasse.txt"), ("Hauptstraße", "en/strasse.txt"),
+    ])
+    func variantsFindTheDocumentFirst(_ query: String, _ expected: String) throws {
+        #expect(try paths(query).first == expected, "\(query)")
+    }
+
+    @Test func namesAreNotStemmedIntoUnrelatedWords() throws {
+        // "Mali" is used as a name: it must not become the French stem "mal" (evil).
+        #expect(try paths("mali") == ["fr/mali.txt"])
+        #expect(try !paths("mal").contains("fr/mali.txt"))
+        // "paris" (bets) is a common word here, stemmed; the query finds it.
+        #expect(try paths("paris").first == "fr/paris-bets.txt")
+    }
+
+    @Test func functionWordsDoNotDecideTheRanking() throws {
+        let searcher = try makeSearcher()
+        let plan = try searcher.plan("les attaques de la région")
+        #expect(plan.groups.map(\.word) == ["attaques", "region"])
+        #expect(plan.droppedWords == ["les", "de", "la"])
+        // A query made only of function words still runs.
+        #expect(try !paths("de la").isEmpty)
+    }
+}
