@@ -145,6 +145,13 @@ import Testing
         #expect(all.count == segment.terms.termCount)
         #expect(all == all.sorted { $0.lexicographicallyPrecedes($1) })
         for key in all { #expect(try segment.terms.lookup(key) != nil) }
+        // Absent keys next to present ones: extensions, truncations, a changed last byte.
+        let present = Set(all)
+        for key in all {
+            for probe in [key + [0x00], key + [0x7A], Array(key.dropLast()), Array(key.dropLast()) + [(key.last ?? 0) &+ 1]] where !present.contains(probe) {
+                #expect(try segment.terms.lookup(probe) == nil, "\(probe)")
+            }
+        }
         #expect(try segment.terms.lookup(TermKey.make(.english, "absent-term")) == nil)
         #expect(try segment.terms.lookup([]) == nil)
         // Prefix range: every French term starting with "sold".

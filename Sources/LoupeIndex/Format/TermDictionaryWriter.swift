@@ -4,7 +4,7 @@
 public struct TermDictionaryWriter {
     public static let blockSize = 32
     public static let indexEntrySize = 28
-    public static let trailerSize = 40
+    public static let trailerSize = 56
 
     private var blocks = ByteWriter()
     private var keys = ByteWriter()
@@ -16,6 +16,7 @@ public struct TermDictionaryWriter {
     private var expectedPostings = 0
     private var expectedPositions = 0
     public private(set) var termCount = 0
+    private var hashes: [UInt64] = []
     private var blockCount = 0
 
     public init() {}
@@ -51,23 +52,29 @@ public struct TermDictionaryWriter {
         expectedPostings += info.postingsLength
         expectedPositions += info.positionsLength
         previous = term
+        hashes.append(term.withUnsafeBytes { TermBloomFilter.hash($0) })
         inBlock += 1
         termCount += 1
     }
 
     /// The finished body.
     public func finish() -> [UInt8] {
-        var out = ByteWriter(capacity: blocks.count + keys.count + index.count + Self.trailerSize)
+        let bloom = TermBloomFilter.build(hashes)
+        var out = ByteWriter(capacity: blocks.count + keys.count + index.count + bloom.count * 8 + Self.trailerSize)
         out.writeBytes(blocks.bytes)
         let keysOffset = out.count
         out.writeBytes(keys.bytes)
         let indexOffset = out.count
         out.writeBytes(index.bytes)
+        let bloomOffset = out.count
+        for word in bloom { out.writeUInt64(word) }
         out.writeUInt64(UInt64(termCount))
         out.writeUInt64(UInt64(blockCount))
         out.writeUInt64(UInt64(keysOffset))
         out.writeUInt64(UInt64(keys.count))
         out.writeUInt64(UInt64(indexOffset))
+        out.writeUInt64(UInt64(bloomOffset))
+        out.writeUInt64(UInt64(bloom.count))
         return out.bytes
     }
 }

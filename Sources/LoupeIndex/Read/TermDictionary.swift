@@ -18,6 +18,8 @@ public final class TermDictionary: @unchecked Sendable {
     private let positionsBases: [Int]
     private let firstKeys: [UInt8]
     private let firstKeyStarts: [Int]
+    /// The Bloom filter over the keys, in place in the mapped file.
+    private let bloom: UnsafeRawBufferPointer
 
     init(body: UnsafeRawBufferPointer, file: String) throws {
         self.body = body
@@ -25,11 +27,15 @@ public final class TermDictionary: @unchecked Sendable {
         guard body.count >= TermDictionaryWriter.trailerSize else { throw IndexError.corrupt(file: file, reason: "too short for a term dictionary") }
         var r = ByteReader(body, offset: body.count - TermDictionaryWriter.trailerSize, file: file)
         let terms = try r.readUInt64(), blocks = try r.readUInt64(), keysAt = try r.readUInt64(), keysLen = try r.readUInt64(), indexAt = try r.readUInt64()
+        let bloomAt = try r.readUInt64(), bloomWords = try r.readUInt64()
         let limit = UInt64(body.count)
         guard terms <= limit, blocks <= limit, keysAt <= limit, keysLen <= limit - keysAt, indexAt == keysAt + keysLen,
-              blocks * UInt64(TermDictionaryWriter.indexEntrySize) == limit - UInt64(TermDictionaryWriter.trailerSize) - indexAt,
+              blocks <= limit / UInt64(TermDictionaryWriter.indexEntrySize),
+              bloomAt == indexAt + blocks * UInt64(TermDictionaryWriter.indexEntrySize), bloomWords <= limit / 8,
+              bloomAt + bloomWords * 8 == limit - UInt64(TermDictionaryWriter.trailerSize),
               (terms == 0) == (blocks == 0), blocks <= terms
         else { throw IndexError.corrupt(file: file, reason: "inconsistent dictionary trailer") }
+        bloom = UnsafeRawBufferPointer(rebasing: body[Int(bloomAt)..<Int(bloomAt + bloomWords * 8)])
         termCount = Int(terms)
         blockCount = Int(blocks)
         blocksEnd = Int(keysAt)
@@ -92,12 +98,18 @@ public final class TermDictionary: @unchecked Sendable {
     /// end; entries before the term only have their two lengths decoded.
     public func lookup(_ term: [UInt8]) throws -> TermInfo? {
         try term.withUnsafeBytes { key -> TermInfo? in
+            guard TermBloomFilter.mayContain(TermBloomFilter.hash(key), words: bloom) else { return nil }
             guard let b = block(for: key), let base = body.baseAddress else { return nil }
             let end = b + 1 < blockCount ? blockOffsets[b + 1] : blocksEnd
             var p = blockOffsets[b]
             var postings = postingsBases[b], positions = positionsBases[b]
-            var current = [UInt8](repeating: 0, count: 0)
-            current.reserveCapacity(64)
+            guard let keyBase = key.baseAddress else { return nil }
+            let keyCount = key.count
+            // Front-coded search: `matched` is how many leading bytes the previous term shares with
+            // the key. A term sharing fewer bytes with its predecessor than that is past the key; one
+            // sharing more is still before it; only one sharing exactly `matched` needs comparing.
+            var matched = 0
+            var previousLength = 0
             @inline(__always) func varint() throws -> Int {
                 var result = 0, shift = 0
                 while true {
@@ -119,17 +131,32 @@ public final class TermDictionary: @unchecked Sendable {
             }
             while p < end {
                 let shared = try varint(), suffixLength = try varint()
-                guard shared <= current.count, suffixLength <= end - p else { throw IndexError.corrupt(file: file, reason: "bad term entry at \(p)") }
-                current.removeLast(current.count - shared)
-                current.append(contentsOf: UnsafeRawBufferPointer(start: base + p, count: suffixLength))
+                guard shared <= previousLength, suffixLength <= end - p else { throw IndexError.corrupt(file: file, reason: "bad term entry at \(p)") }
+                let suffixStart = p
                 p += suffixLength
-                let order = current.withUnsafeBytes { compareBytes($0, key) }
-                if order > 0 { return nil }
-                if order < 0 {
+                previousLength = shared + suffixLength
+                if shared < matched { return nil }
+                var found = false
+                if shared == matched {
+                    // Compare the suffix with the key from `matched` on.
+                    var i = 0
+                    while i < suffixLength && matched < keyCount
+                        && base.load(fromByteOffset: suffixStart + i, as: UInt8.self) == keyBase.load(fromByteOffset: matched, as: UInt8.self) {
+                        i += 1
+                        matched += 1
+                    }
+                    if i < suffixLength {
+                        // Differs at a byte, or the key ended first (then the term is longer: past the key).
+                        if matched == keyCount { return nil }
+                        if base.load(fromByteOffset: suffixStart + i, as: UInt8.self) > keyBase.load(fromByteOffset: matched, as: UInt8.self) { return nil }
+                    } else if matched == keyCount {
+                        found = true
+                    }
+                }
+                if !found {
                     for _ in 0..<5 { try skip() }
-                    let postingsLength = try varint(), positionsLength = try varint()
-                    postings += postingsLength
-                    positions += positionsLength
+                    postings += try varint()
+                    positions += try varint()
                     continue
                 }
                 let df = try varint(), extra = try varint(), names = try varint(), maxTf = try varint(), minDl = try varint()
