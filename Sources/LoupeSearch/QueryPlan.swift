@@ -19,6 +19,8 @@ public struct TermGroup: Sendable, Equatable {
     /// languages (each document has one language, so languages never overlap).
     public var docFreq: Int
     public var idf: Double
+    /// Per key, its dictionary entry in each segment (by segment index; nil where absent).
+    var entries: [[TermInfo?]] = []
 }
 
 /// A query turned into term groups over a given index.
@@ -27,14 +29,6 @@ public struct QueryPlan: Sendable {
     public var groups: [TermGroup]
     /// Query words left out (function words in a query that has other words).
     public var droppedWords: [String]
-    /// Dictionary entries found while planning, per segment name and key (saves a second lookup).
-    var found: [String: [[UInt8]: TermInfo]] = [:]
-
-    /// The segment's entry for `key` (looked up again only if planning did not see it).
-    func termInfo(_ key: [UInt8], in segment: SegmentReader) throws -> TermInfo? {
-        if let perSegment = found[segment.name] { return perSegment[key] }
-        return try segment.terms.lookup(key)
-    }
 
     public static func make(_ text: String, reader: IndexReader, analyzer: Analyzer, bm25: BM25) throws -> QueryPlan {
         let words = analyzer.foldedWords(text).map(\.term)
@@ -44,14 +38,15 @@ public struct QueryPlan: Sendable {
         let kept = content.isEmpty ? unique : content
         let dropped = unique.filter { !kept.contains($0) }
         var groups: [TermGroup] = []
-        var found: [String: [[UInt8]: TermInfo]] = [:]
-        for segment in reader.segments { found[segment.name] = [:] }
-        /// Summed statistics over segments, remembering each segment's entry.
-        func statistics(_ key: [UInt8]) throws -> TermInfo? {
+        /// Summed statistics over segments, and each segment's entry.
+        func statistics(_ key: [UInt8]) throws -> (total: TermInfo?, entries: [TermInfo?]) {
             var total: TermInfo?
+            var entries: [TermInfo?] = []
+            entries.reserveCapacity(reader.segments.count)
             for segment in reader.segments {
-                guard let info = try segment.terms.lookup(key) else { continue }
-                found[segment.name]?[key] = info
+                let found = try segment.terms.lookup(key)
+                entries.append(found)
+                guard let info = found else { continue }
                 if var t = total {
                     t.docFreq += info.docFreq
                     t.totalTermFreq += info.totalTermFreq
@@ -61,36 +56,40 @@ public struct QueryPlan: Sendable {
                     total = info
                 }
             }
-            return total
+            return (total, entries)
         }
         for word in kept {
             var keys: [[UInt8]] = []
+            var entries: [[TermInfo?]] = []
             var byLanguage: [Language: Set<String>] = [:]
             var df = 0
             for language in Language.allCases {
                 let surfaceKey = TermKey.make(language, word)
-                let surface = try statistics(surfaceKey)
-                var candidates: [(String, [UInt8], TermInfo)] = []
-                if let surface { candidates.append((word, surfaceKey, surface)) }
+                let (surface, surfaceEntries) = try statistics(surfaceKey)
+                var candidates: [(String, [UInt8], TermInfo, [TermInfo?])] = []
+                if let surface { candidates.append((word, surfaceKey, surface, surfaceEntries)) }
                 if language != .other {
                     let stem = Analyzer.stem(word, language: language)
                     if stem != word {
                         let stemKey = TermKey.make(language, stem)
-                        if let stemInfo = try statistics(stemKey) {
+                        let (stemTotal, stemEntries) = try statistics(stemKey)
+                        if let stemInfo = stemTotal {
                             let nameUses = surface?.nameFreq ?? 0
                             let plainUses = stemInfo.totalTermFreq - stemInfo.nameFreq
-                            if nameUses < plainUses { candidates.append((stem, stemKey, stemInfo)) }
+                            if nameUses < plainUses { candidates.append((stem, stemKey, stemInfo, stemEntries)) }
                         }
                     }
                 }
                 guard !candidates.isEmpty else { continue }
                 keys += candidates.map(\.1)
+                entries += candidates.map(\.3)
                 byLanguage[language] = Set(candidates.map(\.0))
                 df += candidates.map(\.2.docFreq).max() ?? 0
             }
             df = min(df, reader.docCount)
-            groups.append(TermGroup(word: word, keys: keys, termsByLanguage: byLanguage, docFreq: df, idf: bm25.idf(docFreq: df)))
+            groups.append(TermGroup(word: word, keys: keys, termsByLanguage: byLanguage, docFreq: df, idf: bm25.idf(docFreq: df),
+                                    entries: entries))
         }
-        return QueryPlan(text: text, groups: groups, droppedWords: dropped, found: found)
+        return QueryPlan(text: text, groups: groups, droppedWords: dropped)
     }
 }

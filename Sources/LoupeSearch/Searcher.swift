@@ -49,12 +49,12 @@ public final class Searcher {
         var collector = TopKCollector(k: max(0, k))
         var scored = 0
         var total = 0
-        for segment in reader.segments {
+        for (s, segment) in reader.segments.enumerated() {
             if countTotal {
-                let cursors = try makeCursors(plan, segment)
+                let cursors = try makeCursors(plan, segment, s)
                 total += try countUnion(cursors)
             }
-            let cursors = try makeCursors(plan, segment)
+            let cursors = try makeCursors(plan, segment, s)
             guard !cursors.isEmpty else { continue }
             switch strategy {
             case .exhaustive: scored += try exhaustive(cursors, segment, plan.groups.count, &collector)
@@ -64,13 +64,14 @@ public final class Searcher {
         return RankedResults(plan: plan, hits: collector.sorted(), totalHits: countTotal ? total : nil, scored: scored)
     }
 
-    private func makeCursors(_ plan: QueryPlan, _ segment: SegmentReader) throws -> [GroupCursor] {
+    private func makeCursors(_ plan: QueryPlan, _ segment: SegmentReader, _ segmentIndex: Int) throws -> [GroupCursor] {
         var cursors: [GroupCursor] = []
         for (index, group) in plan.groups.enumerated() {
             var members: [PostingsIterator] = []
             var bounds: [(maxTf: Int, minDocLength: Int)] = []
-            for key in group.keys {
-                guard let info = try plan.termInfo(key, in: segment) else { continue }
+            for (k, key) in group.keys.enumerated() {
+                let entry = k < group.entries.count && segmentIndex < group.entries[k].count ? group.entries[k][segmentIndex] : try segment.terms.lookup(key)
+                guard let info = entry else { continue }
                 members.append(try segment.postings(info))
                 bounds.append((info.maxTermFreq, info.minDocLength))
             }
