@@ -22,14 +22,19 @@ final class GroupCursor {
         self.idf = idf
         owners = members
         self.members = .allocate(capacity: members.count)
-        _ = self.members.initialize(from: members.map { Unmanaged.passUnretained($0) })
+        var maxTf = 0
+        var minDocLength = Int.max
+        var first = PostingsIterator.exhausted
+        for (i, m) in members.enumerated() {
+            (self.members.baseAddress! + i).initialize(to: Unmanaged.passUnretained(m))
+            maxTf += bounds[i].maxTf
+            minDocLength = min(minDocLength, bounds[i].minDocLength)
+            first = min(first, try m.next())
+        }
         self.memberBounds = bounds
         self.bm25 = bm25
-        let maxTf = bounds.reduce(0) { $0 + $1.maxTf }
-        let minDocLength = bounds.map(\.minDocLength).min() ?? 0
-        upperBound = Self.inflate(idf * bm25.tfNorm(tf: Double(maxTf), docLength: Double(minDocLength)))
-        for m in members { _ = try m.next() }
-        doc = members.reduce(PostingsIterator.exhausted) { min($0, $1.doc) }
+        upperBound = Self.inflate(idf * bm25.tfNorm(tf: Double(maxTf), docLength: Double(minDocLength == .max ? 0 : minDocLength)))
+        doc = first
     }
 
     deinit { members.deallocate() }

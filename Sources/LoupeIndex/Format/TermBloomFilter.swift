@@ -3,8 +3,9 @@
 /// filter answers those without a binary search. About 10 bits per term and 6 probes: roughly
 /// 1% false positives, which then cost an ordinary lookup.
 ///
-/// Probe `i` (0 ≤ i < 6) tests bit `(h + i · (h >> 32 | 1)) mod (64 · words)` where `h` is the
-/// 64-bit FNV-1a hash of the key; bit `n` is bit `n mod 64` of little-endian u64 word `n / 64`.
+/// The filter has a power-of-two number of u64 words (at least 10 bits per term), so probe `i`
+/// (0 ≤ i < 6) tests bit `(h + i · (h >> 32 | 1)) & (64 · words − 1)`, where `h` is the 64-bit
+/// FNV-1a hash of the key; bit `n` is bit `n mod 64` of little-endian u64 word `n / 64`.
 public struct TermBloomFilter {
     public static let hashCount = 6
     public static let bitsPerTerm = 10
@@ -19,14 +20,15 @@ public struct TermBloomFilter {
 
     /// The filter's words for `hashes` (one per key).
     public static func build(_ hashes: [UInt64]) -> [UInt64] {
-        let words = max(1, (hashes.count * bitsPerTerm + 63) / 64)
+        var words = 1
+        while words * 64 < hashes.count * bitsPerTerm { words *= 2 }
         var bits = [UInt64](repeating: 0, count: words)
-        let total = UInt64(words * 64)
+        let mask = UInt64(words * 64 - 1)
         for h in hashes {
             let step = h >> 32 | 1
             var probe = h
             for _ in 0..<hashCount {
-                let bit = probe % total
+                let bit = probe & mask
                 bits[Int(bit / 64)] |= 1 << (bit % 64)
                 probe &+= step
             }
@@ -38,12 +40,13 @@ public struct TermBloomFilter {
     @inline(__always)
     public static func mayContain(_ h: UInt64, words: UnsafeRawBufferPointer) -> Bool {
         let count = words.count / 8
-        guard count > 0 else { return true }
-        let total = UInt64(count * 64)
+        // Readers check the size is a power of two; anything else cannot filter.
+        guard count > 0, count & (count - 1) == 0 else { return true }
+        let mask = UInt64(count * 64 - 1)
         let step = h >> 32 | 1
         var probe = h
         for _ in 0..<hashCount {
-            let bit = probe % total
+            let bit = probe & mask
             let word = UInt64(littleEndian: words.loadUnaligned(fromByteOffset: Int(bit / 64) * 8, as: UInt64.self))
             if word & (1 << (bit % 64)) == 0 { return false }
             probe &+= step

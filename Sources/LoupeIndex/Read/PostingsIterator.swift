@@ -56,13 +56,13 @@ public final class PostingsIterator {
             tailOffset = 0
             tailPositionsOffset = 0
         }
-        docs = .allocate(capacity: BitPacking.blockSize)
-        freqs = .allocate(capacity: BitPacking.blockSize)
+        // One allocation for both decoded arrays.
+        docs = .allocate(capacity: 2 * BitPacking.blockSize)
+        freqs = docs + BitPacking.blockSize
     }
 
     deinit {
         docs.deallocate()
-        freqs.deallocate()
     }
 
     /// Frequency of the term in the current document.

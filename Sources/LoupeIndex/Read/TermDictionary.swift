@@ -32,6 +32,7 @@ public final class TermDictionary: @unchecked Sendable {
         guard terms <= limit, blocks <= limit, keysAt <= limit, keysLen <= limit - keysAt, indexAt == keysAt + keysLen,
               blocks <= limit / UInt64(TermDictionaryWriter.indexEntrySize),
               bloomAt == indexAt + blocks * UInt64(TermDictionaryWriter.indexEntrySize), bloomWords <= limit / 8,
+              bloomWords > 0, bloomWords & (bloomWords - 1) == 0,
               bloomAt + bloomWords * 8 == limit - UInt64(TermDictionaryWriter.trailerSize),
               (terms == 0) == (blocks == 0), blocks <= terms
         else { throw IndexError.corrupt(file: file, reason: "inconsistent dictionary trailer") }
