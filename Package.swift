@@ -49,13 +49,15 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "LoupeEval", dependencies: ["LoupeSearch", "LoupeIndex"]),
+        // Helpers shared by the test targets (temporary directories, a seeded RNG, paths).
+        .target(name: "LoupeTestSupport", path: "Tests/LoupeTestSupport"),
         .testTarget(
             name: "LoupeAnalysisTests",
-            dependencies: ["LoupeAnalysis"],
+            dependencies: ["LoupeAnalysis", "LoupeTestSupport"],
             resources: [.copy("Resources")]
         ),
-        .testTarget(name: "LoupeIndexTests", dependencies: ["LoupeIndex"]),
-        .testTarget(name: "LoupeSearchTests", dependencies: ["LoupeSearch"]),
-        .testTarget(name: "LoupeCLITests", dependencies: ["loupe"]),
+        .testTarget(name: "LoupeIndexTests", dependencies: ["LoupeIndex", "LoupeTestSupport"]),
+        .testTarget(name: "LoupeSearchTests", dependencies: ["LoupeSearch", "LoupeTestSupport"]),
+        .testTarget(name: "LoupeCLITests", dependencies: ["loupe", "LoupeTestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import LoupeTestSupport
 import Testing
 @testable import LoupeAnalysis
 
@@ -59,31 +60,3 @@ extension WordSegmenterTests {
     }
 }
 
-/// A small deterministic random number generator for property tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// The repository's top directory, found from this source file's path.
-func repositoryRoot(_ file: String = #filePath) -> String {
-    var url = URL(fileURLWithPath: file)
-    while url.pathComponents.count > 1 {
-        url.deleteLastPathComponent()
-        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
-    }
-    return FileManager.default.currentDirectoryPath
-}
-
-func listFiles(_ directory: String) throws -> [String] {
-    guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
-    return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".txt") || $0.hasSuffix(".md") || $0.hasSuffix(".html") }
-        .sorted().map { directory + "/" + $0 }
-}

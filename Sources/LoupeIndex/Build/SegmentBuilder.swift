@@ -127,43 +127,22 @@ public final class SegmentBuilder {
 
     /// Writes the segment's five files into `directory` under `name`, each fsynced.
     public func write(to directory: IndexDirectory, name: String) throws -> Manifest.Segment {
-        let order = sortedTermIDs()
-        let postingsFile = try IndexFileWriter(path: directory.file(name + ".postings"), kind: .postings)
-        let positionsFile = try IndexFileWriter(path: directory.file(name + ".positions"), kind: .positions)
-        var dictionary = TermDictionaryWriter()
-        var docs: [UInt32] = [], freqs: [UInt32] = [], positions: [UInt32] = []
-        var postingBuffer: [UInt8] = [], positionBuffer: [UInt8] = [], stream: [UInt8] = []
-        for t in order {
+        let writer = try SegmentWriter(directory: directory, name: name)
+        var docs: [UInt32] = [], freqs: [UInt32] = [], positions: [UInt32] = [], stream: [UInt8] = []
+        for t in sortedTermIDs() {
             stream.removeAll(keepingCapacity: true)
             pool.read(states[t].stream) { stream.append(contentsOf: $0) }
             docs.removeAll(keepingCapacity: true)
             freqs.removeAll(keepingCapacity: true)
             positions.removeAll(keepingCapacity: true)
             decode(stream, docs: &docs, freqs: &freqs, positions: &positions)
-            postingBuffer.removeAll(keepingCapacity: true)
-            positionBuffer.removeAll(keepingCapacity: true)
-            let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, positions: positions, docLengths: docLengths,
-                                                postings: &postingBuffer, positionStream: &positionBuffer)
-            let info = TermInfo(docFreq: docs.count, totalTermFreq: positions.count, nameFreq: Int(states[t].nameFreq),
-                                maxTermFreq: Int(bounds.maxTf), minDocLength: Int(bounds.minDocLength),
-                                postingsOffset: Int(postingsFile.bodyOffset), postingsLength: postingBuffer.count,
-                                positionsOffset: Int(positionsFile.bodyOffset), positionsLength: positionBuffer.count)
-            dictionary.add(terms.key(t), info)
-            try postingsFile.write(postingBuffer)
-            try positionsFile.write(positionBuffer)
+            var next = 0
+            try writer.addTerm(terms.key(t), docs: docs, freqs: freqs, docLengths: docLengths, totalTermFreq: positions.count,
+                               nameFreq: Int(states[t].nameFreq)) { i, out in
+                PostingsEncoder.writePositions(positions, from: &next, count: Int(freqs[i]), into: &out)
+            }
         }
-        try postingsFile.finish()
-        try positionsFile.finish()
-        let termsFile = try IndexFileWriter(path: directory.file(name + ".terms"), kind: .terms)
-        try termsFile.write(dictionary.finish())
-        try termsFile.finish()
-        let docsFile = try IndexFileWriter(path: directory.file(name + ".docs"), kind: .documents)
-        try docsFile.write(documents.finish())
-        try docsFile.finish()
-        let storeFile = try IndexFileWriter(path: directory.file(name + ".store"), kind: .store)
-        try storeFile.write(try store.finish())
-        try storeFile.finish()
-        return Manifest.Segment(name: name, docCount: docLengths.count, totalTokens: documents.totalTokens)
+        return try writer.finish(documents: documents, store: &store)
     }
 
     private func decode(_ data: [UInt8], docs: inout [UInt32], freqs: inout [UInt32], positions: inout [UInt32]) {

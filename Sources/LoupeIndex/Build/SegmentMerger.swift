@@ -34,13 +34,10 @@ public enum SegmentMerger {
             }
             lists.append(list)
         }
-        let postingsFile = try IndexFileWriter(path: directory.file(name + ".postings"), kind: .postings)
-        let positionsFile = try IndexFileWriter(path: directory.file(name + ".positions"), kind: .positions)
-        var dictionary = TermDictionaryWriter()
+        let writer = try SegmentWriter(directory: directory, name: name)
         var heads = [Int](repeating: 0, count: segments.count)
         var docs: [UInt32] = [], freqs: [UInt32] = []
         var rawPositions: [UInt8] = [], positionStarts: [Int] = []
-        var postingBuffer: [UInt8] = [], positionBuffer: [UInt8] = []
         while true {
             var smallest: [UInt8]? = nil
             for (s, list) in lists.enumerated() where heads[s] < list.count {
@@ -72,29 +69,10 @@ public enum SegmentMerger {
                 rawPositions.append(contentsOf: positions)
             }
             positionStarts.append(rawPositions.count)
-            postingBuffer.removeAll(keepingCapacity: true)
-            positionBuffer.removeAll(keepingCapacity: true)
-            let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, postings: &postingBuffer, positionStream: &positionBuffer) { i, out in
+            try writer.addTerm(key, docs: docs, freqs: freqs, docLengths: docLengths, totalTermFreq: totalFreq, nameFreq: names) { i, out in
                 out.append(contentsOf: rawPositions[positionStarts[i]..<positionStarts[i + 1]])
             }
-            let info = TermInfo(docFreq: docs.count, totalTermFreq: totalFreq, nameFreq: names, maxTermFreq: Int(bounds.maxTf),
-                                minDocLength: Int(bounds.minDocLength), postingsOffset: Int(postingsFile.bodyOffset), postingsLength: postingBuffer.count,
-                                positionsOffset: Int(positionsFile.bodyOffset), positionsLength: positionBuffer.count)
-            dictionary.add(key, info)
-            try postingsFile.write(postingBuffer)
-            try positionsFile.write(positionBuffer)
         }
-        try postingsFile.finish()
-        try positionsFile.finish()
-        let termsFile = try IndexFileWriter(path: directory.file(name + ".terms"), kind: .terms)
-        try termsFile.write(dictionary.finish())
-        try termsFile.finish()
-        let docsFile = try IndexFileWriter(path: directory.file(name + ".docs"), kind: .documents)
-        try docsFile.write(documents.finish())
-        try docsFile.finish()
-        let storeFile = try IndexFileWriter(path: directory.file(name + ".store"), kind: .store)
-        try storeFile.write(try store.finish())
-        try storeFile.finish()
-        return Manifest.Segment(name: name, docCount: docLengths.count, totalTokens: documents.totalTokens)
+        return try writer.finish(documents: documents, store: &store)
     }
 }

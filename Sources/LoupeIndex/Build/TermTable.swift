@@ -112,18 +112,7 @@ public final class TermTable {
             guard end - start == key.count else { return false }
         }
         guard let kb = key.baseAddress else { return true }
-        let a = UnsafeRawPointer(arena + start), b = UnsafeRawPointer(kb)
-        var i = 0
-        let n = key.count
-        while i + 8 <= n {
-            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
-            i += 8
-        }
-        while i < n {
-            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
-            i += 1
-        }
-        return true
+        return bytesEqual(UnsafeRawPointer(arena + start), UnsafeRawPointer(kb), key.count)
     }
 
     private func growIDs() {
@@ -191,4 +180,19 @@ public final class TermTable {
         h ^= h >> 32
         return UInt32(truncatingIfNeeded: h)
     }
+}
+
+/// Equality of `count` bytes at two addresses, 8 bytes a step (short keys: no call to memcmp).
+@inline(__always)
+func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+    var i = 0
+    while i + 8 <= count {
+        if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+        i += 8
+    }
+    while i < count {
+        if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+        i += 1
+    }
+    return true
 }

@@ -89,17 +89,6 @@ final class WordCache {
     @inline(__always)
     private func equal(_ offset: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let kb = key.baseAddress else { return true }
-        let a = UnsafeRawPointer(arena + offset), b = UnsafeRawPointer(kb)
-        var i = 0
-        let n = key.count
-        while i + 8 <= n {
-            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
-            i += 8
-        }
-        while i < n {
-            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
-            i += 1
-        }
-        return true
+        return bytesEqual(UnsafeRawPointer(arena + offset), UnsafeRawPointer(kb), key.count)
     }
 }

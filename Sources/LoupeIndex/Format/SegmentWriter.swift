@@ -1,0 +1,52 @@
+/// Writes one segment's five files: terms are added in key order with their postings (the
+/// `.postings` and `.positions` streams grow as they come, the dictionary in memory), then
+/// `finish` writes `.terms`, `.docs` and `.store`. Every file is created exclusively and fsynced.
+/// Used both by the in-memory builder and by the merger.
+final class SegmentWriter {
+    private let directory: IndexDirectory
+    private let name: String
+    private let postingsFile: IndexFileWriter
+    private let positionsFile: IndexFileWriter
+    private var dictionary = TermDictionaryWriter()
+    private var postingBuffer: [UInt8] = []
+    private var positionBuffer: [UInt8] = []
+
+    init(directory: IndexDirectory, name: String) throws {
+        self.directory = directory
+        self.name = name
+        postingsFile = try IndexFileWriter(path: directory.file(name + ".postings"), kind: .postings)
+        positionsFile = try IndexFileWriter(path: directory.file(name + ".positions"), kind: .positions)
+    }
+
+    /// Adds the next term (keys in increasing byte order). `appendPositions(i, &stream)` appends
+    /// the encoded positions of the term's `i`-th document.
+    func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], totalTermFreq: Int, nameFreq: Int,
+                 appendPositions: (Int, inout [UInt8]) -> Void) throws {
+        postingBuffer.removeAll(keepingCapacity: true)
+        positionBuffer.removeAll(keepingCapacity: true)
+        let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, postings: &postingBuffer,
+                                            positionStream: &positionBuffer, appendPositions: appendPositions)
+        let info = TermInfo(docFreq: docs.count, totalTermFreq: totalTermFreq, nameFreq: nameFreq, maxTermFreq: Int(bounds.maxTf),
+                            minDocLength: Int(bounds.minDocLength), postingsOffset: Int(postingsFile.bodyOffset), postingsLength: postingBuffer.count,
+                            positionsOffset: Int(positionsFile.bodyOffset), positionsLength: positionBuffer.count)
+        dictionary.add(key, info)
+        try postingsFile.write(postingBuffer)
+        try positionsFile.write(positionBuffer)
+    }
+
+    /// Writes the remaining files and returns the segment's manifest entry.
+    func finish(documents: DocumentTableWriter, store: inout StoredTextWriter) throws -> Manifest.Segment {
+        try postingsFile.finish()
+        try positionsFile.finish()
+        let termsFile = try IndexFileWriter(path: directory.file(name + ".terms"), kind: .terms)
+        try termsFile.write(dictionary.finish())
+        try termsFile.finish()
+        let docsFile = try IndexFileWriter(path: directory.file(name + ".docs"), kind: .documents)
+        try docsFile.write(documents.finish())
+        try docsFile.finish()
+        let storeFile = try IndexFileWriter(path: directory.file(name + ".store"), kind: .store)
+        try storeFile.write(try store.finish())
+        try storeFile.finish()
+        return Manifest.Segment(name: name, docCount: documents.count, totalTokens: documents.totalTokens)
+    }
+}
