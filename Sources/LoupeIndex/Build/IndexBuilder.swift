@@ -14,8 +14,9 @@ public struct IndexOptions: Sendable {
     public var memoryBudget: Int
     /// Files larger than this are skipped with a warning (the store keeps a document in one block).
     public static let maxFileSize = 256 << 20
-    /// Files per unit of work handed to a worker.
+    /// Files per unit of work handed to a worker (a chunk also ends at `bytesPerChunk`).
     public var filesPerChunk: Int
+    public var bytesPerChunk = 1 << 20
     /// When to merge the segments into one before committing. A merge makes queries cheaper (one
     /// dictionary lookup per term instead of one per segment) but costs a serial pass over the
     /// postings; by default it runs only when the memory budget forced extra segments, so an
@@ -61,7 +62,8 @@ public struct IndexSummary: Sendable {
 /// Builds a complete new index of a directory and commits it atomically, replacing whatever
 /// the index held before (the previous index stays intact and readable until the commit).
 ///
-/// Files are cut into chunks of `filesPerChunk` in path order; chunk `i` goes to worker
+/// Files are cut into chunks (in path order, of `filesPerChunk` files or `bytesPerChunk` bytes,
+/// whichever comes first); chunk `i` goes to worker
 /// `i mod threads`, so the result (and the doc ids) depend only on the files and the thread
 /// count. Each worker analyzes and inverts into its own in-memory segment and writes it out
 /// whenever it passes its share of the memory budget.
@@ -77,8 +79,20 @@ public enum IndexBuilder {
         let lock = try directory.lock()
         defer { lock.release() }
         let generation = try nextGeneration(directory)
-        let threads = min(options.threads, max(1, (files.count + options.filesPerChunk - 1) / options.filesPerChunk))
-        let chunkCount = (files.count + options.filesPerChunk - 1) / options.filesPerChunk
+        var chunks: [Range<Int>] = []
+        var chunkStart = 0, chunkBytes = 0
+        for (i, file) in files.enumerated() {
+            chunkBytes += file.size
+            if i + 1 - chunkStart >= options.filesPerChunk || chunkBytes >= options.bytesPerChunk {
+                chunks.append(chunkStart..<(i + 1))
+                chunkStart = i + 1
+                chunkBytes = 0
+            }
+        }
+        if chunkStart < files.count { chunks.append(chunkStart..<files.count) }
+        let chunkRanges = chunks
+        let chunkCount = chunks.count
+        let threads = min(options.threads, max(1, chunkCount))
         let bytesTotal = files.reduce(0) { $0 + $1.size }
 
         struct Shared: Sendable {
@@ -112,7 +126,7 @@ public enum IndexBuilder {
                 var chunk = worker
                 while chunk < chunkCount {
                     if shared.withLock({ $0.error != nil || $0.otherError != nil }) { return }
-                    let range = (chunk * options.filesPerChunk)..<min(files.count, (chunk + 1) * options.filesPerChunk)
+                    let range = chunkRanges[chunk]
                     var localBytes = 0
                     var localTokens: UInt64 = 0
                     var localLanguages: [Language: Int] = [:]
@@ -125,7 +139,7 @@ public enum IndexBuilder {
                         }
                         let bytes: [UInt8]
                         do {
-                            bytes = try CorpusWalker.read(file.absolutePath)
+                            bytes = try CorpusWalker.read(file.absolutePath, expectedSize: file.size)
                         } catch {
                             localSkipped.append(SkippedFile(path: file.relativePath, reason: "cannot read: \(error)"))
                             continue

@@ -57,6 +57,7 @@ public enum CorpusWalker {
                 continue
             }
             defer { closedir(dir) }
+            let dirFD = dirfd(dir)
             while let entry = readdir(dir) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                     String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
@@ -65,8 +66,14 @@ public enum CorpusWalker {
                 let relative = relativeDir.isEmpty ? name : relativeDir + "/" + name
                 if ignore.matches(name: name, path: relative) { continue }
                 let absolute = base + "/" + relative
+                // The entry type usually comes with readdir: no stat for directories, and files are
+                // stat'ed relative to their open directory (no path lookup from the root).
+                let type = entry.pointee.d_type
+                if type == UInt8(DT_DIR) { pending.append(relative); continue }
+                if type != UInt8(DT_REG) && type != UInt8(DT_UNKNOWN) { continue }
+                if type == UInt8(DT_REG) && !isIndexable(name) { continue }
                 var st = stat()
-                guard lstat(absolute, &st) == 0 else { continue }
+                guard fstatat(dirFD, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
                 switch st.st_mode & S_IFMT {
                 case S_IFDIR:
                     pending.append(relative)
@@ -84,24 +91,31 @@ public enum CorpusWalker {
         return (files, skipped)
     }
 
-    /// Reads a whole file.
-    public static func read(_ path: String) throws -> [UInt8] {
+    /// Reads a whole file. With `expectedSize` (from the walk) no stat is needed; a file that grew
+    /// since is still read to its end.
+    public static func read(_ path: String, expectedSize: Int? = nil) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IndexError.io(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw IndexError.io(path: path, operation: "stat", errno: errno) }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var size = expectedSize ?? 0
+        if expectedSize == nil {
+            var st = stat()
+            guard fstat(fd, &st) == 0 else { throw IndexError.io(path: path, operation: "stat", errno: errno) }
+            size = Int(st.st_size)
+        }
+        var bytes = [UInt8](repeating: 0, count: size + 1)
         var done = 0
-        while done < bytes.count {
+        while true {
+            if done == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count))) }
             let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, $0.count - done) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw IndexError.io(path: path, operation: "read", errno: errno)
             }
-            if n == 0 { bytes.removeLast(bytes.count - done); break }
+            if n == 0 { break }
             done += n
         }
+        bytes.removeLast(bytes.count - done)
         return bytes
     }
 }
