@@ -149,8 +149,10 @@ struct SuffixTable<Tag: Sendable>: Sendable {
         let tag: Tag
     }
 
-    /// Entries grouped by their last scalar, longest first within a group.
-    private let byLastScalar: [Unicode.Scalar: [Entry]]
+    /// Entries grouped by their last scalar, longest first within a group: ASCII last scalars in
+    /// an array (no hashing on the hot path), others in a dictionary.
+    private let byASCIILast: [[Entry]]
+    private let byOtherLast: [Unicode.Scalar: [Entry]]
 
     init(_ pairs: KeyValuePairs<String, Tag>) {
         self.init(pairs.map { ($0.key, $0.value) })
@@ -166,7 +168,8 @@ struct SuffixTable<Tag: Sendable>: Sendable {
         for key in Array(groups.keys) {
             groups[key]?.sort { $0.scalars.count > $1.scalars.count }
         }
-        byLastScalar = groups
+        byASCIILast = (0..<128).map { groups[Unicode.Scalar(UInt8($0))] ?? [] }
+        byOtherLast = groups.filter { $0.key.value >= 128 }
     }
 
     /// The longest suffix in the table that ends at index `end` of `word` and
@@ -174,9 +177,15 @@ struct SuffixTable<Tag: Sendable>: Sendable {
     func longestMatch(
         in word: SnowballWord, before end: Int, floor: Int = 0
     ) -> (start: Int, tag: Tag)? {
-        guard end > floor, end <= word.count,
-              let candidates = byLastScalar[word[end - 1]]
-        else { return nil }
+        guard end > floor, end <= word.count else { return nil }
+        let last = word[end - 1]
+        let candidates: [Entry]
+        if last.value < 128 {
+            candidates = byASCIILast[Int(last.value)]
+        } else {
+            guard let found = byOtherLast[last] else { return nil }
+            candidates = found
+        }
         for entry in candidates {
             let length = entry.scalars.count
             guard length <= end - floor else { continue }

@@ -11,36 +11,43 @@ public final class IndexReader: @unchecked Sendable {
     public convenience init(path: String, verifyChecksums: Bool = true) throws {
         let directory = IndexDirectory(path: path)
         guard directory.exists else { throw IndexError.notFound(directory: path) }
-        // A commit may replace the manifest and delete old segments between our reading the
-        // manifest and opening them: then a file is missing and the manifest has moved on; retry.
+        let (manifest, segments) = try Self.open(directory, verifyChecksums: verifyChecksums)
+        self.init(directory: directory, manifest: manifest, segments: segments)
+    }
+
+    private init(directory: IndexDirectory, manifest: Manifest, segments: [SegmentReader]) {
+        self.directory = directory
+        self.manifest = manifest
+        self.segments = segments
+        docCount = segments.reduce(0) { $0 + $1.docCount }
+        totalTokens = manifest.totalTokens
+    }
+
+    /// Reads the manifest and opens its segments. A commit may replace the manifest and delete
+    /// old segments between the two: then a file is missing and the manifest has moved on, and
+    /// the open starts again (up to three times).
+    private static func open(_ directory: IndexDirectory, verifyChecksums: Bool) throws -> (Manifest, [SegmentReader]) {
         var attempt = 0
         while true {
             let manifest = try directory.readManifest()
+            guard manifest.analyzerVersion == Manifest.analyzerVersion else {
+                throw IndexError.incompatibleAnalyzer(found: manifest.analyzerVersion, supported: Manifest.analyzerVersion)
+            }
             do {
-                try self.init(directory: directory, manifest: manifest, verifyChecksums: verifyChecksums)
-                return
+                var segments: [SegmentReader] = []
+                var base = 0
+                for s in manifest.segments {
+                    segments.append(try SegmentReader(directory: directory, segment: s, docBase: base, verifyChecksums: verifyChecksums))
+                    base += s.docCount
+                }
+                return (manifest, segments)
             } catch IndexError.corrupt(_, let reason) where reason == "the file is missing" && attempt < 3 {
                 attempt += 1
-                if (try? directory.readManifest().generation) == manifest.generation { throw IndexError.corrupt(file: Manifest.fileName, reason: "names a segment file that is missing") }
+                if (try? directory.readManifest().generation) == manifest.generation {
+                    throw IndexError.corrupt(file: Manifest.fileName, reason: "names a segment file that is missing")
+                }
             }
         }
-    }
-
-    private init(directory: IndexDirectory, manifest: Manifest, verifyChecksums: Bool) throws {
-        self.directory = directory
-        self.manifest = manifest
-        guard manifest.analyzerVersion == Manifest.analyzerVersion else {
-            throw IndexError.incompatibleAnalyzer(found: manifest.analyzerVersion, supported: Manifest.analyzerVersion)
-        }
-        var segments: [SegmentReader] = []
-        var base = 0
-        for s in manifest.segments {
-            segments.append(try SegmentReader(directory: directory, segment: s, docBase: base, verifyChecksums: verifyChecksums))
-            base += s.docCount
-        }
-        self.segments = segments
-        docCount = base
-        totalTokens = manifest.totalTokens
     }
 
     /// Average document length in tokens.

@@ -60,7 +60,8 @@ public struct IndexDirectory: Sendable {
     public func readManifest() throws -> Manifest {
         guard hasManifest else { throw IndexError.notFound(directory: path) }
         let mapped = try MappedFile(path: file(Manifest.fileName), kind: .manifest)
-        return try Manifest.decode(mapped.body, file: Manifest.fileName)
+        // Keep the mapping alive while its bytes are decoded.
+        return try withExtendedLifetime(mapped) { try Manifest.decode(mapped.body, file: Manifest.fileName) }
     }
 
     /// Atomically replaces the manifest: write `manifest.tmp`, fsync, rename, fsync the directory.

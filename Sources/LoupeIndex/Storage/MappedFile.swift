@@ -35,16 +35,19 @@ public final class MappedFile: @unchecked Sendable {
         guard let map = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0), map != MAP_FAILED else {
             throw IndexError.io(path: path, operation: "mmap", errno: errno)
         }
-        mapping = map
-        length = size
         let all = UnsafeRawBufferPointer(start: map, count: size)
-        body = UnsafeRawBufferPointer(rebasing: all[IndexFile.headerSize..<(size - IndexFile.footerSize)])
+        // Verify before the last stored property is set: a class initializer that throws after
+        // full initialization runs deinit, which would unmap a second time (and, with another
+        // thread mapping meanwhile, unmap someone else's pages).
         do {
             try Self.verify(all, kind: kind, name: name, checksum: verifyChecksum)
         } catch {
             munmap(map, size)
             throw error
         }
+        mapping = map
+        length = size
+        body = UnsafeRawBufferPointer(rebasing: all[IndexFile.headerSize..<(size - IndexFile.footerSize)])
         madvise(map, size, MADV_WILLNEED)
     }
 
