@@ -87,6 +87,13 @@ final class GroupCursor {
         return f
     }
 
+    /// The positions of the group's terms in the current document, ascending.
+    func positions() throws -> [UInt32] {
+        var all: [UInt32] = []
+        for m in owners where m.doc == doc { all += try m.positions() }
+        return owners.count > 1 ? all.sorted() : all
+    }
+
     @inline(__always)
     func next() throws {
         let current = doc

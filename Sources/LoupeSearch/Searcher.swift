@@ -49,6 +49,14 @@ public final class Searcher {
         var collector = TopKCollector(k: max(0, k))
         var scored = 0
         var total = 0
+        if !plan.phrases.isEmpty {
+            for (s, segment) in reader.segments.enumerated() {
+                let (matched, _) = try phraseSearch(plan, segment, s, &collector)
+                total += matched
+                scored += matched
+            }
+            return RankedResults(plan: plan, hits: collector.sorted(), totalHits: countTotal ? total : nil, scored: scored)
+        }
         for (s, segment) in reader.segments.enumerated() {
             if countTotal {
                 let cursors = try makeCursors(plan, segment, s)
@@ -57,28 +65,110 @@ public final class Searcher {
             let cursors = try makeCursors(plan, segment, s)
             guard !cursors.isEmpty else { continue }
             switch strategy {
-            case .exhaustive: scored += try exhaustive(cursors, segment, plan.groups.count, &collector)
-            case .maxScore: scored += try maxScore(cursors, segment, plan.groups.count, &collector)
+            case .exhaustive: scored += try exhaustive(cursors, segment, plan.orGroupCount, &collector)
+            case .maxScore: scored += try maxScore(cursors, segment, plan.orGroupCount, &collector)
             }
         }
         return RankedResults(plan: plan, hits: collector.sorted(), totalHits: countTotal ? total : nil, scored: scored)
     }
 
     private func makeCursors(_ plan: QueryPlan, _ segment: SegmentReader, _ segmentIndex: Int) throws -> [GroupCursor] {
-        var cursors: [GroupCursor] = []
-        for (index, group) in plan.groups.enumerated() {
-            var members: [PostingsIterator] = []
-            var bounds: [(maxTf: Int, minDocLength: Int)] = []
-            for (k, key) in group.keys.enumerated() {
-                let entry = k < group.entries.count && segmentIndex < group.entries[k].count ? group.entries[k][segmentIndex] : try segment.terms.lookup(key)
-                guard let info = entry else { continue }
-                members.append(try segment.postings(info))
-                bounds.append((info.maxTermFreq, info.minDocLength))
-            }
-            guard !members.isEmpty else { continue }
-            cursors.append(try GroupCursor(group: index, idf: group.idf, members: members, bounds: bounds, bm25: bm25))
+        try plan.groups.prefix(plan.orGroupCount).enumerated().compactMap { index, group in
+            try makeCursor(group, index: index, segment, segmentIndex)
         }
-        return cursors
+    }
+
+    /// A cursor over one group's postings in a segment, or nil when the segment has none of its terms.
+    private func makeCursor(_ group: TermGroup, index: Int, _ segment: SegmentReader, _ segmentIndex: Int) throws -> GroupCursor? {
+        var members: [PostingsIterator] = []
+        var bounds: [(maxTf: Int, minDocLength: Int)] = []
+        for (k, key) in group.keys.enumerated() {
+            let entry = k < group.entries.count && segmentIndex < group.entries[k].count ? group.entries[k][segmentIndex] : try segment.terms.lookup(key)
+            guard let info = entry else { continue }
+            members.append(try segment.postings(info))
+            bounds.append((info.maxTermFreq, info.minDocLength))
+        }
+        guard !members.isEmpty else { return nil }
+        return try GroupCursor(group: index, idf: group.idf, members: members, bounds: bounds, bm25: bm25)
+    }
+
+    /// Queries with phrases: documents containing every phrase (a conjunction of the phrases'
+    /// words, advanced with skipping, then checked position by position), scored by the phrases'
+    /// frequencies plus the OR words they contain. Returns the number of matching documents.
+    private func phraseSearch(_ plan: QueryPlan, _ segment: SegmentReader, _ segmentIndex: Int,
+                              _ collector: inout TopKCollector) throws -> (matched: Int, scored: Int) {
+        var phraseCursors: [[GroupCursor]] = []
+        for phrase in plan.phrases {
+            var cursors: [GroupCursor] = []
+            for word in phrase.words {
+                guard let cursor = try makeCursor(word, index: 0, segment, segmentIndex) else { return (0, 0) }
+                cursors.append(cursor)
+            }
+            phraseCursors.append(cursors)
+        }
+        let required = phraseCursors.flatMap { $0 }
+        let optional = try makeCursors(plan, segment, segmentIndex)
+        var matched = 0
+        var doc = required.reduce(0) { max($0, $1.doc) }
+        while doc != PostingsIterator.exhausted {
+            var agreed = true
+            for c in required {
+                if c.doc < doc { try c.advance(to: doc) }
+                if c.doc != doc {
+                    doc = c.doc
+                    agreed = false
+                    break
+                }
+            }
+            guard agreed else { continue }
+            let length = Double(segment.documents.length(Int(doc)))
+            var score = 0.0
+            var allPhrasesFound = true
+            for (p, cursors) in phraseCursors.enumerated() {
+                let frequency = try phraseFrequency(cursors)
+                if frequency == 0 {
+                    allPhrasesFound = false
+                    break
+                }
+                score += bm25.score(idf: plan.phrases[p].idf, tf: Double(frequency), docLength: length)
+            }
+            if allPhrasesFound {
+                matched += 1
+                for c in optional {
+                    try c.advance(to: doc)
+                    if c.doc == doc { score += bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length) }
+                }
+                collector.offer(ScoredDoc(score: score, doc: segment.docBase + Int(doc)))
+            }
+            doc += 1
+        }
+        return (matched, matched)
+    }
+
+    /// How many times the words of `cursors` (all on the same document) occur at consecutive positions.
+    private func phraseFrequency(_ cursors: [GroupCursor]) throws -> Int {
+        let lists = try cursors.map { try $0.positions() }
+        guard let first = lists.first else { return 0 }
+        var count = 0
+        for p in first {
+            var ok = true
+            for i in 1..<max(1, lists.count) where !Self.contains(lists[i], p + UInt32(i)) {
+                ok = false
+                break
+            }
+            if ok { count += 1 }
+        }
+        return count
+    }
+
+    /// Binary search in an ascending array.
+    private static func contains(_ sorted: [UInt32], _ value: UInt32) -> Bool {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < sorted.count && sorted[lo] == value
     }
 
     private func countUnion(_ owners: [GroupCursor]) throws -> Int {

@@ -10,7 +10,8 @@ struct SearchCommand: ParsableCommand {
         discussion: """
             The query's words are analyzed like the documents (case, accents, apostrophes, elisions, plurals), and \
             a document matches if it contains any of them; documents with more, rarer words rank higher. \
-            Function words (the, de, la, …) are ignored when the query has other words.
+            Function words (the, de, la, …) are ignored when the query has other words. Words in double quotes \
+            ("côte d'ivoire", “…” or «…») form a phrase: every result contains it, words in that order.
 
             JSON output (--json): {"query", "total_hits", "took_ms", "hits": [{"rank", "path", "title", "score", \
             "snippet": {"text", "highlights": [[start, end], …]}}]} — highlights are [start, end) offsets into \
@@ -75,7 +76,7 @@ struct SearchCommand: ParsableCommand {
 
     func printText(_ r: SearchResponse) {
         if r.hits.isEmpty {
-            var message = "No documents match \"\(r.query)\"."
+            var message = "No documents match: \(r.query)"
             if !r.unknownWords.isEmpty { message += " Not in the index: \(r.unknownWords.joined(separator: ", "))." }
             print(message)
             return

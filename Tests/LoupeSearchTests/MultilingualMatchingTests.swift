@@ -62,6 +62,40 @@ import Testing
         #expect(try paths("paris").first == "fr/paris-bets.txt")
     }
 
+    @Test func quotedPhrasesNeedTheWordsInOrder() throws {
+        #expect(try paths("\"attaque terroriste\"") == ["fr/attaques.txt"])
+        #expect(try paths("«attaques terroristes»") == ["fr/attaques.txt"])
+        #expect(try paths("\"terroriste attaque\"").isEmpty)
+        // Function words count inside a phrase.
+        #expect(try paths("\"quitté la base\"") == ["fr/soldats.txt"])
+        #expect(try paths("\"quitté le base\"").isEmpty)
+        // A phrase plus free words: the phrase is required, the words rank.
+        #expect(try paths("\"les troupes\" junte") == ["fr/mali.txt"])
+        // An unclosed quote runs to the end of the query.
+        #expect(try paths("\"niamh o’brien") == ["en/obrien.txt"])
+    }
+
+    /// Random queries from a nasty alphabet: every one runs, and pruning agrees with exhaustive scoring.
+    @Test func randomQueriesNeverFail() throws {
+        let searcher = try makeSearcher()
+        let pieces = ["\"", "“", "»", "«", "'", "’", " ", " ", "  ", "soldats", "école", "Mali", "paris", "de", "la", "the", "niño",
+                      "O’Brien", "\u{301}", "東京", "ﬁ", "Ｍ", "-", "*", ":", "\n", "\u{0}", "attaques", "terroristes", "zz"]
+        var rng = SplitMix(seed: 2024)
+        for _ in 0..<3_000 {
+            let query = (0..<(1 + rng.below(8))).map { _ in pieces[rng.below(pieces.count)] }.joined()
+            let pruned = try searcher.search(query, k: 5)
+            let exhaustive = try searcher.search(query, k: 5, strategy: .exhaustive)
+            #expect(pruned.hits == exhaustive.hits, "\(query.debugDescription)")
+            #expect(pruned.hits.count <= 5 && (pruned.totalHits ?? 0) >= pruned.hits.count)
+        }
+    }
+
+    @Test func queryTextSplitsIntoWordsAndPhrases() {
+        #expect(QueryPlan.split("a \"b c\" d").phrases == ["b c"])
+        #expect(QueryPlan.split("«x y» “z”").phrases == ["x y", "z"])
+        #expect(QueryPlan.split("no phrase").phrases.isEmpty)
+    }
+
     @Test func functionWordsDoNotDecideTheRanking() throws {
         let searcher = try makeSearcher()
         let plan = try searcher.plan("les attaques de la région")
