@@ -29,6 +29,17 @@ public struct FrenchStemmer: Stemmer {
         return Self.postlude(w)
     }
 
+    /// A final "ic": deleted when in R2, otherwise replaced by "iqU" (Snowball's `ic` rule).
+    private static func removeOrMarkIc(_ w: inout SnowballWord, _ regions: Regions) {
+        guard w.hasSuffix("ic") else { return }
+        let icStart = w.count - 2
+        if icStart >= regions.r2 {
+            w.truncate(to: icStart)
+        } else {
+            w.replaceTail(from: icStart, with: "iqU")
+        }
+    }
+
     // MARK: Letters
 
     /// The vowels: a e i o u y and their accented forms.
@@ -240,14 +251,7 @@ public struct FrenchStemmer: Stemmer {
         case .ation:
             guard start >= regions.r2 else { return false }
             w.truncate(to: start)
-            if w.hasSuffix("ic") {
-                let icStart = w.count - 2
-                if icStart >= regions.r2 {
-                    w.truncate(to: icStart)
-                } else {
-                    w.replaceTail(from: icStart, with: "iqU")
-                }
-            }
+            Self.removeOrMarkIc(&w, regions)
 
         case .logie:
             guard start >= regions.r2 else { return false }
@@ -310,14 +314,7 @@ public struct FrenchStemmer: Stemmer {
             w.truncate(to: start)
             if w.hasSuffix("at"), w.count - 2 >= regions.r2 {
                 w.truncate(to: w.count - 2)
-                if w.hasSuffix("ic") {
-                    let icStart = w.count - 2
-                    if icStart >= regions.r2 {
-                        w.truncate(to: icStart)
-                    } else {
-                        w.replaceTail(from: icStart, with: "iqU")
-                    }
-                }
+                Self.removeOrMarkIc(&w, regions)
             }
 
         case .eaux:
