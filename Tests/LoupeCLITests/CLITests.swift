@@ -183,3 +183,61 @@ import Testing
     }
 }
 
+
+/// `kill -9` during `loupe index` at many moments: the index is always either the old one or the
+/// new one, complete and verified, never something in between.
+@Suite struct CrashSafetyTests {
+    func loupeBinary() -> String { CLITests.binary }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: loupeBinary())
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test func killingAnIndexRunNeverBreaksTheIndex() throws {
+        let dir = TemporaryDirectory()
+        try dir.write("small/a.txt", "Les soldats sont partis de Gao.")
+        try dir.write("small/b.txt", "The troops left Niamey.")
+        var rng = SplitMix(seed: 77)
+        let words = ["soldats", "troupes", "armée", "Mali", "Niger", "the", "troops", "army", "ejército", "niños", "frontera", "de", "la"]
+        for i in 0..<1_500 {
+            let text = (0..<300).map { _ in words[rng.below(words.count)] }.joined(separator: " ")
+            try dir.write("big/\(i / 100)/d\(i).txt", text)
+        }
+        let index = dir.path + "/index"
+        #expect(try run(["index", dir.path + "/small", "--index", index]) == 0)
+        for attempt in 0..<12 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: loupeBinary())
+            process.arguments = ["index", dir.path + (attempt % 2 == 0 ? "/big" : "/small"), "--index", index]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(2_000 + rng.below(150_000)))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            // Whatever the moment of the kill, the index opens, verifies and is one of the two.
+            #expect(try run(["check", "--index", index]) == 0, "attempt \(attempt)")
+            let stats = Process()
+            stats.executableURL = URL(fileURLWithPath: loupeBinary())
+            stats.arguments = ["stats", "--json", "--index", index]
+            let pipe = Pipe()
+            stats.standardOutput = pipe
+            try stats.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            stats.waitUntilExit()
+            let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let documents = try #require(object["documents"] as? Int)
+            #expect(documents == 2 || documents == 1_500, "attempt \(attempt): \(documents) documents")
+        }
+        // A run left alone always completes.
+        #expect(try run(["index", dir.path + "/big", "--index", index]) == 0)
+        #expect(try run(["check", "--index", index]) == 0)
+    }
+}
