@@ -162,6 +162,23 @@ import Testing
         #expect((languages["fr"] ?? 0) >= 10 && (languages["es"] ?? 0) >= 10 && (languages["en"] ?? 0) >= 10)
     }
 
+    @Test func mergeFlagLeavesOneSegment() throws {
+        let dir = TemporaryDirectory()
+        for i in 0..<200 { try dir.write("docs/d\(i).txt", "Document \(i) about Bamako, Niamey and the troops number \(i).") }
+        func segments(_ extra: [String]) throws -> Int? {
+            let index = dir.path + "/index" + extra.joined()
+            let run = try loupe(["index", dir.path + "/docs", "--index", index, "--threads", "2", "-q"] + extra)
+            #expect(run.status == 0 && run.stdout.isEmpty)
+            #expect(try loupe(["check", "--index", index]).status == 0)
+            let stats = try loupe(["stats", "--index", index, "--json"])
+            let object = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any]
+            #expect(object?["documents"] as? Int == 200)
+            return object?["segments"] as? Int
+        }
+        #expect(try segments([]) == 2)
+        #expect(try segments(["--merge"]) == 1)
+    }
+
     @Test func analyzeShowsTermsPositionsAndByteRanges() throws {
         let run = try loupe(["analyze", "--lang", "fr", "--json", "Les soldats de l’armée"])
         #expect(run.status == 0)
