@@ -48,6 +48,11 @@ public struct QueryPlan: Sendable {
 
     /// Splits the query text into free text and phrases.
     static func split(_ text: String) -> (free: String, phrases: [String]) {
+        // Most queries have no quotes at all: `"` is 0x22; “ ” are E2 80 9C/9D; « » are C2 AB/BB.
+        let bytes = text.utf8
+        if !bytes.contains(0x22) && !bytes.contains(0xAB) && !bytes.contains(0xBB) && !bytes.contains(0x9C) && !bytes.contains(0x9D) {
+            return (text, [])
+        }
         var free = "", phrases: [String] = [], current = ""
         var inPhrase = false
         for ch in text {
