@@ -152,7 +152,8 @@ public struct FrenchStemmer: Stemmer {
     }
 
     private static func postlude(_ w: SnowballWord) -> String {
-        var view = String.UnicodeScalarView()
+        var view: [Unicode.Scalar] = []
+        view.reserveCapacity(w.count)
         var index = 0
         while index < w.count {
             let c = w[index]
@@ -174,7 +175,7 @@ public struct FrenchStemmer: Stemmer {
             }
             index += 1
         }
-        return String(view)
+        return SnowballWord(scalars: view).string
     }
 
     // MARK: Step 1: standard suffixes

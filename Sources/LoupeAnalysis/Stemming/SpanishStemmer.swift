@@ -60,7 +60,8 @@ public struct SpanishStemmer: Stemmer {
 
     /// Removes the acute accents left on vowels.
     private static func postlude(_ w: SnowballWord) -> String {
-        var view = String.UnicodeScalarView()
+        var view: [Unicode.Scalar] = []
+        view.reserveCapacity(w.count)
         for c in w {
             switch c {
             case "á": view.append("a")
@@ -71,7 +72,7 @@ public struct SpanishStemmer: Stemmer {
             default: view.append(c)
             }
         }
-        return String(view)
+        return SnowballWord(scalars: view).string
     }
 
     // MARK: Step 0: attached pronouns
