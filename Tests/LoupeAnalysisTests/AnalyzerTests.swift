@@ -89,6 +89,11 @@ import Testing
         ("Los soldados franceses dejaron el país y la junta se volvió hacia Rusia para la guerra del norte.", .spanish),
         ("Die Soldaten haben das Land verlassen und die Regierung wandte sich an Russland.", .other),
         ("12 34 56", .other),
+        // Short texts: two votes suffice, and distinctive letters vote.
+        ("El niño y la niña están con sus padres.", .spanish),
+        ("Où est la gare ? À côté de l'église.", .french),
+        // Single-letter options must not look like French elisions.
+        ("-l -n -s -d -t -m -c -j", .other),
     ])
     func detectsTheLanguageFromFunctionWords(_ text: String, _ expected: Language) {
         #expect(detector.detect(text) == expected)

@@ -1,6 +1,8 @@
 /// Guesses whether a document is English, French, Spanish or something else from the function
-/// words it uses: each folded term that is a stopword of exactly one of the three languages votes
-/// for it. A language wins with at least `minimumVotes` votes and a clear lead (1.5× the runner-up);
+/// words it uses — each folded term that is a stopword of exactly one of the three languages votes
+/// for it — and, in `detect(utf8:)`, from letters only one of the languages uses (ñ, ¿, á, í, ó, ú
+/// for Spanish; ç, è, ê, à, â, î, ô, û, ù, ë, œ for French). A language wins with at least
+/// `minimumVotes` votes (two for texts under 40 words) and a clear lead (1.5× the runner-up);
 /// texts with too few votes, or a vote share under 3% of their words, are `other`.
 public struct LanguageDetector: Sendable {
     public static let minimumVotes = 3
@@ -11,7 +13,8 @@ public struct LanguageDetector: Sendable {
         var map: [String: Language] = [:]
         let lists: [(Language, Set<String>)] = [(.english, StopWords.english), (.french, StopWords.french), (.spanish, StopWords.spanish)]
         for (language, words) in lists {
-            for word in words where !lists.contains(where: { $0.0 != language && $0.1.contains(word) }) {
+            // Single letters (French elided articles, "y", "e") are too common in code and options to vote.
+            for word in words where word.count > 1 && !lists.contains(where: { $0.0 != language && $0.1.contains(word) }) {
                 map[word] = language
             }
         }
@@ -71,6 +74,8 @@ extension LanguageDetector {
             } else if b >= 0x80 {
                 ascii = false
                 length += 1
+                // Letters that mark one language: ñ á í ó ú ¿ ¡ Spanish; ç è ê à â î ô û ù ë œ French.
+                if i + 1 < limit, let language = Self.letterVote(b, text[i + 1]) { votes[Int(language.rawValue)] += 1 }
             } else if b == 0x27 {
                 // An elided article ("l'", "d'") counts as its own word.
                 finish()
@@ -81,7 +86,8 @@ extension LanguageDetector {
         finish()
         let ranked = Language.allCases.filter { $0 != .other }.map { ($0, votes[Int($0.rawValue)]) }
             .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.rawValue < $1.0.rawValue }
-        guard let best = ranked.first, best.1 >= Self.minimumVotes else { return .other }
+        // Short texts (a proverb, a title) cannot show three votes; two are enough there.
+        guard let best = ranked.first, best.1 >= (words < 40 ? 2 : Self.minimumVotes) else { return .other }
         let runnerUp = ranked.count > 1 ? ranked[1].1 : 0
         guard Double(best.1) >= 1.5 * Double(runnerUp), best.1 * 100 >= 3 * words else { return .other }
         return best.0
@@ -93,6 +99,20 @@ extension LanguageDetector {
     }
 
     private var packedVotes: [UInt64: Language] { Self.packedTable }
+
+    /// The language a two-byte UTF-8 letter votes for, if it is distinctive.
+    @inline(__always)
+    static func letterVote(_ lead: UInt8, _ trail: UInt8) -> Language? {
+        switch (lead, trail) {
+        case (0xC3, 0xB1), (0xC3, 0x91), (0xC3, 0xA1), (0xC3, 0xAD), (0xC3, 0xB3), (0xC3, 0xBA), (0xC2, 0xBF), (0xC2, 0xA1):
+            return .spanish  // ñ Ñ á í ó ú ¿ ¡
+        case (0xC3, 0xA7), (0xC3, 0xA8), (0xC3, 0xAA), (0xC3, 0xA0), (0xC3, 0xA2), (0xC3, 0xAE), (0xC3, 0xB4), (0xC3, 0xBB),
+             (0xC3, 0xB9), (0xC3, 0xAB), (0xC5, 0x93):
+            return .french  // ç è ê à â î ô û ù ë œ
+        default:
+            return nil
+        }
+    }
 
     private static let packedTable: [UInt64: Language] = {
         var table: [UInt64: Language] = [:]
