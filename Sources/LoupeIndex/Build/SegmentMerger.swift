@@ -42,7 +42,8 @@ public enum SegmentMerger {
             var smallest: [UInt8]? = nil
             for (s, list) in lists.enumerated() where heads[s] < list.count {
                 let key = list[heads[s]].0
-                if smallest == nil || key.lexicographicallyPrecedes(smallest!) { smallest = key }
+                if let current = smallest, !key.lexicographicallyPrecedes(current) { continue }
+                smallest = key
             }
             guard let key = smallest else { break }
             docs.removeAll(keepingCapacity: true)
