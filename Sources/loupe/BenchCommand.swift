@@ -46,10 +46,11 @@ struct BenchCommand: ParsableCommand {
             samples.reserveCapacity(lines.count * rounds)
             var totalSeconds = 0.0
             var perQuery = [[Double]](repeating: [], count: lines.count)
+            var returned = 0
             for round in 0...rounds {
                 for (i, q) in lines.enumerated() {
                     let t = monotonicSeconds()
-                    _ = try searcher.search(q, k: k, strategy: strategy, countTotal: false)
+                    returned += try searcher.search(q, k: k, strategy: strategy, countTotal: false).hits.count
                     let elapsed = monotonicSeconds() - t
                     if round > 0 {
                         samples.append(elapsed * 1e6)
@@ -67,9 +68,10 @@ struct BenchCommand: ParsableCommand {
             let qps = Double(samples.count) / totalSeconds
             if json {
                 print(JSON.object([("p50_us", .double(pick(0.5))), ("p95_us", .double(pick(0.95))), ("p99_us", .double(pick(0.99))),
-                                   ("qps", .double(qps.rounded())), ("queries", .int(lines.count))]).rendered)
+                                   ("qps", .double(qps.rounded())), ("queries", .int(lines.count)),
+                                   ("results", .int(returned))]).rendered)
             } else {
-                print("\(lines.count) queries × \(rounds) rounds, top \(k), \(strategy.rawValue)")
+                print("\(lines.count) queries × \(rounds) rounds, top \(k), \(strategy.rawValue), \(grouped(returned)) results returned")
                 print("p50 \(fixed(pick(0.5), 1)) µs   p95 \(fixed(pick(0.95), 1)) µs   p99 \(fixed(pick(0.99), 1)) µs   \(fixed(qps, 0)) queries/s")
             }
         }

@@ -65,7 +65,8 @@ struct CheckCommand: ParsableCommand {
             let started = monotonicSeconds()
             let report = try IndexChecker.check(path: location.index)
             print("OK: \(report.segments) segment(s), \(grouped(report.documents)) documents, \(grouped(report.terms)) terms, "
-                + "\(grouped(report.postings)) postings, \(grouped(report.positions)) positions, \(formatBytes(report.bytes)) checked in \(fixed(monotonicSeconds() - started, 2)) s")
+                + "\(grouped(report.postings)) postings, \(grouped(report.positions)) positions, \(formatBytes(report.textBytes)) of text, "
+                + "\(formatBytes(report.bytes)) checked in \(fixed(monotonicSeconds() - started, 2)) s")
         }
     }
 }

@@ -2,7 +2,7 @@
 /// `.postings` and `.positions` streams grow as they come, the dictionary in memory), then
 /// `finish` writes `.terms`, `.docs` and `.store`. Every file is created exclusively and fsynced.
 /// Used both by the in-memory builder and by the merger.
-final class SegmentWriter {
+final class SegmentWriter: TermSink {
     private let directory: IndexDirectory
     private let name: String
     private let postingsFile: IndexFileWriter
@@ -32,6 +32,19 @@ final class SegmentWriter {
         dictionary.add(key, info)
         try postingsFile.write(postingBuffer)
         try positionsFile.write(positionBuffer)
+    }
+
+    /// Appends terms encoded in memory (which must follow every term added so far in key order).
+    func append(_ terms: BufferedTerms) throws {
+        let postingsBase = Int(postingsFile.bodyOffset), positionsBase = Int(positionsFile.bodyOffset)
+        for (key, relative) in terms.entries {
+            var info = relative
+            info.postingsOffset += postingsBase
+            info.positionsOffset += positionsBase
+            dictionary.add(key, info)
+        }
+        try postingsFile.write(terms.postings)
+        try positionsFile.write(terms.positions)
     }
 
     /// Writes the remaining files and returns the segment's manifest entry.

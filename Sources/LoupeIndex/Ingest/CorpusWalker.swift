@@ -59,9 +59,7 @@ public enum CorpusWalker {
             defer { closedir(dir) }
             let dirFD = dirfd(dir)
             while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
+                let name = Self.entryName(entry)
                 if name.hasPrefix(".") { continue }
                 let relative = relativeDir.isEmpty ? name : relativeDir + "/" + name
                 if ignore.matches(name: name, path: relative) { continue }
@@ -89,6 +87,14 @@ public enum CorpusWalker {
         let keys = files.map { Array($0.relativePath.utf8) }
         files = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }.map { files[$0] }
         return (files, skipped)
+    }
+
+    /// The name in a directory entry, read in place up to its NUL: the kernel's records are only as
+    /// long as their name, so copying the whole 256-byte `d_name` field would read past the last one.
+    static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+        withUnsafePointer(to: &entry.pointee.d_name) { field in
+            field.withMemoryRebound(to: CChar.self, capacity: 1) { String(cString: $0) }
+        }
     }
 
     /// Reads a whole file. With `expectedSize` (from the walk) no stat is needed; a file that grew

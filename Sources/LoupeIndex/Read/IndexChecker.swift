@@ -9,6 +9,8 @@ public enum IndexChecker {
         public var postings = 0
         public var positions = 0
         public var bytes = 0
+        /// Bytes of stored text decompressed and checked.
+        public var textBytes = 0
     }
 
     public static func check(path: String) throws -> Report {
@@ -51,7 +53,13 @@ public enum IndexChecker {
             }
             for doc in 0..<segment.docCount {
                 let record = try segment.documents.record(doc)
-                _ = try segment.store.text(of: record)
+                // The text's length is used (not discarded): Swift 6.3's optimizer freed a discarded
+                // copy before filling it (a use-after-free caught by AddressSanitizer).
+                let text = try segment.store.text(of: record)
+                guard text.count == Int(record.textLength) else {
+                    throw IndexError.corrupt(file: segment.name + ".store", reason: "document \(doc) text has the wrong length")
+                }
+                report.textBytes += text.count
                 report.documents += 1
             }
         }

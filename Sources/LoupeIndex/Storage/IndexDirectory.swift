@@ -39,7 +39,7 @@ public struct IndexDirectory: Sendable {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            let name = CorpusWalker.entryName(entry)
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()

@@ -1,0 +1,26 @@
+/// Where encoded terms go, in key order: straight into a segment's files (`SegmentWriter`), or
+/// into memory (`BufferedTerms`) when parts of a merge run in parallel.
+protocol TermSink: AnyObject {
+    func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], totalTermFreq: Int, nameFreq: Int,
+                 appendPositions: (Int, inout [UInt8]) -> Void) throws
+}
+
+/// Encoded terms held in memory: their postings and positions bytes back to back, and their
+/// dictionary entries with offsets relative to those bytes. Filled by one thread, then handed to
+/// the writer (hence `@unchecked Sendable`).
+final class BufferedTerms: TermSink, @unchecked Sendable {
+    private(set) var postings: [UInt8] = []
+    private(set) var positions: [UInt8] = []
+    private(set) var entries: [([UInt8], TermInfo)] = []
+
+    func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], totalTermFreq: Int, nameFreq: Int,
+                 appendPositions: (Int, inout [UInt8]) -> Void) throws {
+        let postingsStart = postings.count, positionsStart = positions.count
+        let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, postings: &postings,
+                                            positionStream: &positions, appendPositions: appendPositions)
+        entries.append((key, TermInfo(docFreq: docs.count, totalTermFreq: totalTermFreq, nameFreq: nameFreq, maxTermFreq: Int(bounds.maxTf),
+                                      minDocLength: Int(bounds.minDocLength), postingsOffset: postingsStart,
+                                      postingsLength: postings.count - postingsStart, positionsOffset: positionsStart,
+                                      positionsLength: positions.count - positionsStart)))
+    }
+}
