@@ -24,8 +24,8 @@ struct IndexCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Memory budget for in-memory segments, in MiB.", valueName: "mib"))
     var memory: Int = 1024
 
-    @Flag(name: .long, help: "Merge into a single segment before committing: slower indexing, faster queries.")
-    var merge = false
+    @Flag(name: .long, help: "Keep one segment per worker instead of merging them: faster indexing, slower queries.")
+    var noMerge = false
 
     @Flag(name: .shortAndLong, help: "Print only warnings and errors.")
     var quiet = false
@@ -39,7 +39,7 @@ struct IndexCommand: ParsableCommand {
         try reportingErrors {
             var options = IndexOptions(memoryBudget: memory << 20)
             if let threads { options.threads = threads }
-            if merge { options.mergeSegments = .always }
+            if noMerge { options.mergeSegments = .whenOverBudget }
             let showProgress = !quiet && Terminal.stderrIsTTY
             let summary = try IndexBuilder.build(
                 corpus: corpus, index: location.index, options: options,

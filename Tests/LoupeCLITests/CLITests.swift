@@ -162,7 +162,7 @@ import Testing
         #expect((languages["fr"] ?? 0) >= 10 && (languages["es"] ?? 0) >= 10 && (languages["en"] ?? 0) >= 10)
     }
 
-    @Test func mergeFlagLeavesOneSegment() throws {
+    @Test func indexesAreMergedUnlessAskedNotTo() throws {
         let dir = TemporaryDirectory()
         for i in 0..<200 { try dir.write("docs/d\(i).txt", "Document \(i) about Bamako, Niamey and the troops number \(i).") }
         func segments(_ extra: [String]) throws -> Int? {
@@ -175,8 +175,8 @@ import Testing
             #expect(object?["documents"] as? Int == 200)
             return object?["segments"] as? Int
         }
-        #expect(try segments([]) == 2)
-        #expect(try segments(["--merge"]) == 1)
+        #expect(try segments([]) == 1)
+        #expect(try segments(["--no-merge"]) == 2)
     }
 
     @Test func analyzeShowsTermsPositionsAndByteRanges() throws {

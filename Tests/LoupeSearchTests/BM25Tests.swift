@@ -82,7 +82,7 @@ import Testing
             try dir.write("docs/\(d / 100)/d\(d).txt", words.joined(separator: " "))
         }
         // Two threads and small chunks: several segments, so the threshold carries across them.
-        _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 2, filesPerChunk: 100))
+        _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 2, filesPerChunk: 100, mergeSegments: .never))
         let reader = try IndexReader(path: dir.path + "/index")
         #expect(reader.segments.count == 2)
         let searcher = try Searcher(reader: reader)

@@ -18,9 +18,8 @@ public struct IndexOptions: Sendable {
     public var filesPerChunk: Int
     public var bytesPerChunk = 1 << 20
     /// When to merge the segments into one before committing. A merge makes queries cheaper (one
-    /// dictionary lookup per term instead of one per segment) but costs a serial pass over the
-    /// postings; by default it runs only when the memory budget forced extra segments, so an
-    /// index never has more segments than worker threads.
+    /// dictionary lookup per term instead of one per segment, one pruning threshold) at the cost of
+    /// a pass over the postings at the end of the build; by default the index is always merged.
     public var mergeSegments: MergePolicy
 
     public enum MergePolicy: Sendable {
@@ -30,7 +29,7 @@ public struct IndexOptions: Sendable {
     }
 
     public init(threads: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), memoryBudget: Int = 1 << 30, filesPerChunk: Int = 64,
-                mergeSegments: MergePolicy = .whenOverBudget) {
+                mergeSegments: MergePolicy = .always) {
         self.threads = max(1, threads)
         self.memoryBudget = max(1 << 20, memoryBudget)
         self.filesPerChunk = max(1, filesPerChunk)
