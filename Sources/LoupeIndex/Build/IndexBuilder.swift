@@ -199,7 +199,8 @@ public enum IndexBuilder {
                     defer { base += s.docCount }
                     return try SegmentReader(directory: directory, segment: s, docBase: base, verifyChecksums: false)
                 }
-                segments = [try SegmentMerger.merge(readers, into: directory, name: "s\(generation)_\(threads)_0", threads: options.threads)]
+                segments = [try SegmentMerger.merge(readers, into: directory, name: "s\(generation)_\(threads)_0", threads: options.threads,
+                                                    bufferLimit: options.memoryBudget / 2)]
             } catch {
                 for s in state.segments { removeSegment(s.segment.name, in: directory) }
                 removeSegment("s\(generation)_\(threads)_0", in: directory)

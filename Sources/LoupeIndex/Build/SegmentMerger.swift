@@ -7,11 +7,11 @@ import Synchronization
 /// doc ids and frequencies are re-encoded into fresh blocks with new skip data.
 ///
 /// The key space is cut into `threads` ranges merged in parallel into memory, then written in
-/// order; past `maxBufferedBytes` of input postings the merge runs in one streaming pass instead.
+/// order; past `bufferLimit` bytes of input postings and positions the merge runs in one
+/// streaming pass instead, so it stays within the build's memory budget.
 public enum SegmentMerger {
-    public static let maxBufferedBytes = 256 << 20
-
-    public static func merge(_ segments: [SegmentReader], into directory: IndexDirectory, name: String, threads: Int = 1) throws -> Manifest.Segment {
+    public static func merge(_ segments: [SegmentReader], into directory: IndexDirectory, name: String, threads: Int = 1,
+                             bufferLimit: Int = 256 << 20) throws -> Manifest.Segment {
         // Documents and stored text.
         var documents = DocumentTableWriter()
         var store = StoredTextWriter()
@@ -44,7 +44,7 @@ public enum SegmentMerger {
         }
         let writer = try SegmentWriter(directory: directory, name: name)
         let inputBytes = segments.reduce(0) { $0 + $1.postingsFile.body.count + $1.positionsFile.body.count }
-        let parts = inputBytes > maxBufferedBytes ? 1 : max(1, threads)
+        let parts = inputBytes > bufferLimit ? 1 : max(1, threads)
         if parts == 1 {
             try mergeTerms(lists, ranges: lists.map { 0..<$0.count }, segments, docBases, docLengths, into: writer)
         } else {
