@@ -46,6 +46,10 @@ struct IndexCommand: ParsableCommand {
                 warning: { skipped in Terminal.warning("\(skipped.path): \(skipped.reason)") },
                 progress: { p in
                     guard showProgress, p.filesTotal > 0 else { return }
+                    if p.phase == .merging {
+                        Terminal.writeStderr("\rmerging \(grouped(p.filesTotal)) documents into one segment…\u{1B}[K")
+                        return
+                    }
                     let percent = p.bytesTotal > 0 ? p.bytesDone * 100 / p.bytesTotal : 100
                     Terminal.writeStderr("\rindexing: \(grouped(p.filesDone))/\(grouped(p.filesTotal)) files, \(formatBytes(p.bytesDone)) (\(percent)%)\u{1B}[K")
                 })

@@ -39,6 +39,8 @@ public struct IndexOptions: Sendable {
 
 /// Where a build is, for progress displays.
 public struct IndexProgress: Sendable {
+    public enum Phase: Sendable { case indexing, merging }
+    public var phase: Phase = .indexing
     public var filesDone: Int
     public var filesTotal: Int
     public var bytesDone: Int
@@ -193,6 +195,9 @@ public enum IndexBuilder {
         case .whenOverBudget: merge = segments.count > threads
         }
         if merge {
+            var merging = IndexProgress(filesDone: files.count, filesTotal: files.count, bytesDone: bytesTotal, bytesTotal: bytesTotal)
+            merging.phase = .merging
+            progress(merging)
             do {
                 var base = 0
                 let readers = try segments.map { s -> SegmentReader in
