@@ -51,7 +51,7 @@ public final class Searcher {
         var total = 0
         if !plan.phrases.isEmpty {
             for (s, segment) in reader.segments.enumerated() {
-                let (matched, _) = try phraseSearch(plan, segment, s, &collector)
+                let matched = try phraseSearch(plan, segment, s, &collector)
                 total += matched
                 scored += matched
             }
@@ -96,12 +96,12 @@ public final class Searcher {
     /// words, advanced with skipping, then checked position by position), scored by the phrases'
     /// frequencies plus the OR words they contain. Returns the number of matching documents.
     private func phraseSearch(_ plan: QueryPlan, _ segment: SegmentReader, _ segmentIndex: Int,
-                              _ collector: inout TopKCollector) throws -> (matched: Int, scored: Int) {
+                              _ collector: inout TopKCollector) throws -> Int {
         var phraseCursors: [[GroupCursor]] = []
         for phrase in plan.phrases {
             var cursors: [GroupCursor] = []
             for word in phrase.words {
-                guard let cursor = try makeCursor(word, index: 0, segment, segmentIndex) else { return (0, 0) }
+                guard let cursor = try makeCursor(word, index: 0, segment, segmentIndex) else { return 0 }
                 cursors.append(cursor)
             }
             phraseCursors.append(cursors)
@@ -142,7 +142,7 @@ public final class Searcher {
             }
             doc += 1
         }
-        return (matched, matched)
+        return matched
     }
 
     /// How many times the words of `cursors` (all on the same document) occur at consecutive positions.

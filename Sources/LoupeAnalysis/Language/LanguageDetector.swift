@@ -1,15 +1,16 @@
 /// Guesses whether a document is English, French, Spanish or something else from the function
-/// words it uses — each folded term that is a stopword of exactly one of the three languages votes
-/// for it — and, in `detect(utf8:)`, from letters only one of the languages uses (ñ, ¿, á, í, ó, ú
+/// words it uses — each word that is a function word of exactly one of the three languages votes
+/// for it — and from letters only one of the languages uses (ñ, ¿, á, í, ó, ú
 /// for Spanish; ç, è, ê, à, â, î, ô, û, ù, ë, œ for French). A language wins with at least
 /// `minimumVotes` votes (two for texts under 40 words) and a clear lead (1.5× the runner-up);
 /// texts with too few votes, or a vote share under 3% of their words, are `other`.
 public struct LanguageDetector: Sendable {
     public static let minimumVotes = 3
-    private let distinctive: [String: Language]
-    var distinctiveWords: [String: Language] { distinctive }
 
-    public init() {
+    public init() {}
+
+    /// Function words (two letters or more) of exactly one of the three languages: the ones that vote.
+    static func distinctiveWords() -> [String: Language] {
         var map: [String: Language] = [:]
         let lists: [(Language, Set<String>)] = [(.english, StopWords.english), (.french, StopWords.french), (.spanish, StopWords.spanish)]
         for (language, words) in lists {
@@ -18,27 +19,8 @@ public struct LanguageDetector: Sendable {
                 map[word] = language
             }
         }
-        distinctive = map
+        return map
     }
-
-    /// The language of a sequence of folded terms (only the first 5,000 are read).
-    public func detect<S: Sequence>(terms: S) -> Language where S.Element == String {
-        var votes: [Language: Int] = [:]
-        var total = 0
-        for term in terms {
-            total += 1
-            if total > 5_000 { break }
-            if let language = distinctive[term] { votes[language, default: 0] += 1 }
-        }
-        let ranked = votes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }
-        guard let best = ranked.first, best.value >= Self.minimumVotes else { return .other }
-        let runnerUp = ranked.count > 1 ? ranked[1].value : 0
-        guard Double(best.value) >= 1.5 * Double(runnerUp), best.value * 100 >= 3 * min(total, 5_000) else { return .other }
-        return best.key
-    }
-
-    /// Is `term` one of the words this detector counts (used by the index builder's fast path)?
-    public func vote(for term: String) -> Language? { distinctive[term] }
 }
 
 extension LanguageDetector {
@@ -116,7 +98,7 @@ extension LanguageDetector {
 
     private static let packedTable: [UInt64: Language] = {
         var table: [UInt64: Language] = [:]
-        for (word, language) in LanguageDetector().distinctiveWords where word.utf8.count <= 8 {
+        for (word, language) in distinctiveWords() where word.utf8.count <= 8 {
             var packed: UInt64 = 0
             for (i, b) in word.utf8.enumerated() { packed |= UInt64(b) << (8 * UInt64(i)) }
             table[packed] = language

@@ -51,7 +51,6 @@ public struct IndexProgress: Sendable {
 public struct IndexSummary: Sendable {
     public var documents: Int
     public var skipped: [SkippedFile]
-    public var ignoredFiles: Int
     public var bytesRead: Int
     public var tokens: UInt64
     public var segments: Int
@@ -215,7 +214,7 @@ public enum IndexBuilder {
         let manifest = Manifest(generation: generation, segments: segments, sourceRoot: absolutePath(corpus), createdAt: Int64(time(nil)))
         try directory.commit(manifest)
         try directory.deleteUnreferenced(keeping: manifest)
-        return IndexSummary(documents: manifest.docCount, skipped: unreadable + state.skipped, ignoredFiles: 0, bytesRead: bytesTotal,
+        return IndexSummary(documents: manifest.docCount, skipped: unreadable + state.skipped, bytesRead: bytesTotal,
                             tokens: manifest.totalTokens, segments: segments.count, generation: generation,
                             languages: state.languages, seconds: monotonicSeconds() - started)
     }

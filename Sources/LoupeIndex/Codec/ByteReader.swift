@@ -35,12 +35,6 @@ public struct ByteReader {
         return buffer[offset]
     }
 
-    public mutating func readUInt16() throws -> UInt16 {
-        try need(2)
-        defer { offset += 2 }
-        return UInt16(buffer[offset]) | UInt16(buffer[offset + 1]) << 8
-    }
-
     public mutating func readUInt32() throws -> UInt32 {
         try need(4)
         defer { offset += 4 }

@@ -9,15 +9,8 @@ public struct ByteWriter: Sendable {
 
     public var count: Int { bytes.count }
 
-    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
-
     @inline(__always)
     public mutating func writeUInt8(_ value: UInt8) { bytes.append(value) }
-
-    public mutating func writeUInt16(_ value: UInt16) {
-        bytes.append(UInt8(truncatingIfNeeded: value))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
-    }
 
     public mutating func writeUInt32(_ value: UInt32) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
@@ -52,11 +45,6 @@ public struct ByteWriter: Sendable {
         bytes.append(contentsOf: utf8)
     }
 
-    public mutating func patchUInt32(at offset: Int, _ value: UInt32) {
-        withUnsafeBytes(of: value.littleEndian) { raw in
-            for i in 0..<4 { bytes[offset + i] = raw[i] }
-        }
-    }
 }
 
 /// Appends a LEB128 varint to a plain byte array (the in-memory postings buffers use this).

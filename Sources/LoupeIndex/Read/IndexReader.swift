@@ -70,23 +70,4 @@ public final class IndexReader: @unchecked Sendable {
         guard let (segment, local) = locate(doc) else { throw IndexError.invalidInput("no document \(doc)") }
         return try segment.store.text(of: try segment.documents.record(local))
     }
-
-    /// Summed dictionary statistics of a term key over all segments (nil when absent everywhere).
-    public func termStatistics(_ key: [UInt8]) throws -> TermInfo? {
-        var total: TermInfo?
-        for s in segments {
-            guard let info = try s.terms.lookup(key) else { continue }
-            if var t = total {
-                t.docFreq += info.docFreq
-                t.totalTermFreq += info.totalTermFreq
-                t.nameFreq += info.nameFreq
-                t.maxTermFreq = max(t.maxTermFreq, info.maxTermFreq)
-                t.minDocLength = min(t.minDocLength, info.minDocLength)
-                total = t
-            } else {
-                total = info
-            }
-        }
-        return total
-    }
 }

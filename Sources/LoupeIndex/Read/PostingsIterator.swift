@@ -202,13 +202,4 @@ public final class PostingsIterator {
         guard block >= 0, block < fullBlocks else { return nil }
         return (skipLastDoc(block), skipEntry(block, 3), skipEntry(block, 4))
     }
-
-    /// For dynamic pruning: the skip data of the block that would hold `target` — its last doc and
-    /// its largest tf and shortest document — or nil when `target` falls in the tail (no skip data).
-    public func blockBound(for target: UInt32) -> (lastDoc: UInt32, maxTf: UInt32, minDocLength: UInt32)? {
-        var b = max(block, 0)
-        while b < fullBlocks && skipLastDoc(b) < target { b += 1 }
-        guard b < fullBlocks else { return nil }
-        return (skipLastDoc(b), skipEntry(b, 3), skipEntry(b, 4))
-    }
 }
