@@ -12,28 +12,37 @@ final class GroupCursor {
     let upperBound: Double
     private let owners: [PostingsIterator]
     private let members: UnsafeMutableBufferPointer<Unmanaged<PostingsIterator>>
-    /// Per member: its term-level bound (used in the tail block, which has no skip data).
-    private let memberBounds: [(maxTf: Int, minDocLength: Int)]
+    /// Per member: its term-level impacts (used in the tail block, which has no skip data).
+    private let memberImpacts: [Impacts]
+    private let memberLanguages: [UInt8]
     private let bm25: BM25
     private(set) var doc: UInt32 = PostingsIterator.exhausted
 
-    init(group: Int, idf: Double, members: [PostingsIterator], bounds: [(maxTf: Int, minDocLength: Int)], bm25: BM25) throws {
+    /// One member's term: its postings, the language of its documents (members of different
+    /// languages never share a document) and its term-level impacts.
+    struct Member {
+        var postings: PostingsIterator
+        var language: UInt8
+        var impacts: Impacts
+    }
+
+    init(group: Int, idf: Double, members list: [Member], bm25: BM25) throws {
         self.group = group
         self.idf = idf
-        owners = members
-        self.members = .allocate(capacity: members.count)
-        var maxTf = 0
-        var minDocLength = Int.max
+        owners = list.map(\.postings)
+        members = .allocate(capacity: list.count)
         var first = PostingsIterator.exhausted
-        for (i, m) in members.enumerated() {
-            (self.members.baseAddress! + i).initialize(to: Unmanaged.passUnretained(m))
-            maxTf += bounds[i].maxTf
-            minDocLength = min(minDocLength, bounds[i].minDocLength)
-            first = min(first, try m.next())
+        for (i, m) in list.enumerated() {
+            (members.baseAddress! + i).initialize(to: Unmanaged.passUnretained(m.postings))
+            first = min(first, try m.postings.next())
         }
-        self.memberBounds = bounds
+        memberImpacts = list.map(\.impacts)
+        memberLanguages = list.map(\.language)
         self.bm25 = bm25
-        upperBound = Self.inflate(idf * bm25.tfNorm(tf: Double(maxTf), docLength: Double(minDocLength == .max ? 0 : minDocLength)))
+        // A document has one language: the group's bound is the best of its languages' bounds.
+        var perLanguage = LanguageImpacts()
+        for m in list { perLanguage.add(m.impacts, language: m.language) }
+        upperBound = Self.inflate(idf * perLanguage.bound(bm25))
         doc = first
     }
 
@@ -44,31 +53,26 @@ final class GroupCursor {
     static func inflate(_ bound: Double) -> Double { bound * (1 + 1e-9) + 1e-12 }
 
     /// Block-max bound at the current document: every document from `doc` up to `limit` scores at
-    /// most `bound` for this group (members on `doc` bounded by their current block's skip data,
-    /// members past `doc` contributing nothing before their own next document).
+    /// most `bound` for this group (members on `doc` bounded by their current block's impacts, or
+    /// in their tail by their term-level impacts; members past `doc` contributing nothing before
+    /// their own next document).
     func blockBound() -> (bound: Double, limit: UInt32) {
         // A bound computed at an earlier document holds for every document up to its limit.
         if hasCachedBound && doc <= cachedLimit { return (cachedBound, cachedLimit) }
-        var maxTf: UInt32 = 0
-        var minDl = UInt32.max
+        var perLanguage = LanguageImpacts()
         var limit = UInt32.max - 1
         for i in 0..<members.count {
             members[i]._withUnsafeGuaranteedRef { m in
                 if m.doc == doc {
-                    if let b = m.currentBlockBound {
-                        maxTf += b.maxTf
-                        minDl = min(minDl, b.minDocLength)
-                        limit = min(limit, b.lastDoc)
-                    } else {
-                        maxTf += UInt32(memberBounds[i].maxTf)
-                        minDl = min(minDl, UInt32(memberBounds[i].minDocLength))
-                    }
+                    let b = m.shallowBound(from: doc)
+                    perLanguage.add(b.impacts ?? memberImpacts[i], language: memberLanguages[i])
+                    limit = min(limit, b.lastDoc)
                 } else {
                     limit = min(limit, m.doc &- 1)
                 }
             }
         }
-        cachedBound = Self.inflate(idf * bm25.tfNorm(tf: Double(maxTf), docLength: Double(minDl)))
+        cachedBound = Self.inflate(idf * perLanguage.bound(bm25))
         cachedLimit = limit
         hasCachedBound = true
         return (cachedBound, limit)
@@ -117,5 +121,67 @@ final class GroupCursor {
             }
         }
         doc = smallest
+    }
+}
+
+/// Impacts of a group's members gathered per language, without allocating: a document has one
+/// language, so the group's bound is the best of its languages' bounds, and within a language the
+/// members' frequencies add up (a document's length is at least each member's pair length).
+struct LanguageImpacts {
+    private struct Slot {
+        var members = 0
+        var first = Impacts(tf: 0, length: 0)
+        var second = Impacts(tf: 0, length: 0)
+        var looseTf = 0.0
+        var looseLength = UInt32.max
+
+        mutating func add(_ impacts: Impacts) {
+            if members == 0 { first = impacts } else if members == 1 { second = impacts }
+            members += 1
+            looseTf += Double(impacts.loosest.tf)
+            looseLength = min(looseLength, impacts.loosest.length)
+        }
+
+        func bound(_ bm25: BM25) -> Double {
+            var best = 0.0
+            switch members {
+            case 0:
+                break
+            case 1:
+                for p in 0..<Impacts.count {
+                    let x = first.pair(p)
+                    best = max(best, bm25.tfNorm(tf: Double(x.tf), docLength: Double(x.length)))
+                }
+            case 2:
+                for p in 0..<Impacts.count {
+                    let x = first.pair(p)
+                    for q in 0..<Impacts.count {
+                        let y = second.pair(q)
+                        best = max(best, bm25.tfNorm(tf: Double(x.tf) + Double(y.tf), docLength: Double(max(x.length, y.length))))
+                    }
+                }
+            default:
+                best = bm25.tfNorm(tf: looseTf, docLength: Double(looseLength))
+            }
+            return best
+        }
+    }
+
+    // Slots for the language bytes 1...4 (en, fr, es, other); anything else shares slot 0.
+    private var slots = (Slot(), Slot(), Slot(), Slot(), Slot())
+
+    mutating func add(_ impacts: Impacts, language: UInt8) {
+        switch language {
+        case 1: slots.1.add(impacts)
+        case 2: slots.2.add(impacts)
+        case 3: slots.3.add(impacts)
+        case 4: slots.4.add(impacts)
+        default: slots.0.add(impacts)
+        }
+    }
+
+    /// The largest tf part of the score any document can get.
+    func bound(_ bm25: BM25) -> Double {
+        max(slots.0.bound(bm25), slots.1.bound(bm25), slots.2.bound(bm25), slots.3.bound(bm25), slots.4.bound(bm25))
     }
 }

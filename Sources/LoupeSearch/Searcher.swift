@@ -28,21 +28,33 @@ public final class Searcher {
     public let reader: IndexReader
     public let bm25: BM25
     let analyzer: Analyzer
+    let norms: LengthNormTable
 
     public init(reader: IndexReader) throws {
         self.reader = reader
         bm25 = BM25(docCount: reader.docCount, averageDocLength: reader.averageDocLength)
+        norms = LengthNormTable(bm25)
         analyzer = try Analyzer()
     }
 
-    public func plan(_ query: String) throws -> QueryPlan {
-        try QueryPlan.make(query, reader: reader, analyzer: analyzer, bm25: bm25)
+    /// Analyzes and parses a query (no index access).
+    public func parse(_ query: String) -> ParsedQuery { ParsedQuery(query, analyzer: analyzer) }
+
+    /// Looks a parsed query up in the index.
+    public func plan(_ query: ParsedQuery) throws -> QueryPlan {
+        try QueryPlan.make(query, reader: reader, bm25: bm25)
     }
+
+    public func plan(_ query: String) throws -> QueryPlan { try plan(parse(query)) }
 
     /// The top `k` documents for `query`.
     public func search(_ query: String, k: Int = 10, strategy: RetrievalStrategy = .maxScore, countTotal: Bool = true) throws -> RankedResults {
-        let plan = try self.plan(query)
-        return try search(plan, k: k, strategy: strategy, countTotal: countTotal)
+        try search(parse(query), k: k, strategy: strategy, countTotal: countTotal)
+    }
+
+    /// The top `k` documents for a parsed query.
+    public func search(_ query: ParsedQuery, k: Int = 10, strategy: RetrievalStrategy = .maxScore, countTotal: Bool = true) throws -> RankedResults {
+        try search(plan(query), k: k, strategy: strategy, countTotal: countTotal)
     }
 
     public func search(_ plan: QueryPlan, k: Int, strategy: RetrievalStrategy = .maxScore, countTotal: Bool = true) throws -> RankedResults {
@@ -80,16 +92,16 @@ public final class Searcher {
 
     /// A cursor over one group's postings in a segment, or nil when the segment has none of its terms.
     private func makeCursor(_ group: TermGroup, index: Int, _ segment: SegmentReader, _ segmentIndex: Int) throws -> GroupCursor? {
-        var members: [PostingsIterator] = []
-        var bounds: [(maxTf: Int, minDocLength: Int)] = []
+        var members: [GroupCursor.Member] = []
         for (k, key) in group.keys.enumerated() {
             let entry = k < group.entries.count && segmentIndex < group.entries[k].count ? group.entries[k][segmentIndex] : try segment.terms.lookup(key)
             guard let info = entry else { continue }
-            members.append(try segment.postings(info))
-            bounds.append((info.maxTermFreq, info.minDocLength))
+            let postings = try segment.postings(info)
+            let impacts = postings.termImpacts ?? Impacts(tf: UInt32(clamping: info.maxTermFreq), length: UInt32(clamping: info.minDocLength))
+            members.append(GroupCursor.Member(postings: postings, language: key.first ?? 0, impacts: impacts))
         }
         guard !members.isEmpty else { return nil }
-        return try GroupCursor(group: index, idf: group.idf, members: members, bounds: bounds, bm25: bm25)
+        return try GroupCursor(group: index, idf: group.idf, members: members, bm25: bm25)
     }
 
     /// Queries with phrases: documents containing every phrase (a conjunction of the phrases'
@@ -210,24 +222,25 @@ public final class Searcher {
         contributions.initialize(repeating: 0)
         defer { contributions.deallocate() }
         let lengths = segment.documents
-        return try withUnretained(owners) { cursors in
+        let norms = self.norms
+        return try withExtendedLifetime(norms) { try withUnretained(owners) { cursors in
             var scored = 0
             while true {
                 var doc = PostingsIterator.exhausted
                 for c in cursors { doc = min(doc, c.takeUnretainedValue().doc) }
                 if doc == PostingsIterator.exhausted { return scored }
-                let length = Double(lengths.length(Int(doc)))
+                let lengthNorm = norms.norm(lengths.length(Int(doc)))
                 for ref in cursors {
                     try ref._withUnsafeGuaranteedRef { c in
                         guard c.doc == doc else { return }
-                        contributions[c.group] = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
+                        contributions[c.group] = bm25.score(idf: c.idf, tf: Double(c.freq), lengthNorm: lengthNorm)
                         try c.next()
                     }
                 }
                 scored += 1
                 collector.offer(ScoredDoc(score: total(contributions), doc: segment.docBase + Int(doc)))
             }
-        }
+        } }
     }
 
     private func maxScore(_ unsorted: [GroupCursor], _ segment: SegmentReader, _ groupCount: Int, _ collector: inout TopKCollector) throws -> Int {
@@ -242,7 +255,8 @@ public final class Searcher {
         contributions.initialize(repeating: 0)
         defer { contributions.deallocate() }
         let lengths = segment.documents
-        return try withUnretained(owners) { cursors in
+        let norms = self.norms
+        return try withExtendedLifetime(norms) { try withUnretained(owners) { cursors in
             var threshold = collector.threshold
             // Cursors below `firstEssential` together cannot beat the threshold: they never lead.
             func essentialStart() -> Int {
@@ -279,12 +293,12 @@ public final class Searcher {
                         continue
                     }
                 }
-                let length = Double(lengths.length(Int(doc)))
+                let lengthNorm = norms.norm(lengths.length(Int(doc)))
                 var score = 0.0
                 for i in firstEssential..<cursors.count {
                     try cursors[i]._withUnsafeGuaranteedRef { c in
                         guard c.doc == doc else { return }
-                        let s = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
+                        let s = bm25.score(idf: c.idf, tf: Double(c.freq), lengthNorm: lengthNorm)
                         contributions[c.group] = s
                         score += s
                         try c.next()
@@ -300,7 +314,7 @@ public final class Searcher {
                     try cursors[i]._withUnsafeGuaranteedRef { c in
                         try c.advance(to: doc)
                         if c.doc == doc {
-                            let s = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
+                            let s = bm25.score(idf: c.idf, tf: Double(c.freq), lengthNorm: lengthNorm)
                             contributions[c.group] = s
                             score += s
                         }
@@ -321,6 +335,6 @@ public final class Searcher {
                 }
             }
             return scored
-        }
+        } }
     }
 }

@@ -91,9 +91,9 @@ import Testing
     }
 
     @Test func queryTextSplitsIntoWordsAndPhrases() {
-        #expect(QueryPlan.split("a \"b c\" d").phrases == ["b c"])
-        #expect(QueryPlan.split("«x y» “z”").phrases == ["x y", "z"])
-        #expect(QueryPlan.split("no phrase").phrases.isEmpty)
+        #expect(ParsedQuery.split("a \"b c\" d").phrases == ["b c"])
+        #expect(ParsedQuery.split("«x y» “z”").phrases == ["x y", "z"])
+        #expect(ParsedQuery.split("no phrase").phrases.isEmpty)
     }
 
     @Test func functionWordsDoNotDecideTheRanking() throws {

@@ -129,6 +129,7 @@ public final class SegmentBuilder {
     public func write(to directory: IndexDirectory, name: String) throws -> Manifest.Segment {
         let writer = try SegmentWriter(directory: directory, name: name)
         var docs: [UInt32] = [], freqs: [UInt32] = [], positions: [UInt32] = [], stream: [UInt8] = []
+        let averageDocLength = DocumentLengths.average(docLengths)
         for t in sortedTermIDs() {
             stream.removeAll(keepingCapacity: true)
             pool.read(states[t].stream) { stream.append(contentsOf: $0) }
@@ -137,7 +138,8 @@ public final class SegmentBuilder {
             positions.removeAll(keepingCapacity: true)
             decode(stream, docs: &docs, freqs: &freqs, positions: &positions)
             var next = 0
-            try writer.addTerm(terms.key(t), docs: docs, freqs: freqs, docLengths: docLengths, totalTermFreq: positions.count,
+            try writer.addTerm(terms.key(t), docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength,
+                               totalTermFreq: positions.count,
                                nameFreq: Int(states[t].nameFreq)) { i, out in
                 PostingsEncoder.writePositions(positions, from: &next, count: Int(freqs[i]), into: &out)
             }

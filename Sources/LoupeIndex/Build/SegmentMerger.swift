@@ -91,6 +91,7 @@ public enum SegmentMerger {
     static func mergeTerms(_ lists: [[([UInt8], TermInfo)]], ranges: [Range<Int>], _ segments: [SegmentReader],
                            _ docBases: [UInt32], _ docLengths: [UInt32], into sink: TermSink) throws {
         var heads = ranges.map(\.lowerBound)
+        let averageDocLength = DocumentLengths.average(docLengths)
         var docs: [UInt32] = [], freqs: [UInt32] = []
         var rawPositions: [UInt8] = [], positionStarts: [Int] = []
         while true {
@@ -125,7 +126,7 @@ public enum SegmentMerger {
                 rawPositions.append(contentsOf: positions)
             }
             positionStarts.append(rawPositions.count)
-            try sink.addTerm(key, docs: docs, freqs: freqs, docLengths: docLengths, totalTermFreq: totalFreq, nameFreq: names) { i, out in
+            try sink.addTerm(key, docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength, totalTermFreq: totalFreq, nameFreq: names) { i, out in
                 out.append(contentsOf: rawPositions[positionStarts[i]..<positionStarts[i + 1]])
             }
         }

@@ -1,38 +1,44 @@
 /// Writes one term's postings in the block format (see docs/FORMAT.md, "Postings"):
 ///
-///     [skip table: one 20-byte entry per full block]   only when docFreq ≥ 128,
-///     [tail offset u32, tail positions offset u32]       then these two
+///     [skip table: one 36-byte entry per full block]               only when docFreq ≥ 128,
+///     [tail offset u32, tail positions offset u32, term impacts]    then these 32 bytes
 ///     [full blocks: docBits u8, tfBits u8, 128 doc deltas packed, 128 (tf − 1) packed]
 ///     [tail: per doc varint(delta << 1 | tf == 1), then varint(tf) when tf ≠ 1]
 ///
 /// Skip entry: last doc id (u32), byte offset of the block from the term's start (u32), byte offset
-/// of the block's first positions from the term's positions start (u32), largest tf in the block
-/// (u32), shortest document in the block (u32). Doc deltas are from the previous doc of the term
-/// (the first from 0). Positions go to their own stream: per doc, `tf` varint deltas (the first
-/// from 0).
+/// of the block's first positions from the term's positions start (u32), the block's `Impacts`
+/// (24 bytes). The term impacts cover every posting of the term, tail included. Doc deltas are
+/// from the previous doc of the term (the first from 0). Positions go to their own stream: per
+/// doc, `tf` varint deltas (the first from 0).
 public enum PostingsEncoder {
-    public static let skipEntrySize = 20
+    public static let skipEntrySize = 12 + Impacts.byteSize
+    /// After the skip table: tail offsets and term impacts.
+    public static let skipTrailerSize = 8 + Impacts.byteSize
 
     /// Encodes a term's postings. `positions` holds every doc's positions back to back.
     /// Returns the term's largest tf and shortest document length.
-    public static func encode(docs: [UInt32], freqs: [UInt32], positions: [UInt32], docLengths: [UInt32],
+    public static func encode(docs: [UInt32], freqs: [UInt32], positions: [UInt32], docLengths: [UInt32], averageDocLength: Double,
                               postings: inout [UInt8], positionStream: inout [UInt8]) -> (maxTf: UInt32, minDocLength: UInt32) {
         var positionIndex = 0
-        return encode(docs: docs, freqs: freqs, docLengths: docLengths, postings: &postings, positionStream: &positionStream) { i, out in
+        return encode(docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength,
+                      postings: &postings, positionStream: &positionStream) { i, out in
             writePositions(positions, from: &positionIndex, count: Int(freqs[i]), into: &out)
         }
     }
 
     /// Encodes a term's postings; `appendPositions(i, &stream)` appends document `i`'s encoded
-    /// positions (the merge copies them as they are, the builder encodes them).
-    public static func encode(docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], postings: inout [UInt8], positionStream: inout [UInt8],
+    /// positions (the merge copies them as they are, the builder encodes them). `averageDocLength`
+    /// (the segment's) steers how impacts are reduced.
+    public static func encode(docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double,
+                              postings: inout [UInt8], positionStream: inout [UInt8],
                               appendPositions: (Int, inout [UInt8]) -> Void) -> (maxTf: UInt32, minDocLength: UInt32) {
         let df = docs.count
         let fullBlocks = df / BitPacking.blockSize
         let termStart = postings.count
         let positionsStart = positionStream.count
         let skipStart = postings.count
-        postings.append(contentsOf: repeatElement(0, count: fullBlocks * skipEntrySize + (fullBlocks > 0 ? 8 : 0)))
+        postings.append(contentsOf: repeatElement(0, count: fullBlocks * skipEntrySize + (fullBlocks > 0 ? skipTrailerSize : 0)))
+        var blockImpacts = Impacts.Builder(), termImpacts = Impacts.Builder()
         var maxTf: UInt32 = 0
         var minDl: UInt32 = .max
         var previous: UInt32 = 0
@@ -50,8 +56,10 @@ public enum PostingsEncoder {
                 previous = doc
                 let tf = freqs[base + i]
                 tfMinusOne[i] = tf &- 1
+                let length = docLengths[Int(doc)]
                 blockMaxTf = max(blockMaxTf, tf)
-                blockMinDl = min(blockMinDl, docLengths[Int(doc)])
+                blockMinDl = min(blockMinDl, length)
+                blockImpacts.add(tf: tf, length: length)
                 appendPositions(base + i, &positionStream)
             }
             let docBits = deltas.withUnsafeBufferPointer { BitPacking.bitWidth($0) }
@@ -64,20 +72,16 @@ public enum PostingsEncoder {
             entry.writeUInt32(previous)
             entry.writeUInt32(blockOffset)
             entry.writeUInt32(positionsOffset)
-            entry.writeUInt32(blockMaxTf)
-            entry.writeUInt32(blockMinDl)
+            let impacts = blockImpacts.build(averageLength: averageDocLength)
+            impacts.write(into: &entry)
+            termImpacts.add(impacts)
+            blockImpacts.reset()
             let at = skipStart + block * skipEntrySize
             postings.replaceSubrange(at..<(at + skipEntrySize), with: entry.bytes)
             maxTf = max(maxTf, blockMaxTf)
             minDl = min(minDl, blockMinDl)
         }
-        if fullBlocks > 0 {
-            var tail = ByteWriter(capacity: 8)
-            tail.writeUInt32(UInt32(postings.count - termStart))
-            tail.writeUInt32(UInt32(positionStream.count - positionsStart))
-            let at = skipStart + fullBlocks * skipEntrySize
-            postings.replaceSubrange(at..<(at + 8), with: tail.bytes)
-        }
+        let tailOffset = UInt32(postings.count - termStart), tailPositionsOffset = UInt32(positionStream.count - positionsStart)
         for i in (fullBlocks * BitPacking.blockSize)..<df {
             let doc = docs[i]
             let tf = freqs[i]
@@ -91,7 +95,16 @@ public enum PostingsEncoder {
             }
             maxTf = max(maxTf, tf)
             minDl = min(minDl, docLengths[Int(doc)])
+            if fullBlocks > 0 { termImpacts.add(tf: tf, length: docLengths[Int(doc)]) }
             appendPositions(i, &positionStream)
+        }
+        if fullBlocks > 0 {
+            var trailer = ByteWriter(capacity: skipTrailerSize)
+            trailer.writeUInt32(tailOffset)
+            trailer.writeUInt32(tailPositionsOffset)
+            termImpacts.build(averageLength: averageDocLength).write(into: &trailer)
+            let at = skipStart + fullBlocks * skipEntrySize
+            postings.replaceSubrange(at..<(at + skipTrailerSize), with: trailer.bytes)
         }
         return (maxTf, minDl == .max ? 0 : minDl)
     }

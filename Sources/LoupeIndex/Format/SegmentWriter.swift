@@ -20,11 +20,11 @@ final class SegmentWriter: TermSink {
 
     /// Adds the next term (keys in increasing byte order). `appendPositions(i, &stream)` appends
     /// the encoded positions of the term's `i`-th document.
-    func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], totalTermFreq: Int, nameFreq: Int,
+    func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double, totalTermFreq: Int, nameFreq: Int,
                  appendPositions: (Int, inout [UInt8]) -> Void) throws {
         postingBuffer.removeAll(keepingCapacity: true)
         positionBuffer.removeAll(keepingCapacity: true)
-        let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, postings: &postingBuffer,
+        let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength, postings: &postingBuffer,
                                             positionStream: &positionBuffer, appendPositions: appendPositions)
         let info = TermInfo(docFreq: docs.count, totalTermFreq: totalTermFreq, nameFreq: nameFreq, maxTermFreq: Int(bounds.maxTf),
                             minDocLength: Int(bounds.minDocLength), postingsOffset: Int(postingsFile.bodyOffset), postingsLength: postingBuffer.count,

@@ -1,7 +1,7 @@
 /// Where encoded terms go, in key order: straight into a segment's files (`SegmentWriter`), or
 /// into memory (`BufferedTerms`) when parts of a merge run in parallel.
 protocol TermSink: AnyObject {
-    func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], totalTermFreq: Int, nameFreq: Int,
+    func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double, totalTermFreq: Int, nameFreq: Int,
                  appendPositions: (Int, inout [UInt8]) -> Void) throws
 }
 
@@ -13,10 +13,10 @@ final class BufferedTerms: TermSink, @unchecked Sendable {
     private(set) var positions: [UInt8] = []
     private(set) var entries: [([UInt8], TermInfo)] = []
 
-    func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], totalTermFreq: Int, nameFreq: Int,
+    func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double, totalTermFreq: Int, nameFreq: Int,
                  appendPositions: (Int, inout [UInt8]) -> Void) throws {
         let postingsStart = postings.count, positionsStart = positions.count
-        let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, postings: &postings,
+        let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength, postings: &postings,
                                             positionStream: &positions, appendPositions: appendPositions)
         entries.append((key, TermInfo(docFreq: docs.count, totalTermFreq: totalTermFreq, nameFreq: nameFreq, maxTermFreq: Int(bounds.maxTf),
                                       minDocLength: Int(bounds.minDocLength), postingsOffset: postingsStart,

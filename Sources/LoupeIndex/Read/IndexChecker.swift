@@ -21,6 +21,13 @@ public enum IndexChecker {
             report.bytes += segment.byteSize
             try segment.verifyChecksums()
             var previous: [UInt8]? = nil
+            var lengthSum = 0
+            for doc in 0..<segment.docCount { lengthSum += Int(segment.documents.length(doc)) }
+            guard UInt64(lengthSum) == segment.documents.totalTokens else {
+                throw IndexError.corrupt(file: segment.name + ".docs", reason: "document lengths do not add up to the token count")
+            }
+            let averageLength = segment.docCount == 0 ? 0 : Double(lengthSum) / Double(segment.docCount)
+            var pairs: [(tf: UInt32, length: UInt32)] = []
             try segment.terms.forEach { term, info in
                 if let p = previous, !p.lexicographicallyPrecedes(term) {
                     throw IndexError.corrupt(file: segment.name + ".terms", reason: "terms out of order")
@@ -28,9 +35,11 @@ public enum IndexChecker {
                 previous = term
                 let it = try segment.postings(info)
                 var df = 0, ttf = 0, maxTf = 0, minDl = Int.max
+                pairs.removeAll(keepingCapacity: true)
                 while try it.next() != PostingsIterator.exhausted {
                     df += 1
                     let tf = Int(it.freq)
+                    pairs.append((it.freq, segment.documents.length(Int(it.doc))))
                     ttf += tf
                     maxTf = max(maxTf, tf)
                     minDl = min(minDl, Int(segment.documents.length(Int(it.doc))))
@@ -44,6 +53,7 @@ public enum IndexChecker {
                 guard df == info.docFreq, ttf == info.totalTermFreq, maxTf == info.maxTermFreq, minDl == info.minDocLength else {
                     throw IndexError.corrupt(file: segment.name + ".postings", reason: "statistics of a term do not match its postings")
                 }
+                try checkImpacts(it, pairs, averageLength: averageLength, file: segment.name + ".postings")
                 report.terms += 1
                 report.postings += df
                 return true
@@ -64,5 +74,25 @@ public enum IndexChecker {
             }
         }
         return report
+    }
+
+    /// Recomputes a term's block and term impacts from its decoded postings.
+    static func checkImpacts(_ it: PostingsIterator, _ pairs: [(tf: UInt32, length: UInt32)], averageLength: Double, file: String) throws {
+        let fullBlocks = pairs.count / BitPacking.blockSize
+        guard fullBlocks > 0 else { return }
+        var term = Impacts.Builder()
+        for b in 0..<fullBlocks {
+            var block = Impacts.Builder()
+            for p in pairs[(b * BitPacking.blockSize)..<((b + 1) * BitPacking.blockSize)] { block.add(tf: p.tf, length: p.length) }
+            let expected = block.build(averageLength: averageLength)
+            guard it.blockImpacts(b) == expected else {
+                throw IndexError.corrupt(file: file, reason: "block \(b) impacts do not match its postings")
+            }
+            term.add(expected)
+        }
+        for p in pairs[(fullBlocks * BitPacking.blockSize)...] { term.add(tf: p.tf, length: p.length) }
+        guard it.termImpacts == term.build(averageLength: averageLength) else {
+            throw IndexError.corrupt(file: file, reason: "term impacts do not match its postings")
+        }
     }
 }

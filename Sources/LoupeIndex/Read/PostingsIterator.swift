@@ -19,6 +19,9 @@ public final class PostingsIterator {
     private let fullBlocks: Int
     private let tailOffset: Int
     private let tailPositionsOffset: Int
+    /// Bounds over all the term's postings (nil when the term has no full block: then its
+    /// dictionary entry's largest tf and shortest document bound it).
+    public let termImpacts: Impacts?
     @usableFromInline var block = -1
     @usableFromInline var index = 0
     @usableFromInline var count = 0
@@ -49,12 +52,15 @@ public final class PostingsIterator {
             var r = ByteReader(data, offset: fullBlocks * PostingsEncoder.skipEntrySize, file: file)
             tailOffset = Int(try r.readUInt32())
             tailPositionsOffset = Int(try r.readUInt32())
-            guard tailOffset <= data.count, tailPositionsOffset <= positionData.count else {
+            guard tailOffset <= data.count, tailPositionsOffset <= positionData.count,
+                  r.offset + Impacts.byteSize <= data.count, r.offset + Impacts.byteSize <= tailOffset else {
                 throw IndexError.corrupt(file: file, reason: "tail offset outside the term's postings")
             }
+            termImpacts = Impacts.load(data, at: r.offset)
         } else {
             tailOffset = 0
             tailPositionsOffset = 0
+            termImpacts = nil
         }
         // One allocation for both decoded arrays.
         docs = .allocate(capacity: 2 * BitPacking.blockSize)
@@ -195,11 +201,28 @@ public final class PostingsIterator {
 
     private func corrupt(_ reason: String) -> IndexError { IndexError.corrupt(file: file, reason: reason) }
 
-    /// For dynamic pruning: the skip data of the block holding the current document — its last
-    /// doc, largest tf and shortest document — or nil in the tail block (no skip data there).
+    /// The impacts of full block `b` (nil past the full blocks).
+    public func blockImpacts(_ b: Int) -> Impacts? {
+        guard b >= 0, b < fullBlocks else { return nil }
+        return Impacts.load(data, at: b * PostingsEncoder.skipEntrySize + 12)
+    }
+
+    /// For dynamic pruning, without decoding anything: where the term's first document at or
+    /// after `target` (and after the current one) can be, and what bounds it. `live` is false when
+    /// the term has no such document; otherwise every such document up to `lastDoc` is in one full
+    /// block, bounded by `impacts` — or, past the full blocks, `lastDoc` is unknown (`UInt32.max − 1`)
+    /// and `impacts` nil: the term-level bound applies.
     @inline(__always)
-    public var currentBlockBound: (lastDoc: UInt32, maxTf: UInt32, minDocLength: UInt32)? {
-        guard block >= 0, block < fullBlocks else { return nil }
-        return (skipLastDoc(block), skipEntry(block, 3), skipEntry(block, 4))
+    public func shallowBound(from target: UInt32) -> (live: Bool, lastDoc: UInt32, impacts: Impacts?) {
+        if current == Self.exhausted { return (false, 0, nil) }
+        var b = max(block, 0)
+        while b < fullBlocks && skipLastDoc(b) < target { b += 1 }
+        if b < fullBlocks {
+            return (true, skipLastDoc(b), Impacts.load(data, at: b * PostingsEncoder.skipEntrySize + 12))
+        }
+        // The tail (if any): when it is loaded, its last document is known.
+        if docFreq == fullBlocks * BitPacking.blockSize { return (false, 0, nil) }
+        if block == fullBlocks && count > 0 && docs[count - 1] < target { return (false, 0, nil) }
+        return (true, UInt32.max - 1, nil)
     }
 }

@@ -1,0 +1,95 @@
+import LoupeAnalysis
+import LoupeIndex
+
+/// A query word after analysis, before it meets an index: the folded word and, per language, the
+/// dictionary keys it may be found under (its surface form and, for stemming languages, its stem).
+public struct AnalyzedWord: Sendable, Equatable {
+    /// One language's keys for the word.
+    public struct Candidate: Sendable, Equatable {
+        public var language: Language
+        /// `language:word`.
+        public var surfaceKey: [UInt8]
+        /// The stem, when the language stems and the stem differs from the word.
+        public var stem: String?
+        /// `language:stem`, when `stem` is set.
+        public var stemKey: [UInt8]?
+    }
+
+    /// The folded query word.
+    public var word: String
+    public var candidates: [Candidate]
+
+    public init(_ word: String) {
+        self.word = word
+        candidates = Language.allCases.map { language in
+            var candidate = Candidate(language: language, surfaceKey: TermKey.make(language, word))
+            if language != .other {
+                let stem = Analyzer.stem(word, language: language)
+                if stem != word {
+                    candidate.stem = stem
+                    candidate.stemKey = TermKey.make(language, stem)
+                }
+            }
+            return candidate
+        }
+    }
+}
+
+/// A query after analysis and parsing, independent of any index (the analogue of a parsed query
+/// in Lucene or Tantivy): its OR words, its phrases and the words it left out. `QueryPlan` then
+/// looks its keys up in an index.
+///
+/// Syntax: words are OR'ed; text in double quotes (`"…"`, `“…”` or `«…»`) is a phrase that every
+/// result must contain. Function words are dropped from the OR words when other words remain, but
+/// kept inside phrases. A word appears once however often it is typed.
+public struct ParsedQuery: Sendable, Equatable {
+    public var text: String
+    /// The OR'ed words, in query order.
+    public var words: [AnalyzedWord]
+    /// Each phrase's words, in order (repetitions kept: a phrase may repeat a word).
+    public var phrases: [[AnalyzedWord]]
+    /// Query words left out (function words in a query that has other words).
+    public var droppedWords: [String]
+
+    public init(_ text: String, analyzer: Analyzer) {
+        self.text = text
+        let (free, phraseTexts) = Self.split(text)
+        phrases = phraseTexts.map { analyzer.foldedWords($0).map { AnalyzedWord($0.term) } }.filter { !$0.isEmpty }
+        var unique: [String] = []
+        for w in analyzer.foldedWords(free).map(\.term) where !unique.contains(w) { unique.append(w) }
+        let content = unique.filter { !StopWords.isStopWord($0) }
+        let kept = content.isEmpty && phrases.isEmpty ? unique : content
+        droppedWords = unique.filter { !kept.contains($0) }
+        words = kept.map { AnalyzedWord($0) }
+    }
+
+    /// Splits the query text into free text and phrases.
+    static func split(_ text: String) -> (free: String, phrases: [String]) {
+        // Most queries have no quotes at all: `"` is 0x22; “ ” are E2 80 9C/9D; « » are C2 AB/BB.
+        let bytes = text.utf8
+        if !bytes.contains(0x22) && !bytes.contains(0xAB) && !bytes.contains(0xBB) && !bytes.contains(0x9C) && !bytes.contains(0x9D) {
+            return (text, [])
+        }
+        var free = "", phrases: [String] = [], current = ""
+        var inPhrase = false
+        for ch in text {
+            let opens = ch == "\"" || ch == "“" || ch == "«"
+            let closes = ch == "\"" || ch == "”" || ch == "»"
+            if inPhrase && closes {
+                phrases.append(current)
+                current = ""
+                inPhrase = false
+                free.append(" ")
+            } else if !inPhrase && opens {
+                inPhrase = true
+                free.append(" ")
+            } else if inPhrase {
+                current.append(ch)
+            } else {
+                free.append(ch)
+            }
+        }
+        if inPhrase { phrases.append(current) }
+        return (free, phrases)
+    }
+}
