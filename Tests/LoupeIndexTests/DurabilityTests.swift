@@ -25,7 +25,13 @@ import Testing
                 var damaged = original
                 damaged[offset] ^= UInt8(1 << rng.below(8))
                 try damaged.write(to: URL(fileURLWithPath: path))
-                #expect(throws: IndexError.self, "flip at \(offset) in \(name)") { _ = try IndexReader(path: index) }
+                #expect(throws: IndexError.self, "flip at \(offset) in \(name)") { _ = try IndexReader(path: index, verifyChecksums: true) }
+                #expect(throws: IndexError.self, "check misses a flip at \(offset) in \(name)") { _ = try IndexChecker.check(path: index) }
+                if name.hasPrefix("manifest") || offset < 12 || (offset >= original.count - IndexFile.footerSize && offset < original.count - 4) {
+                    // The manifest's checksum and every file's frame (magic, kind, version; footer magic and
+                    // length) are verified by a plain open.
+                    #expect(throws: IndexError.self, "open misses a flip at \(offset) in \(name)") { _ = try IndexReader(path: index) }
+                }
             }
             // Truncations.
             for length in [0, 10, original.count / 3, original.count - 1] {
