@@ -13,8 +13,14 @@ public struct TermGroup: Sendable, Equatable {
     public var word: String
     /// Dictionary keys that count as the word.
     public var keys: [[UInt8]]
-    /// The terms per language, for highlighting.
-    public var termsByLanguage: [Language: Set<String>]
+    /// The terms per language, for highlighting (from the keys).
+    public var termsByLanguage: [Language: Set<String>] {
+        var map: [Language: Set<String>] = [:]
+        for key in keys {
+            if let (language, term) = TermKey.split(key) { map[language, default: []].insert(term) }
+        }
+        return map
+    }
     /// Documents containing the word: per language the larger of its terms' counts, summed over
     /// languages (each document has one language, so languages never overlap).
     public var docFreq: Int
@@ -80,27 +86,25 @@ public struct QueryPlan: Sendable {
         let word = analyzed.word
         var keys: [[UInt8]] = []
         var entries: [[TermInfo?]] = []
-        var byLanguage: [Language: Set<String>] = [:]
         var df = 0
         for candidate in analyzed.candidates {
             let (surface, surfaceEntries) = try statistics(candidate.surfaceKey, reader: reader)
-            var found: [(String, [UInt8], TermInfo, [TermInfo?])] = []
-            if let surface { found.append((word, candidate.surfaceKey, surface, surfaceEntries)) }
-            if let stem = candidate.stem, let stemKey = candidate.stemKey {
+            var found: [([UInt8], TermInfo, [TermInfo?])] = []
+            if let surface { found.append((candidate.surfaceKey, surface, surfaceEntries)) }
+            if let stemKey = candidate.stemKey {
                 let (stemTotal, stemEntries) = try statistics(stemKey, reader: reader)
                 if let stemInfo = stemTotal {
                     let nameUses = surface?.nameFreq ?? 0
                     let plainUses = stemInfo.totalTermFreq - stemInfo.nameFreq
-                    if nameUses < plainUses { found.append((stem, stemKey, stemInfo, stemEntries)) }
+                    if nameUses < plainUses { found.append((stemKey, stemInfo, stemEntries)) }
                 }
             }
             guard !found.isEmpty else { continue }
-            keys += found.map(\.1)
-            entries += found.map(\.3)
-            byLanguage[candidate.language] = Set(found.map(\.0))
-            df += found.map(\.2.docFreq).max() ?? 0
+            keys += found.map(\.0)
+            entries += found.map(\.2)
+            df += found.map(\.1.docFreq).max() ?? 0
         }
         df = min(df, reader.docCount)
-        return TermGroup(word: word, keys: keys, termsByLanguage: byLanguage, docFreq: df, idf: bm25.idf(docFreq: df), entries: entries)
+        return TermGroup(word: word, keys: keys, docFreq: df, idf: bm25.idf(docFreq: df), entries: entries)
     }
 }

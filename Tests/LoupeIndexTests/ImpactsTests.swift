@@ -42,7 +42,7 @@ import Testing
         // The frontier is (1, 10), (2, 40), (3, 50), (7, 400): four points, merged down to three.
         let impacts = builder.build(averageLength: 100)
         #expect(impacts.isWellFormed)
-        #expect(impacts.pair(0) == (1, 10) && impacts.pair(2) == (7, 400))
+        #expect(impacts.pair(0) == (1, 10) && impacts.pair(1) == (3, 40) && impacts.pair(2) == (7, 400))
         var exact = Impacts.Builder()
         for (tf, length) in [(1, 10), (3, 50), (7, 400)] as [(UInt32, UInt32)] { exact.add(tf: tf, length: length) }
         let three = exact.build(averageLength: 100)
