@@ -78,7 +78,9 @@ public final class Searcher {
             guard !cursors.isEmpty else { continue }
             switch strategy {
             case .exhaustive: scored += try exhaustive(cursors, segment, plan.orGroupCount, &collector)
-            case .maxScore: scored += try maxScore(cursors, segment, plan.orGroupCount, &collector)
+            case .maxScore:
+                scored += cursors.count == 1 ? try singleGroup(cursors[0], segment, &collector)
+                                             : try maxScore(cursors, segment, plan.orGroupCount, &collector)
             }
         }
         return RankedResults(plan: plan, hits: collector.sorted(), totalHits: countTotal ? total : nil, scored: scored)
@@ -241,6 +243,45 @@ public final class Searcher {
                 collector.offer(ScoredDoc(score: total(contributions), doc: segment.docBase + Int(doc)))
             }
         } }
+    }
+
+    /// MaxScore with one group (a one-word query, or one word in this segment): blocks whose
+    /// bound cannot beat the threshold are skipped, the others scored in a tight loop.
+    private func singleGroup(_ c: GroupCursor, _ segment: SegmentReader, _ collector: inout TopKCollector) throws -> Int {
+        let lengths = segment.documents
+        let norms = self.norms
+        let base = segment.docBase
+        var threshold = collector.threshold
+        var scored = 0
+        return try withExtendedLifetime(norms) {
+            while c.doc != PostingsIterator.exhausted {
+                var limit = UInt32.max - 1
+                if threshold > -Double.infinity {
+                    let b = c.blockBound()
+                    if b.bound <= threshold {
+                        try c.advance(to: b.limit &+ 1)
+                        continue
+                    }
+                    limit = b.limit
+                }
+                // Score up to the block's end, or until the threshold outgrows the block's bound.
+                let bound = threshold > -Double.infinity ? c.blockBound().bound : Double.infinity
+                while c.doc <= limit {
+                    let doc = c.doc
+                    let s = bm25.score(idf: c.idf, tf: Double(c.freq), lengthNorm: norms.norm(lengths.length(Int(doc))))
+                    scored += 1
+                    try c.next()
+                    if s > threshold && collector.offer(ScoredDoc(score: s, doc: base + Int(doc))) {
+                        let updated = collector.threshold
+                        if updated > threshold {
+                            threshold = updated
+                            if bound <= threshold || limit == UInt32.max - 1 { break }
+                        }
+                    }
+                }
+            }
+            return scored
+        }
     }
 
     private func maxScore(_ unsorted: [GroupCursor], _ segment: SegmentReader, _ groupCount: Int, _ collector: inout TopKCollector) throws -> Int {

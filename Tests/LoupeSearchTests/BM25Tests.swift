@@ -86,7 +86,7 @@ import Testing
         let reader = try IndexReader(path: dir.path + "/index")
         #expect(reader.segments.count == 2)
         let searcher = try Searcher(reader: reader)
-        var prunedSomething = false
+        var prunedSomething = false, prunedOneWord = false
         for _ in 0..<300 {
             let size = 1 + rng.below(5)
             let query = (0..<size).map { _ in vocabulary[rng.below(vocabulary.count)] }.joined(separator: " ")
@@ -96,7 +96,10 @@ import Testing
             #expect(pruned.hits == exhaustive.hits, "query \(query) k \(k)")
             #expect(pruned.totalHits == exhaustive.totalHits)
             if pruned.scored < exhaustive.scored { prunedSomething = true }
+            // One-word queries take their own path (block skipping only): it must prune too.
+            if size == 1 && pruned.scored < exhaustive.scored { prunedOneWord = true }
         }
         #expect(prunedSomething)
+        #expect(prunedOneWord)
     }
 }
