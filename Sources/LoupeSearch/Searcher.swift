@@ -307,12 +307,14 @@ public final class Searcher {
             }
             var firstEssential = essentialStart()
             var scored = 0
+            var passedUntil: UInt32 = 0, passedAt = -Double.infinity
             while firstEssential < cursors.count {
                 var doc = PostingsIterator.exhausted
                 for i in firstEssential..<cursors.count { doc = min(doc, cursors[i].takeUnretainedValue().doc) }
                 if doc == PostingsIterator.exhausted { break }
                 // Block-max check: if the blocks under `doc` cannot beat the threshold, skip them all.
-                if threshold > -Double.infinity {
+                // A check that passed holds, at the same threshold, up to its limit.
+                if threshold > -Double.infinity && (doc > passedUntil || threshold != passedAt) {
                     var bound = firstEssential > 0 ? prefix[firstEssential - 1] : 0
                     var limit = UInt32.max - 1
                     for i in firstEssential..<cursors.count {
@@ -333,6 +335,8 @@ public final class Searcher {
                         }
                         continue
                     }
+                    passedUntil = limit
+                    passedAt = threshold
                 }
                 let lengthNorm = norms.norm(lengths.length(Int(doc)))
                 var score = 0.0
