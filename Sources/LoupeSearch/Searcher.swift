@@ -224,8 +224,8 @@ public final class Searcher {
         contributions.initialize(repeating: 0)
         defer { contributions.deallocate() }
         let lengths = segment.documents
-        let norms = self.norms
-        return try withExtendedLifetime(norms) { try withUnretained(owners) { cursors in
+        let norms = self.norms  // a local reference: no retain per document
+        return try withUnretained(owners) { cursors in
             var scored = 0
             while true {
                 var doc = PostingsIterator.exhausted
@@ -242,46 +242,46 @@ public final class Searcher {
                 scored += 1
                 collector.offer(ScoredDoc(score: total(contributions), doc: segment.docBase + Int(doc)))
             }
-        } }
+        }
     }
 
     /// MaxScore with one group (a one-word query, or one word in this segment): blocks whose
     /// bound cannot beat the threshold are skipped, the others scored in a tight loop.
     private func singleGroup(_ c: GroupCursor, _ segment: SegmentReader, _ collector: inout TopKCollector) throws -> Int {
         let lengths = segment.documents
-        let norms = self.norms
+        let norms = self.norms  // a local reference: no retain per document
         let base = segment.docBase
         var threshold = collector.threshold
         var scored = 0
-        return try withExtendedLifetime(norms) {
-            while c.doc != PostingsIterator.exhausted {
-                var limit = UInt32.max - 1
-                if threshold > -Double.infinity {
-                    let b = c.blockBound()
-                    if b.bound <= threshold {
-                        try c.advance(to: b.limit &+ 1)
-                        continue
-                    }
-                    limit = b.limit
+        while c.doc != PostingsIterator.exhausted {
+            // Until k documents are held, everything is scored; then block by block.
+            var limit = UInt32.max - 1, bound = Double.infinity
+            if threshold > -Double.infinity {
+                let b = c.blockBound()
+                if b.bound <= threshold {
+                    try c.advance(to: b.limit &+ 1)
+                    continue
                 }
-                // Score up to the block's end, or until the threshold outgrows the block's bound.
-                let bound = threshold > -Double.infinity ? c.blockBound().bound : Double.infinity
-                while c.doc <= limit {
-                    let doc = c.doc
-                    let s = bm25.score(idf: c.idf, tf: Double(c.freq), lengthNorm: norms.norm(lengths.length(Int(doc))))
-                    scored += 1
-                    try c.next()
-                    if s > threshold && collector.offer(ScoredDoc(score: s, doc: base + Int(doc))) {
-                        let updated = collector.threshold
-                        if updated > threshold {
-                            threshold = updated
-                            if bound <= threshold || limit == UInt32.max - 1 { break }
-                        }
+                (bound, limit) = (b.bound, b.limit)
+            }
+            // Score up to the block's end, or until the threshold outgrows the block's bound.
+            while c.doc <= limit {
+                let doc = c.doc
+                let s = bm25.score(idf: c.idf, tf: Double(c.freq), lengthNorm: norms.norm(lengths.length(Int(doc))))
+                scored += 1
+                try c.next()
+                if s > threshold && collector.offer(ScoredDoc(score: s, doc: base + Int(doc))) {
+                    let updated = collector.threshold
+                    if updated > threshold {
+                        threshold = updated
+                        // Back to the block check when this block can no longer compete, or when
+                        // the collector has just filled up (block skipping can begin).
+                        if bound <= threshold || bound == .infinity { break }
                     }
                 }
             }
-            return scored
         }
+        return scored
     }
 
     private func maxScore(_ unsorted: [GroupCursor], _ segment: SegmentReader, _ groupCount: Int, _ collector: inout TopKCollector) throws -> Int {
@@ -296,8 +296,8 @@ public final class Searcher {
         contributions.initialize(repeating: 0)
         defer { contributions.deallocate() }
         let lengths = segment.documents
-        let norms = self.norms
-        return try withExtendedLifetime(norms) { try withUnretained(owners) { cursors in
+        let norms = self.norms  // a local reference: no retain per document
+        return try withUnretained(owners) { cursors in
             var threshold = collector.threshold
             // Cursors below `firstEssential` together cannot beat the threshold: they never lead.
             func essentialStart() -> Int {
@@ -380,6 +380,6 @@ public final class Searcher {
                 }
             }
             return scored
-        } }
+        }
     }
 }
