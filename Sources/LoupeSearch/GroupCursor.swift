@@ -64,9 +64,12 @@ final class GroupCursor {
         for i in 0..<members.count {
             members[i]._withUnsafeGuaranteedRef { m in
                 if m.doc == doc {
-                    let b = m.shallowBound(from: doc)
-                    perLanguage.add(b.impacts ?? memberImpacts[i], language: memberLanguages[i])
-                    limit = min(limit, b.lastDoc)
+                    if let b = m.currentBlockBound {
+                        perLanguage.add(b.impacts, language: memberLanguages[i])
+                        limit = min(limit, b.lastDoc)
+                    } else {
+                        perLanguage.add(memberImpacts[i], language: memberLanguages[i])
+                    }
                 } else {
                     limit = min(limit, m.doc &- 1)
                 }

@@ -76,8 +76,6 @@ public struct Impacts: Equatable, Sendable {
         private var pairs: [(tf: UInt32, length: UInt32)] = []
         public init() {}
 
-        public var isEmpty: Bool { pairs.isEmpty }
-
         public mutating func add(tf: UInt32, length: UInt32) { pairs.append((tf, length)) }
 
         public mutating func add(_ impacts: Impacts) {
@@ -115,9 +113,14 @@ public struct Impacts: Equatable, Sendable {
     }
 }
 
-/// Document lengths as the encoders see them.
+/// The average document length that steers impact reduction; the writers and `loupe check` must
+/// compute it identically, or rebuilt impacts would not match.
 enum DocumentLengths {
+    static func average(sum: Int, count: Int) -> Double {
+        count == 0 ? 0 : Double(sum) / Double(count)
+    }
+
     static func average(_ lengths: [UInt32]) -> Double {
-        lengths.isEmpty ? 0 : Double(lengths.reduce(0) { $0 + Int($1) }) / Double(lengths.count)
+        average(sum: lengths.reduce(0) { $0 + Int($1) }, count: lengths.count)
     }
 }

@@ -46,8 +46,6 @@ public enum PostingsEncoder {
         var tfMinusOne = [UInt32](repeating: 0, count: BitPacking.blockSize)
         for block in 0..<fullBlocks {
             let base = block * BitPacking.blockSize
-            var blockMaxTf: UInt32 = 0
-            var blockMinDl: UInt32 = .max
             let blockOffset = UInt32(postings.count - termStart)
             let positionsOffset = UInt32(positionStream.count - positionsStart)
             for i in 0..<BitPacking.blockSize {
@@ -56,10 +54,7 @@ public enum PostingsEncoder {
                 previous = doc
                 let tf = freqs[base + i]
                 tfMinusOne[i] = tf &- 1
-                let length = docLengths[Int(doc)]
-                blockMaxTf = max(blockMaxTf, tf)
-                blockMinDl = min(blockMinDl, length)
-                blockImpacts.add(tf: tf, length: length)
+                blockImpacts.add(tf: tf, length: docLengths[Int(doc)])
                 appendPositions(base + i, &positionStream)
             }
             let docBits = deltas.withUnsafeBufferPointer { BitPacking.bitWidth($0) }
@@ -78,8 +73,9 @@ public enum PostingsEncoder {
             blockImpacts.reset()
             let at = skipStart + block * skipEntrySize
             postings.replaceSubrange(at..<(at + skipEntrySize), with: entry.bytes)
-            maxTf = max(maxTf, blockMaxTf)
-            minDl = min(minDl, blockMinDl)
+            // The impacts' loosest pair is the block's largest tf and shortest document.
+            maxTf = max(maxTf, impacts.loosest.tf)
+            minDl = min(minDl, impacts.loosest.length)
         }
         let tailOffset = UInt32(postings.count - termStart), tailPositionsOffset = UInt32(positionStream.count - positionsStart)
         for i in (fullBlocks * BitPacking.blockSize)..<df {

@@ -26,7 +26,7 @@ public enum IndexChecker {
             guard UInt64(lengthSum) == segment.documents.totalTokens else {
                 throw IndexError.corrupt(file: segment.name + ".docs", reason: "document lengths do not add up to the token count")
             }
-            let averageLength = segment.docCount == 0 ? 0 : Double(lengthSum) / Double(segment.docCount)
+            let averageLength = DocumentLengths.average(sum: lengthSum, count: segment.docCount)
             var pairs: [(tf: UInt32, length: UInt32)] = []
             try segment.terms.forEach { term, info in
                 if let p = previous, !p.lexicographicallyPrecedes(term) {

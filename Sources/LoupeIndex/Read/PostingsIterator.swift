@@ -202,27 +202,17 @@ public final class PostingsIterator {
     private func corrupt(_ reason: String) -> IndexError { IndexError.corrupt(file: file, reason: reason) }
 
     /// The impacts of full block `b` (nil past the full blocks).
+    @inline(__always)
     public func blockImpacts(_ b: Int) -> Impacts? {
         guard b >= 0, b < fullBlocks else { return nil }
         return Impacts.load(data, at: b * PostingsEncoder.skipEntrySize + 12)
     }
 
-    /// For dynamic pruning, without decoding anything: where the term's first document at or
-    /// after `target` (and after the current one) can be, and what bounds it. `live` is false when
-    /// the term has no such document; otherwise every such document up to `lastDoc` is in one full
-    /// block, bounded by `impacts` — or, past the full blocks, `lastDoc` is unknown (`UInt32.max − 1`)
-    /// and `impacts` nil: the term-level bound applies.
+    /// For dynamic pruning: the skip data of the block holding the current document — its last
+    /// doc and impacts — or nil in the tail block (no skip data there: the term impacts apply).
     @inline(__always)
-    public func shallowBound(from target: UInt32) -> (live: Bool, lastDoc: UInt32, impacts: Impacts?) {
-        if current == Self.exhausted { return (false, 0, nil) }
-        var b = max(block, 0)
-        while b < fullBlocks && skipLastDoc(b) < target { b += 1 }
-        if b < fullBlocks {
-            return (true, skipLastDoc(b), Impacts.load(data, at: b * PostingsEncoder.skipEntrySize + 12))
-        }
-        // The tail (if any): when it is loaded, its last document is known.
-        if docFreq == fullBlocks * BitPacking.blockSize { return (false, 0, nil) }
-        if block == fullBlocks && count > 0 && docs[count - 1] < target { return (false, 0, nil) }
-        return (true, UInt32.max - 1, nil)
+    public var currentBlockBound: (lastDoc: UInt32, impacts: Impacts)? {
+        guard let impacts = blockImpacts(block) else { return nil }
+        return (skipLastDoc(block), impacts)
     }
 }
