@@ -47,7 +47,7 @@ struct IndexCommand: ParsableCommand {
                 progress: { p in
                     guard showProgress, p.filesTotal > 0 else { return }
                     if p.phase == .merging {
-                        Terminal.writeStderr("\rmerging \(grouped(p.filesTotal)) documents into one segment…\u{1B}[K")
+                        Terminal.writeStderr("\rwriting \(grouped(p.filesTotal)) documents into one segment…\u{1B}[K")
                         return
                     }
                     let percent = p.bytesTotal > 0 ? p.bytesDone * 100 / p.bytesTotal : 100

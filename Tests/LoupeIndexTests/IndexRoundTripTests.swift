@@ -107,6 +107,37 @@ import Testing
         #expect(try IndexChecker.check(path: dir.path + "/index").documents == 700)
     }
 
+    /// A merged index does not depend on how the work was shared: whatever the thread count and
+    /// whether builders flushed to disk on the way or stayed in memory, documents come in path
+    /// order and the postings, positions and dictionary are the same bytes.
+    @Test func mergedIndexIsTheSameWhateverTheThreadsAndBudget() throws {
+        let dir = TemporaryDirectory()
+        try makeCorpus(in: dir, documents: 500, seed: 11)
+        let walked = try CorpusWalker.walk(dir.path + "/docs").files.map(\.relativePath)
+        var reference: [String: [UInt8]]?
+        for (threads, budget, chunk) in [(1, 1 << 30, 64), (2, 1 << 30, 7), (3, 1 << 30, 13), (2, 1 << 20, 40), (1, 1 << 20, 9)] {
+            let index = dir.path + "/index\(threads)_\(budget)_\(chunk)"
+            let options = IndexOptions(threads: threads, memoryBudget: budget, filesPerChunk: chunk, mergeSegments: .always)
+            _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: index, options: options)
+            let reader = try IndexReader(path: index)
+            #expect(reader.segments.count == 1)
+            #expect(try (0..<reader.docCount).map { try reader.record($0).path } == walked)
+            var files: [String: [UInt8]] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: index) {
+                for ext in ["postings", "positions", "terms"] where name.hasSuffix("." + ext) {
+                    files[ext] = Array(try Data(contentsOf: URL(fileURLWithPath: index + "/" + name)))
+                }
+            }
+            #expect(files.count == 3)
+            if let reference {
+                #expect(files == reference, "threads \(threads), budget \(budget), chunk \(chunk)")
+            } else {
+                reference = files
+            }
+            #expect(try IndexChecker.check(path: index).documents == 500)
+        }
+    }
+
     @Test func advanceFindsTheFirstDocumentAtOrAfterTheTarget() throws {
         let dir = TemporaryDirectory()
         try makeCorpus(in: dir, documents: 900, seed: 5)

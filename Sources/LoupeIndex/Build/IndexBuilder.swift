@@ -73,6 +73,7 @@ public enum IndexBuilder {
                              progress: @escaping @Sendable (IndexProgress) -> Void = { _ in }) throws -> IndexSummary {
         let started = monotonicSeconds()
         let (files, unreadable) = try CorpusWalker.walk(corpus)
+        BuildTrace.mark("walked", since: started)
         for s in unreadable { warning(s) }
         let directory = IndexDirectory(path: index)
         try prepare(directory)
@@ -95,8 +96,17 @@ public enum IndexBuilder {
         let threads = min(options.threads, max(1, chunkCount))
         let bytesTotal = files.reduce(0) { $0 + $1.size }
 
+        /// What a worker produced: a segment it flushed, or the builder it still holds at the end,
+        /// with the chunks whose documents it holds, in its doc-id order.
+        struct Part: @unchecked Sendable {
+            var worker: Int
+            var seq: Int
+            enum Held { case segment(Manifest.Segment), builder(SegmentBuilder) }
+            var held: Held
+            var runs: [(chunk: Int, documents: Int)]
+        }
         struct Shared: Sendable {
-            var segments: [(worker: Int, seq: Int, segment: Manifest.Segment)] = []
+            var parts: [Part] = []
             var skipped: [SkippedFile] = []
             var error: IndexError?
             var otherError: String?
@@ -108,6 +118,11 @@ public enum IndexBuilder {
         }
         let shared = Mutex(Shared())
         let perWorkerBudget = options.memoryBudget / threads
+        // Merged builds take chunks on demand (the merge puts documents in path order whoever read
+        // them); unmerged ones deal chunk i to worker i mod threads, so their segments are the same
+        // on every run.
+        let onDemand = options.mergeSegments == .always
+        let nextChunk = Atomic<Int>(threads)
 
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
             do {
@@ -115,16 +130,19 @@ public enum IndexBuilder {
                 let detector = LanguageDetector()
                 var builder = SegmentBuilder(analyzer: analyzer)
                 var seq = 0
+                var runs: [(chunk: Int, documents: Int)] = []
                 func flush() throws {
                     guard builder.documentCount > 0 else { return }
                     let name = "s\(generation)_\(worker)_\(seq)"
                     let segment = try builder.write(to: directory, name: name)
-                    shared.withLock { $0.segments.append((worker, seq, segment)) }
+                    shared.withLock { $0.parts.append(Part(worker: worker, seq: seq, held: .segment(segment), runs: runs)) }
                     seq += 1
+                    runs = []
                     builder = SegmentBuilder(analyzer: analyzer)
                 }
                 var chunk = worker
                 while chunk < chunkCount {
+                    let documentsBefore = builder.documentCount
                     if shared.withLock({ $0.error != nil || $0.otherError != nil }) { return }
                     let range = chunkRanges[chunk]
                     var localBytes = 0
@@ -168,10 +186,15 @@ public enum IndexBuilder {
                         return IndexProgress(filesDone: state.filesDone, filesTotal: files.count, bytesDone: state.bytesDone, bytesTotal: bytesTotal)
                     }
                     if let report { progress(report) }
+                    runs.append((chunk, builder.documentCount - documentsBefore))
                     if builder.memoryUsage > perWorkerBudget { try flush() }
-                    chunk += threads
+                    chunk = onDemand ? nextChunk.add(1, ordering: .relaxed).oldValue : chunk + threads
                 }
-                try flush()
+                // What is left stays in memory: the last step writes it, merged or not.
+                if builder.documentCount > 0 {
+                    let left = Part(worker: worker, seq: seq, held: .builder(builder), runs: runs)
+                    shared.withLock { $0.parts.append(left) }
+                }
             } catch let error as IndexError {
                 shared.withLock { $0.error = $0.error ?? error }
             } catch {
@@ -180,40 +203,71 @@ public enum IndexBuilder {
         }
 
         let state = shared.withLock { $0 }
+        BuildTrace.mark("inverted", since: started)
+        let written = state.parts.compactMap { part -> String? in
+            if case .segment(let segment) = part.held { return segment.name }
+            return nil
+        }
+        let mergedName = "s\(generation)_\(threads)_0"
+        func removeWritten() {
+            for name in written { removeSegment(name, in: directory) }
+            removeSegment(mergedName, in: directory)
+        }
         if let error = state.error ?? state.otherError.map({ IndexError.invalidInput($0) }) {
             // Leave the committed index as it was; remove what this attempt wrote.
-            for s in state.segments { removeSegment(s.segment.name, in: directory) }
+            removeWritten()
             throw error
         }
         progress(IndexProgress(filesDone: files.count, filesTotal: files.count, bytesDone: bytesTotal, bytesTotal: bytesTotal))
-        var segments = state.segments.sorted { ($0.worker, $0.seq) < ($1.worker, $1.seq) }.map(\.segment)
+        let parts = state.parts.sorted { ($0.worker, $0.seq) < ($1.worker, $1.seq) }
         let merge: Bool
         switch options.mergeSegments {
         case .never: merge = false
-        case .always: merge = segments.count > 1
-        case .whenOverBudget: merge = segments.count > threads
+        case .always:
+            if parts.count == 1, case .segment = parts[0].held { merge = false } else { merge = !parts.isEmpty }
+        case .whenOverBudget: merge = parts.count > threads
         }
-        if merge {
-            var merging = IndexProgress(filesDone: files.count, filesTotal: files.count, bytesDone: bytesTotal, bytesTotal: bytesTotal)
-            merging.phase = .merging
-            progress(merging)
-            do {
-                var base = 0
-                let readers = try segments.map { s -> SegmentReader in
-                    defer { base += s.docCount }
-                    return try SegmentReader(directory: directory, segment: s, docBase: base, verifyChecksums: false)
+        var segments: [Manifest.Segment] = []
+        do {
+            if merge {
+                var merging = IndexProgress(filesDone: files.count, filesTotal: files.count, bytesDone: bytesTotal, bytesTotal: bytesTotal)
+                merging.phase = .merging
+                progress(merging)
+                // Combined doc ids follow the chunks, hence the paths.
+                var chunkBase = [Int](repeating: 0, count: chunkCount + 1)
+                for part in parts { for run in part.runs { chunkBase[run.chunk + 1] = run.documents } }
+                for c in 0..<chunkCount { chunkBase[c + 1] += chunkBase[c] }
+                let sources = try parts.map { part -> CombineSource in
+                    var docMap: [UInt32] = []
+                    for run in part.runs { docMap += (0..<run.documents).map { UInt32(chunkBase[run.chunk] + $0) } }
+                    switch part.held {
+                    case .builder(let builder):
+                        return CombineSource(builder: builder, docMap: docMap)
+                    case .segment(let segment):
+                        let reader = try SegmentReader(directory: directory, segment: segment, docBase: 0, verifyChecksums: false)
+                        return try CombineSource(segment: reader, docMap: docMap)
+                    }
                 }
-                segments = [try SegmentMerger.merge(readers, into: directory, name: "s\(generation)_\(threads)_0", threads: options.threads,
-                                                    bufferLimit: options.memoryBudget / 2)]
-            } catch {
-                for s in state.segments { removeSegment(s.segment.name, in: directory) }
-                removeSegment("s\(generation)_\(threads)_0", in: directory)
-                throw error
+                segments = [try SegmentCombiner.combine(sources, into: directory, name: mergedName, threads: options.threads,
+                                                        bufferLimit: options.memoryBudget / 2)]
+            } else {
+                for part in parts {
+                    switch part.held {
+                    case .builder(let builder): segments.append(try builder.write(to: directory, name: "s\(generation)_\(part.worker)_\(part.seq)"))
+                    case .segment(let segment): segments.append(segment)
+                    }
+                }
             }
+        } catch {
+            removeWritten()
+            for part in parts { removeSegment("s\(generation)_\(part.worker)_\(part.seq)", in: directory) }
+            throw error
         }
+        BuildTrace.mark("segment written", since: started)
         let manifest = Manifest(generation: generation, segments: segments, sourceRoot: absolutePath(corpus), createdAt: Int64(time(nil)))
         try directory.commit(manifest)
         try directory.deleteUnreferenced(keeping: manifest)
+        BuildTrace.mark("committed", since: started)
         return IndexSummary(documents: manifest.docCount, skipped: unreadable + state.skipped, bytesRead: bytesTotal,
                             tokens: manifest.totalTokens, segments: segments.count, generation: generation,
                             languages: state.languages, seconds: monotonicSeconds() - started)

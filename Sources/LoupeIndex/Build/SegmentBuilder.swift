@@ -20,9 +20,9 @@ public final class SegmentBuilder {
     private var states: UnsafeMutablePointer<TermState>
     private var stateCapacity = 1 << 12
     private var docTerms: [Int32] = []
-    private(set) var documents = DocumentTableWriter()
+    private(set) var records: [DocumentRecord] = []
     private(set) var docLengths: [UInt32] = []
-    private(set) var store = StoredTextWriter()
+    private var store = StoredTextWriter()
 
     /// What the inverter tracks per term while documents stream in.
     struct TermState {
@@ -48,7 +48,7 @@ public final class SegmentBuilder {
     /// Approximate bytes held, for the memory budget.
     public var memoryUsage: Int {
         pool.memoryUsage + stateCapacity * MemoryLayout<TermState>.stride + terms.memoryUsage + rawWords.memoryUsage
-            + foldedWords.memoryUsage + foldedToTerm.capacity * 4 + store.memoryUsage + docLengths.count * 64
+            + foldedWords.memoryUsage + foldedToTerm.capacity * 4 + store.memoryUsage + records.count * 160
     }
 
     /// Analyzes and inverts one document. Returns its length in tokens.
@@ -70,7 +70,7 @@ public final class SegmentBuilder {
         let location = text.withUnsafeBufferPointer { store.add($0) }
         let record = DocumentRecord(path: path, title: title, language: language.rawValue, contentHash: contentHash, modified: modified,
                                     fileSize: fileSize, textLength: UInt32(text.count), storeBlock: location.block, storeOffset: location.offset)
-        documents.add(record, length: UInt32(position))
+        records.append(record)
         docLengths.append(UInt32(position))
         return Int(position)
     }
@@ -127,58 +127,65 @@ public final class SegmentBuilder {
 
     /// Writes the segment's five files into `directory` under `name`, each fsynced.
     public func write(to directory: IndexDirectory, name: String) throws -> Manifest.Segment {
-        let writer = try SegmentWriter(directory: directory, name: name)
-        var docs: [UInt32] = [], freqs: [UInt32] = [], positions: [UInt32] = [], stream: [UInt8] = []
-        let averageDocLength = DocumentLengths.average(docLengths)
-        for t in sortedTermIDs() {
-            stream.removeAll(keepingCapacity: true)
-            pool.read(states[t].stream) { stream.append(contentsOf: $0) }
-            docs.removeAll(keepingCapacity: true)
-            freqs.removeAll(keepingCapacity: true)
-            positions.removeAll(keepingCapacity: true)
-            decode(stream, docs: &docs, freqs: &freqs, positions: &positions)
-            var next = 0
-            try writer.addTerm(terms.key(t), docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength,
-                               totalTermFreq: positions.count,
-                               nameFreq: Int(states[t].nameFreq)) { i, out in
-                PostingsEncoder.writePositions(positions, from: &next, count: Int(freqs[i]), into: &out)
-            }
-        }
-        return try writer.finish(documents: documents, store: &store)
+        let source = CombineSource(builder: self, docMap: Array(0..<UInt32(documentCount)))
+        return try SegmentCombiner.combine([source], into: directory, name: name)
     }
 
-    private func decode(_ data: [UInt8], docs: inout [UInt32], freqs: inout [UInt32], positions: inout [UInt32]) {
-        var i = 0
-        var doc: Int64 = -1
-        func varint() -> UInt32 {
-            var result: UInt32 = 0
-            var shift: UInt32 = 0
-            while true {
-                let b = data[i]
-                i += 1
-                result |= UInt32(b & 0x7F) << shift
-                if b < 0x80 { return result }
-                shift += 7
+    /// Bytes of postings streams held.
+    var postingsBytes: Int { pool.memoryUsage }
+
+    func withTermKey<R>(_ t: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { terms.withKey(t, body) }
+
+    /// Moves the stored texts to the end of `other`; returns the number of their first block.
+    func moveStore(to other: inout StoredTextWriter) -> UInt32 { other.appendBlocks(of: &store) }
+
+    /// Appends term `t`'s postings to `out`, doc ids mapped through `docMap`, positions re-encoded
+    /// from the stream's form (first delta from −1, 0-terminated) to the file's (first from 0).
+    func gather(term t: Int, docMap: [UInt32], into out: inout GatheredPostings, scratch: inout [UInt8]) {
+        scratch.removeAll(keepingCapacity: true)
+        pool.read(states[t].stream) { scratch.append(contentsOf: $0) }
+        var total = 0
+        scratch.withUnsafeBufferPointer { data in
+            var i = 0
+            @inline(__always) func varint() -> UInt32 {
+                var result: UInt32 = 0
+                var shift: UInt32 = 0
+                while i < data.count {
+                    let b = data[i]
+                    i += 1
+                    result |= UInt32(b & 0x7F) << shift
+                    if b < 0x80 { break }
+                    shift += 7
+                }
+                return result
+            }
+            var doc = -1
+            while i < data.count {
+                doc += Int(varint())
+                out.docs.append(docMap[doc])
+                var tf: UInt32 = 0
+                var delta = varint()
+                if delta != 0 {
+                    appendVarUInt(&out.positions, delta - 1)
+                    tf = 1
+                    while true {
+                        delta = varint()
+                        if delta == 0 { break }
+                        appendVarUInt(&out.positions, delta)
+                        tf += 1
+                    }
+                }
+                out.freqs.append(tf)
+                out.positionEnds.append(out.positions.count)
+                total += Int(tf)
             }
         }
-        while i < data.count {
-            doc += Int64(varint())
-            docs.append(UInt32(doc))
-            var position: Int64 = -1
-            var tf: UInt32 = 0
-            while true {
-                let delta = varint()
-                if delta == 0 { break }
-                position += Int64(delta)
-                positions.append(UInt32(position))
-                tf += 1
-            }
-            freqs.append(tf)
-        }
+        out.totalFreq += total
+        out.nameFreq += Int(states[t].nameFreq)
     }
 
     /// Term ids in byte order of their keys (an 8-byte big-endian prefix compares first).
-    private func sortedTermIDs() -> [Int] {
+    func sortedTermIDs() -> [Int] {
         let n = terms.count
         var prefixes = [UInt64](repeating: 0, count: n)
         for t in 0..<n {

@@ -59,6 +59,19 @@ public struct StoredTextWriter {
         return number
     }
 
+    /// Appends every block of `other` (its open block closed first) without recompressing;
+    /// returns the number the first of them gets here.
+    public mutating func appendBlocks(of other: inout StoredTextWriter) -> UInt32 {
+        closeBlock()
+        other.closeBlock()
+        if failure == nil { failure = other.failure }
+        let base = UInt32(table.count)
+        let offsetBase = compressed.count
+        compressed.append(contentsOf: other.compressed)
+        for entry in other.table { table.append((offsetBase + entry.offset, entry.length, entry.raw)) }
+        return base
+    }
+
     /// The finished body: blocks, then the block table, then the trailer.
     public mutating func finish() throws -> [UInt8] {
         closeBlock()

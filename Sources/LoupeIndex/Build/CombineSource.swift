@@ -1,0 +1,197 @@
+/// One input of `SegmentCombiner`: a segment builder still in memory or a segment on disk, with
+/// its terms in key order and where each of its documents goes in the combined segment.
+final class CombineSource: @unchecked Sendable {
+    enum Content {
+        case memory(SegmentBuilder, termIDs: [Int])
+        case disk(SegmentReader, infos: [TermInfo])
+    }
+
+    let content: Content
+    /// Local doc id → combined doc id, increasing (a source's documents keep their order).
+    let docMap: [UInt32]
+    let terms: SortedTerms
+
+    /// A builder's documents and terms (the builder must not change while it is combined).
+    init(builder: SegmentBuilder, docMap: [UInt32]) {
+        precondition(docMap.count == builder.documentCount, "one combined id per document")
+        let ids = builder.sortedTermIDs()
+        var terms = SortedTerms()
+        for t in ids { builder.withTermKey(t) { terms.append($0) } }
+        self.terms = terms
+        self.docMap = docMap
+        content = .memory(builder, termIDs: ids)
+    }
+
+    /// A segment's documents and terms (the dictionary is decoded here, once).
+    init(segment: SegmentReader, docMap: [UInt32]) throws {
+        guard docMap.count == segment.docCount else {
+            throw IndexError.invalidInput("combining \(segment.name): \(docMap.count) document ids for \(segment.docCount) documents")
+        }
+        var terms = SortedTerms()
+        var infos: [TermInfo] = []
+        infos.reserveCapacity(segment.terms.termCount)
+        try segment.terms.forEach { key, info in
+            key.withUnsafeBufferPointer { terms.append($0) }
+            infos.append(info)
+            return true
+        }
+        self.terms = terms
+        self.docMap = docMap
+        content = .disk(segment, infos: infos)
+    }
+
+    var docCount: Int { docMap.count }
+
+    /// Bytes of postings and positions to read (decides whether the combine may buffer its output).
+    var inputBytes: Int {
+        switch content {
+        case .memory(let builder, _): return builder.postingsBytes
+        case .disk(let segment, _): return segment.postingsFile.body.count + segment.positionsFile.body.count
+        }
+    }
+
+    func record(_ doc: Int) throws -> DocumentRecord {
+        switch content {
+        case .memory(let builder, _): return builder.records[doc]
+        case .disk(let segment, _): return try segment.documents.record(doc)
+        }
+    }
+
+    func length(_ doc: Int) -> UInt32 {
+        switch content {
+        case .memory(let builder, _): return builder.docLengths[doc]
+        case .disk(let segment, _): return segment.documents.length(doc)
+        }
+    }
+
+    /// Appends this source's stored-text blocks to `store` as they are; returns the number of
+    /// the first (records' block numbers shift by it). A builder's store is moved out.
+    func moveStore(to store: inout StoredTextWriter) throws -> UInt32 {
+        switch content {
+        case .memory(let builder, _):
+            return builder.moveStore(to: &store)
+        case .disk(let segment, _):
+            var base: UInt32?
+            for b in 0..<segment.store.count {
+                let block = try segment.store.compressedBlock(b)
+                let number = store.appendCompressedBlock(block.bytes, rawLength: block.rawLength)
+                base = base ?? number
+            }
+            return base ?? 0
+        }
+    }
+
+    /// Appends the postings of this source's `i`-th term (in key order) to `out`, doc ids mapped.
+    func gather(_ i: Int, into out: inout GatheredPostings, scratch: inout [UInt8]) throws {
+        switch content {
+        case .memory(let builder, let ids):
+            builder.gather(term: ids[i], docMap: docMap, into: &out, scratch: &scratch)
+        case .disk(let segment, let infos):
+            let info = infos[i]
+            let it = try segment.postings(info)
+            let file = segment.name + ".positions"
+            let body = segment.positionsFile.body
+            guard info.positionsOffset >= 0, info.positionsLength >= 0, info.positionsOffset <= body.count - info.positionsLength else {
+                throw IndexError.corrupt(file: file, reason: "a term's positions run past the end of the file")
+            }
+            let positions = UnsafeRawBufferPointer(rebasing: body[info.positionsOffset..<(info.positionsOffset + info.positionsLength)])
+            var reader = ByteReader(positions, file: file)
+            while try it.next() != PostingsIterator.exhausted {
+                out.docs.append(docMap[Int(it.doc)])
+                out.freqs.append(it.freq)
+                let start = reader.offset
+                for _ in 0..<it.freq { _ = try reader.readVarUInt() }
+                out.positions.append(contentsOf: positions[start..<reader.offset])
+                out.positionEnds.append(out.positions.count)
+            }
+            guard reader.isAtEnd else { throw IndexError.corrupt(file: file, reason: "positions do not match the frequencies") }
+            out.totalFreq += info.totalTermFreq
+            out.nameFreq += info.nameFreq
+        }
+    }
+}
+
+/// Terms in key order, their keys back to back in one buffer (no allocation per term).
+struct SortedTerms {
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+
+    var count: Int { ends.count }
+
+    mutating func append(_ key: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: key)
+        ends.append(bytes.count)
+    }
+
+    func withKey<R>(_ i: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let start = i == 0 ? 0 : ends[i - 1]
+        return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<ends[i]])) }
+    }
+
+    func key(_ i: Int) -> [UInt8] { withKey(i) { Array($0) } }
+
+    /// Compares term `i` here with term `j` of `other`.
+    func compare(_ i: Int, _ other: SortedTerms, _ j: Int) -> Int {
+        withKey(i) { a in other.withKey(j) { b in compareBytes(a, b) } }
+    }
+
+    /// The first term not below `key`.
+    func lowerBound(_ key: [UInt8]) -> Int {
+        var lo = 0, hi = count
+        key.withUnsafeBytes { k in
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if withKey(mid, { compareBytes($0, k) }) < 0 { lo = mid + 1 } else { hi = mid }
+            }
+        }
+        return lo
+    }
+}
+
+/// One term's postings gathered from its sources, in combined doc ids, each document's positions
+/// already encoded as the positions file holds them (`tf` varint deltas, the first from 0).
+struct GatheredPostings {
+    var docs: [UInt32] = []
+    var freqs: [UInt32] = []
+    var positions: [UInt8] = []
+    /// Where each document's positions end in `positions` (they start where the previous end).
+    var positionEnds: [Int] = []
+    var totalFreq = 0
+    var nameFreq = 0
+
+    var count: Int { docs.count }
+
+    mutating func reset() {
+        docs.removeAll(keepingCapacity: true)
+        freqs.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        positionEnds.removeAll(keepingCapacity: true)
+        totalFreq = 0
+        nameFreq = 0
+    }
+
+    func positionRange(_ i: Int) -> Range<Int> { (i == 0 ? 0 : positionEnds[i - 1])..<positionEnds[i] }
+
+    /// Replaces the contents with `parts` (each sorted by doc, no doc in two) merged by doc id.
+    mutating func merge(_ parts: [GatheredPostings]) {
+        reset()
+        var heads = [Int](repeating: 0, count: parts.count)
+        while true {
+            var best = -1
+            for p in parts.indices where heads[p] < parts[p].count {
+                if best < 0 || parts[p].docs[heads[p]] < parts[best].docs[heads[best]] { best = p }
+            }
+            guard best >= 0 else { break }
+            let i = heads[best]
+            heads[best] += 1
+            docs.append(parts[best].docs[i])
+            freqs.append(parts[best].freqs[i])
+            positions.append(contentsOf: parts[best].positions[parts[best].positionRange(i)])
+            positionEnds.append(positions.count)
+        }
+        for part in parts {
+            totalFreq += part.totalFreq
+            nameFreq += part.nameFreq
+        }
+    }
+}

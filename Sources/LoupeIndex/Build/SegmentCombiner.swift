@@ -1,0 +1,122 @@
+import Dispatch
+import Synchronization
+
+/// Writes one segment from several sources — segment builders still in memory and segments on
+/// disk — each with a map from its doc ids to the combined segment's. Builders flushing alone
+/// and the final merge of a build both come through here, so a build that fits its memory budget
+/// writes its one segment once, straight from the builders, with no intermediate segments.
+///
+/// Documents go in combined doc-id order; stored-text blocks are copied without recompression;
+/// positions keep their encoding (it does not depend on doc ids); each term's doc ids and
+/// frequencies are encoded into fresh blocks with new skip data and impacts.
+///
+/// The key space is cut into `threads` ranges combined in parallel into memory, then written in
+/// order; past `bufferLimit` bytes of input postings and positions it runs in one streaming pass
+/// instead, so it stays within the build's memory budget.
+enum SegmentCombiner {
+    static func combine(_ sources: [CombineSource], into directory: IndexDirectory, name: String, threads: Int = 1,
+                        bufferLimit: Int = 256 << 20) throws -> Manifest.Segment {
+        let started = monotonicSeconds()
+        // Documents and stored text, in combined order.
+        let total = sources.reduce(0) { $0 + $1.docCount }
+        var owner = [(source: Int32, local: Int32)](repeating: (-1, -1), count: total)
+        for (s, source) in sources.enumerated() {
+            for (local, combined) in source.docMap.enumerated() {
+                guard Int(combined) < total, owner[Int(combined)].source < 0 else {
+                    throw IndexError.invalidInput("combining \(name): document ids do not map one to one")
+                }
+                owner[Int(combined)] = (Int32(s), Int32(local))
+            }
+        }
+        var store = StoredTextWriter()
+        let blockBases = try sources.map { try $0.moveStore(to: &store) }
+        var documents = DocumentTableWriter()
+        var docLengths: [UInt32] = []
+        docLengths.reserveCapacity(total)
+        for (s, local) in owner {
+            let source = sources[Int(s)]
+            var record = try source.record(Int(local))
+            record.storeBlock += blockBases[Int(s)]
+            let length = source.length(Int(local))
+            documents.add(record, length: length)
+            docLengths.append(length)
+        }
+
+        BuildTrace.mark("combine \(name): documents", since: started)
+        // Terms: a k-way merge of the sorted term lists, over key ranges.
+        let writer = try SegmentWriter(directory: directory, name: name)
+        let inputBytes = sources.reduce(0) { $0 + $1.inputBytes }
+        let parts = inputBytes > bufferLimit ? 1 : max(1, threads)
+        if parts == 1 {
+            try combineTerms(sources, ranges: sources.map { 0..<$0.terms.count }, docLengths, into: writer)
+        } else {
+            // Split points: keys at even quantiles of the longest list.
+            let longest = sources.max { $0.terms.count < $1.terms.count }?.terms ?? SortedTerms()
+            let splits = (1..<parts).map { longest.key(longest.count * $0 / parts) }
+            let rangesPerPart: [[Range<Int>]] = (0..<parts).map { p in
+                sources.map { source in
+                    let start = p == 0 ? 0 : source.terms.lowerBound(splits[p - 1])
+                    let end = p == parts - 1 ? source.terms.count : source.terms.lowerBound(splits[p])
+                    return start..<max(start, end)
+                }
+            }
+            let results = Mutex([BufferedTerms?](repeating: nil, count: parts))
+            let failure = Mutex<String?>(nil)
+            let lengths = docLengths
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                do {
+                    let buffer = BufferedTerms()
+                    try combineTerms(sources, ranges: rangesPerPart[p], lengths, into: buffer)
+                    results.withLock { $0[p] = buffer }
+                } catch {
+                    failure.withLock { $0 = $0 ?? "\(error)" }
+                }
+            }
+            if let message = failure.withLock({ $0 }) { throw IndexError.invalidInput("combining \(name) failed: \(message)") }
+            for part in results.withLock({ $0 }) {
+                guard let part else { continue }
+                try writer.append(part)
+            }
+        }
+        BuildTrace.mark("combine \(name): terms", since: started)
+        defer { BuildTrace.mark("combine \(name): files", since: started) }
+        return try writer.finish(documents: documents, store: &store)
+    }
+
+    /// Combines the terms of `ranges` (one index range per source) into `sink`, in key order.
+    static func combineTerms(_ sources: [CombineSource], ranges: [Range<Int>], _ docLengths: [UInt32], into sink: TermSink) throws {
+        var heads = ranges.map(\.lowerBound)
+        let averageDocLength = DocumentLengths.average(docLengths)
+        var out = GatheredPostings()
+        var parts = [GatheredPostings](repeating: GatheredPostings(), count: sources.count)
+        var scratch: [UInt8] = []
+        var members: [Int] = []
+        while true {
+            var smallest = -1
+            for s in sources.indices where heads[s] < ranges[s].upperBound {
+                if smallest < 0 || sources[s].terms.compare(heads[s], sources[smallest].terms, heads[smallest]) < 0 { smallest = s }
+            }
+            guard smallest >= 0 else { break }
+            members.removeAll(keepingCapacity: true)
+            for s in sources.indices where heads[s] < ranges[s].upperBound {
+                if s == smallest || sources[s].terms.compare(heads[s], sources[smallest].terms, heads[smallest]) == 0 { members.append(s) }
+            }
+            let key = sources[smallest].terms.key(heads[smallest])
+            out.reset()
+            if members.count == 1 {
+                try sources[smallest].gather(heads[smallest], into: &out, scratch: &scratch)
+            } else {
+                for s in members {
+                    parts[s].reset()
+                    try sources[s].gather(heads[s], into: &parts[s], scratch: &scratch)
+                }
+                out.merge(members.map { parts[$0] })
+            }
+            for s in members { heads[s] += 1 }
+            try sink.addTerm(key, docs: out.docs, freqs: out.freqs, docLengths: docLengths, averageDocLength: averageDocLength,
+                             totalTermFreq: out.totalFreq, nameFreq: out.nameFreq) { i, stream in
+                stream.append(contentsOf: out.positions[out.positionRange(i)])
+            }
+        }
+    }
+}
