@@ -95,16 +95,16 @@ final class CombineSource: @unchecked Sendable {
                 throw IndexError.corrupt(file: file, reason: "a term's positions run past the end of the file")
             }
             let positions = UnsafeRawBufferPointer(rebasing: body[info.positionsOffset..<(info.positionsOffset + info.positionsLength)])
-            var reader = ByteReader(positions, file: file)
+            var total = 0
             while try it.next() != PostingsIterator.exhausted {
                 out.docs.append(docMap[Int(it.doc)])
                 out.freqs.append(it.freq)
-                let start = reader.offset
-                for _ in 0..<it.freq { _ = try reader.readVarUInt() }
-                out.positions.append(contentsOf: positions[start..<reader.offset])
-                out.positionEnds.append(out.positions.count)
+                total += Int(it.freq)
             }
-            guard reader.isAtEnd else { throw IndexError.corrupt(file: file, reason: "positions do not match the frequencies") }
+            guard total == info.totalTermFreq, VarIntCursor.count(positions) == total else {
+                throw IndexError.corrupt(file: file, reason: "positions do not match the frequencies")
+            }
+            out.positions.append(contentsOf: positions)
             out.totalFreq += info.totalTermFreq
             out.nameFreq += info.nameFreq
         }
@@ -148,14 +148,13 @@ struct SortedTerms {
     }
 }
 
-/// One term's postings gathered from its sources, in combined doc ids, each document's positions
-/// already encoded as the positions file holds them (`tf` varint deltas, the first from 0).
+/// One term's postings gathered from its sources, in combined doc ids, with its documents'
+/// positions back to back as the positions file holds them (per document `tf` varint deltas,
+/// the first from 0).
 struct GatheredPostings {
     var docs: [UInt32] = []
     var freqs: [UInt32] = []
     var positions: [UInt8] = []
-    /// Where each document's positions end in `positions` (they start where the previous end).
-    var positionEnds: [Int] = []
     var totalFreq = 0
     var nameFreq = 0
 
@@ -165,29 +164,43 @@ struct GatheredPostings {
         docs.removeAll(keepingCapacity: true)
         freqs.removeAll(keepingCapacity: true)
         positions.removeAll(keepingCapacity: true)
-        positionEnds.removeAll(keepingCapacity: true)
         totalFreq = 0
         nameFreq = 0
     }
 
-    func positionRange(_ i: Int) -> Range<Int> { (i == 0 ? 0 : positionEnds[i - 1])..<positionEnds[i] }
-
-    /// Replaces the contents with `parts` (each sorted by doc, no doc in two) merged by doc id.
+    /// Replaces the contents with `parts` (each sorted by doc, no doc in two) merged by doc id;
+    /// runs of documents from one part move their positions in one copy.
     mutating func merge(_ parts: [GatheredPostings]) {
         reset()
         var heads = [Int](repeating: 0, count: parts.count)
+        var cursors: [Int] = Array(repeating: 0, count: parts.count)
         while true {
             var best = -1
             for p in parts.indices where heads[p] < parts[p].count {
                 if best < 0 || parts[p].docs[heads[p]] < parts[best].docs[heads[best]] { best = p }
             }
             guard best >= 0 else { break }
-            let i = heads[best]
-            heads[best] += 1
-            docs.append(parts[best].docs[i])
-            freqs.append(parts[best].freqs[i])
-            positions.append(contentsOf: parts[best].positions[parts[best].positionRange(i)])
-            positionEnds.append(positions.count)
+            // The run: documents of `best` below every other part's next document.
+            var limit = UInt32.max
+            for p in parts.indices where p != best && heads[p] < parts[p].count { limit = min(limit, parts[p].docs[heads[p]]) }
+            let part = parts[best]
+            var end = heads[best]
+            var tfs = 0
+            while end < part.count && part.docs[end] < limit {
+                tfs += Int(part.freqs[end])
+                end += 1
+            }
+            docs.append(contentsOf: part.docs[heads[best]..<end])
+            freqs.append(contentsOf: part.freqs[heads[best]..<end])
+            let start = cursors[best]
+            let stop = part.positions.withUnsafeBytes { bytes in
+                var cursor = VarIntCursor(UnsafeRawBufferPointer(rebasing: bytes[start...]))
+                cursor.skip(tfs)
+                return start + cursor.offset
+            }
+            positions.append(contentsOf: part.positions[start..<stop])
+            cursors[best] = stop
+            heads[best] = end
         }
         for part in parts {
             totalFreq += part.totalFreq

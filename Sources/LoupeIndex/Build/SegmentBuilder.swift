@@ -2,11 +2,12 @@ import LoupeAnalysis
 
 /// Inverts documents in memory into one segment's worth of postings.
 ///
-/// Per term it keeps one byte stream: for each document, `varint(doc − previous doc)`, then the
-/// positions as `varint(position − previous position)` (the first from −1, so never 0), then a 0
-/// terminator. The frequency is the count of positions, known only at flush. Words are mapped
-/// to term ids through a cache keyed by the raw word bytes, so normalization and stemming run
-/// once per distinct spelling, not once per token.
+/// Per term it keeps two byte streams in a `PostingsPool`: the documents, each written when the
+/// document ends as `varint(delta << 1 | tf == 1)` then `varint(tf)` when tf ≠ 1 (deltas from the
+/// previous doc of the term, the first from 0), and the positions exactly as the positions file
+/// stores them (per document, `tf` varint deltas, the first from 0), so that writing them out is
+/// a copy. Words are mapped to term ids through a cache keyed by the raw word bytes, so
+/// normalization and stemming run once per distinct spelling, not once per token.
 public final class SegmentBuilder {
     private let analyzer: Analyzer
     private let terms = TermTable(capacity: 1 << 16)
@@ -26,9 +27,13 @@ public final class SegmentBuilder {
 
     /// What the inverter tracks per term while documents stream in.
     struct TermState {
-        var stream: PostingsPool.Stream
-        var lastDoc: Int32 = -1
-        var lastPosition: Int32 = -1
+        var docs: PostingsPool.Stream
+        var positions: PostingsPool.Stream
+        /// The document being added, and the last one written to `docs`.
+        var currentDoc: Int32 = -1
+        var writtenDoc: Int32 = 0
+        var tf: UInt32 = 0
+        var lastPosition: Int32 = 0
         var nameFreq: UInt32 = 0
     }
 
@@ -65,7 +70,17 @@ public final class SegmentBuilder {
                 position += 1
             }
         }
-        for t in docTerms { pool.append(&states[Int(t)].stream, 0) }
+        for t in docTerms {
+            let state = states + Int(t)
+            let delta = UInt32(doc - state.pointee.writtenDoc)
+            if state.pointee.tf == 1 {
+                pool.appendVarUInt(&state.pointee.docs, delta << 1 | 1)
+            } else {
+                pool.appendVarUInt(&state.pointee.docs, delta << 1)
+                pool.appendVarUInt(&state.pointee.docs, state.pointee.tf)
+            }
+            state.pointee.writtenDoc = doc
+        }
         docTerms.removeAll(keepingCapacity: true)
         let location = text.withUnsafeBufferPointer { store.add($0) }
         let record = DocumentRecord(path: path, title: title, language: language.rawValue, contentHash: contentHash, modified: modified,
@@ -94,7 +109,7 @@ public final class SegmentBuilder {
                 id = bytes.withUnsafeBufferPointer { Int32(terms.intern(prefix: language.rawValue, $0, inserted: &newTerm)) }
                 if newTerm {
                     if Int(id) == stateCapacity { growStates() }
-                    (states + Int(id)).initialize(to: TermState(stream: pool.makeStream()))
+                    (states + Int(id)).initialize(to: TermState(docs: pool.makeStream(), positions: pool.makeStream()))
                 }
                 foldedToTerm.append(id)
             }
@@ -106,14 +121,15 @@ public final class SegmentBuilder {
     @inline(__always)
     private func addOccurrence(_ t: Int, doc: Int32, position: Int32, isName: Bool) {
         let state = states + t
-        if state.pointee.lastDoc != doc {
-            pool.appendVarUInt(&state.pointee.stream, UInt32(doc - state.pointee.lastDoc))
-            state.pointee.lastDoc = doc
-            state.pointee.lastPosition = -1
+        if state.pointee.currentDoc != doc {
+            state.pointee.currentDoc = doc
+            state.pointee.tf = 0
+            state.pointee.lastPosition = 0
             docTerms.append(Int32(t))
         }
-        pool.appendVarUInt(&state.pointee.stream, UInt32(position - state.pointee.lastPosition))
+        pool.appendVarUInt(&state.pointee.positions, UInt32(position - state.pointee.lastPosition))
         state.pointee.lastPosition = position
+        state.pointee.tf += 1
         if isName { state.pointee.nameFreq += 1 }
     }
 
@@ -139,11 +155,10 @@ public final class SegmentBuilder {
     /// Moves the stored texts to the end of `other`; returns the number of their first block.
     func moveStore(to other: inout StoredTextWriter) -> UInt32 { other.appendBlocks(of: &store) }
 
-    /// Appends term `t`'s postings to `out`, doc ids mapped through `docMap`, positions re-encoded
-    /// from the stream's form (first delta from −1, 0-terminated) to the file's (first from 0).
+    /// Appends term `t`'s postings to `out`, doc ids mapped through `docMap`; positions are copied.
     func gather(term t: Int, docMap: [UInt32], into out: inout GatheredPostings, scratch: inout [UInt8]) {
         scratch.removeAll(keepingCapacity: true)
-        pool.read(states[t].stream) { scratch.append(contentsOf: $0) }
+        pool.read(states[t].docs) { scratch.append(contentsOf: $0) }
         var total = 0
         scratch.withUnsafeBufferPointer { data in
             var i = 0
@@ -159,27 +174,17 @@ public final class SegmentBuilder {
                 }
                 return result
             }
-            var doc = -1
+            var doc = 0
             while i < data.count {
-                doc += Int(varint())
+                let v = varint()
+                doc += Int(v >> 1)
+                let tf = v & 1 == 1 ? 1 : varint()
                 out.docs.append(docMap[doc])
-                var tf: UInt32 = 0
-                var delta = varint()
-                if delta != 0 {
-                    appendVarUInt(&out.positions, delta - 1)
-                    tf = 1
-                    while true {
-                        delta = varint()
-                        if delta == 0 { break }
-                        appendVarUInt(&out.positions, delta)
-                        tf += 1
-                    }
-                }
                 out.freqs.append(tf)
-                out.positionEnds.append(out.positions.count)
                 total += Int(tf)
             }
         }
+        pool.read(states[t].positions) { out.positions.append(contentsOf: $0) }
         out.totalFreq += total
         out.nameFreq += Int(states[t].nameFreq)
     }

@@ -113,9 +113,9 @@ enum SegmentCombiner {
                 out.merge(members.map { parts[$0] })
             }
             for s in members { heads[s] += 1 }
-            try sink.addTerm(key, docs: out.docs, freqs: out.freqs, docLengths: docLengths, averageDocLength: averageDocLength,
-                             totalTermFreq: out.totalFreq, nameFreq: out.nameFreq) { i, stream in
-                stream.append(contentsOf: out.positions[out.positionRange(i)])
+            try out.positions.withUnsafeBytes { positions in
+                try sink.addTerm(key, docs: out.docs, freqs: out.freqs, docLengths: docLengths, averageDocLength: averageDocLength,
+                                 totalTermFreq: out.totalFreq, nameFreq: out.nameFreq, positions: positions)
             }
         }
     }

@@ -15,39 +15,30 @@ public enum PostingsEncoder {
     /// After the skip table: tail offsets and term impacts.
     public static let skipTrailerSize = 8 + Impacts.byteSize
 
-    /// Encodes a term's postings. `positions` holds every doc's positions back to back.
-    /// Returns the term's largest tf and shortest document length.
-    public static func encode(docs: [UInt32], freqs: [UInt32], positions: [UInt32], docLengths: [UInt32], averageDocLength: Double,
-                              postings: inout [UInt8], positionStream: inout [UInt8]) -> (maxTf: UInt32, minDocLength: UInt32) {
-        var positionIndex = 0
-        return encode(docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength,
-                      postings: &postings, positionStream: &positionStream) { i, out in
-            writePositions(positions, from: &positionIndex, count: Int(freqs[i]), into: &out)
-        }
-    }
-
-    /// Encodes a term's postings; `appendPositions(i, &stream)` appends document `i`'s encoded
-    /// positions (the merge copies them as they are, the builder encodes them). `averageDocLength`
-    /// (the segment's) steers how impacts are reduced.
+    /// Encodes a term's postings. `positions` holds every document's encoded positions back to
+    /// back, in doc order, as the positions file stores them; they are appended to
+    /// `positionStream` as they are (skip entries locate each block's first by counting varints).
+    /// `averageDocLength` (the segment's) steers how impacts are reduced. Returns the term's
+    /// largest tf and shortest document length.
     public static func encode(docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double,
-                              postings: inout [UInt8], positionStream: inout [UInt8],
-                              appendPositions: (Int, inout [UInt8]) -> Void) -> (maxTf: UInt32, minDocLength: UInt32) {
+                              positions: UnsafeRawBufferPointer, postings: inout [UInt8], positionStream: inout [UInt8])
+        -> (maxTf: UInt32, minDocLength: UInt32) {
         let df = docs.count
         let fullBlocks = df / BitPacking.blockSize
         let termStart = postings.count
-        let positionsStart = positionStream.count
+        var positionCursor = VarIntCursor(positions)
         let skipStart = postings.count
         postings.append(contentsOf: repeatElement(0, count: fullBlocks * skipEntrySize + (fullBlocks > 0 ? skipTrailerSize : 0)))
         var blockImpacts = Impacts.Builder(), termImpacts = Impacts.Builder()
         var maxTf: UInt32 = 0
         var minDl: UInt32 = .max
         var previous: UInt32 = 0
-        var deltas = [UInt32](repeating: 0, count: BitPacking.blockSize)
-        var tfMinusOne = [UInt32](repeating: 0, count: BitPacking.blockSize)
+        var deltas = [UInt32](repeating: 0, count: fullBlocks > 0 ? BitPacking.blockSize : 0)
+        var tfMinusOne = [UInt32](repeating: 0, count: fullBlocks > 0 ? BitPacking.blockSize : 0)
         for block in 0..<fullBlocks {
             let base = block * BitPacking.blockSize
             let blockOffset = UInt32(postings.count - termStart)
-            let positionsOffset = UInt32(positionStream.count - positionsStart)
+            let positionsOffset = UInt32(positionCursor.offset)
             for i in 0..<BitPacking.blockSize {
                 let doc = docs[base + i]
                 deltas[i] = doc &- previous
@@ -55,7 +46,7 @@ public enum PostingsEncoder {
                 let tf = freqs[base + i]
                 tfMinusOne[i] = tf &- 1
                 blockImpacts.add(tf: tf, length: docLengths[Int(doc)])
-                appendPositions(base + i, &positionStream)
+                positionCursor.skip(Int(tf))
             }
             let docBits = deltas.withUnsafeBufferPointer { BitPacking.bitWidth($0) }
             let tfBits = tfMinusOne.withUnsafeBufferPointer { BitPacking.bitWidth($0) }
@@ -77,7 +68,7 @@ public enum PostingsEncoder {
             maxTf = max(maxTf, impacts.loosest.tf)
             minDl = min(minDl, impacts.loosest.length)
         }
-        let tailOffset = UInt32(postings.count - termStart), tailPositionsOffset = UInt32(positionStream.count - positionsStart)
+        let tailOffset = UInt32(postings.count - termStart), tailPositionsOffset = UInt32(positionCursor.offset)
         for i in (fullBlocks * BitPacking.blockSize)..<df {
             let doc = docs[i]
             let tf = freqs[i]
@@ -92,8 +83,8 @@ public enum PostingsEncoder {
             maxTf = max(maxTf, tf)
             minDl = min(minDl, docLengths[Int(doc)])
             if fullBlocks > 0 { termImpacts.add(tf: tf, length: docLengths[Int(doc)]) }
-            appendPositions(i, &positionStream)
         }
+        positionStream.append(contentsOf: positions)
         if fullBlocks > 0 {
             var trailer = ByteWriter(capacity: skipTrailerSize)
             trailer.writeUInt32(tailOffset)
@@ -104,15 +95,29 @@ public enum PostingsEncoder {
         }
         return (maxTf, minDl == .max ? 0 : minDl)
     }
+}
 
+/// Walks encoded varints without decoding them: a varint ends at its first byte below 0x80.
+struct VarIntCursor {
+    let bytes: UnsafeRawBufferPointer
+    private(set) var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    /// Moves past `count` varints (or to the end, if fewer remain).
     @inline(__always)
-    static func writePositions(_ positions: [UInt32], from index: inout Int, count: Int, into out: inout [UInt8]) {
-        var last: UInt32 = 0
-        for k in 0..<count {
-            let p = positions[index + k]
-            appendVarUInt(&out, p &- last)
-            last = p
+    mutating func skip(_ count: Int) {
+        var left = count
+        while left > 0 && offset < bytes.count {
+            if bytes[offset] < 0x80 { left -= 1 }
+            offset += 1
         }
-        index += count
+    }
+
+    /// How many varints end in `bytes` (each byte below 0x80 ends one).
+    static func count(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var n = 0
+        for b in bytes where b < 0x80 { n += 1 }
+        return n
     }
 }

@@ -18,14 +18,14 @@ final class SegmentWriter: TermSink {
         positionsFile = try IndexFileWriter(path: directory.file(name + ".positions"), kind: .positions)
     }
 
-    /// Adds the next term (keys in increasing byte order). `appendPositions(i, &stream)` appends
-    /// the encoded positions of the term's `i`-th document.
+    /// Adds the next term (keys in increasing byte order); `positions` holds its documents'
+    /// encoded positions back to back.
     func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double, totalTermFreq: Int, nameFreq: Int,
-                 appendPositions: (Int, inout [UInt8]) -> Void) throws {
+                 positions: UnsafeRawBufferPointer) throws {
         postingBuffer.removeAll(keepingCapacity: true)
         positionBuffer.removeAll(keepingCapacity: true)
-        let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength, postings: &postingBuffer,
-                                            positionStream: &positionBuffer, appendPositions: appendPositions)
+        let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength,
+                                            positions: positions, postings: &postingBuffer, positionStream: &positionBuffer)
         let info = TermInfo(docFreq: docs.count, totalTermFreq: totalTermFreq, nameFreq: nameFreq, maxTermFreq: Int(bounds.maxTf),
                             minDocLength: Int(bounds.minDocLength), postingsOffset: Int(postingsFile.bodyOffset), postingsLength: postingBuffer.count,
                             positionsOffset: Int(positionsFile.bodyOffset), positionsLength: positionBuffer.count)

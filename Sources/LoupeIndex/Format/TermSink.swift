@@ -2,7 +2,7 @@
 /// into memory (`BufferedTerms`) when parts of a merge run in parallel.
 protocol TermSink: AnyObject {
     func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double, totalTermFreq: Int, nameFreq: Int,
-                 appendPositions: (Int, inout [UInt8]) -> Void) throws
+                 positions: UnsafeRawBufferPointer) throws
 }
 
 /// Encoded terms held in memory: their postings and positions bytes back to back, and their
@@ -14,13 +14,13 @@ final class BufferedTerms: TermSink, @unchecked Sendable {
     private(set) var entries: [([UInt8], TermInfo)] = []
 
     func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double, totalTermFreq: Int, nameFreq: Int,
-                 appendPositions: (Int, inout [UInt8]) -> Void) throws {
-        let postingsStart = postings.count, positionsStart = positions.count
-        let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength, postings: &postings,
-                                            positionStream: &positions, appendPositions: appendPositions)
+                 positions: UnsafeRawBufferPointer) throws {
+        let postingsStart = postings.count, positionsStart = self.positions.count
+        let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength,
+                                            positions: positions, postings: &postings, positionStream: &self.positions)
         entries.append((key, TermInfo(docFreq: docs.count, totalTermFreq: totalTermFreq, nameFreq: nameFreq, maxTermFreq: Int(bounds.maxTf),
                                       minDocLength: Int(bounds.minDocLength), postingsOffset: postingsStart,
                                       postingsLength: postings.count - postingsStart, positionsOffset: positionsStart,
-                                      positionsLength: positions.count - positionsStart)))
+                                      positionsLength: self.positions.count - positionsStart)))
     }
 }
