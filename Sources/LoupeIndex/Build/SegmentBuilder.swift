@@ -142,6 +142,7 @@ public final class SegmentBuilder {
     }
 
     /// Writes the segment's five files into `directory` under `name`, each fsynced.
+    public var cacheCounts: String { "raw \(rawWords.count) folded \(foldedWords.count) terms \(terms.count) docs \(documentCount)" }
     public func write(to directory: IndexDirectory, name: String) throws -> Manifest.Segment {
         let source = CombineSource(builder: self, docMap: Array(0..<UInt32(documentCount)))
         return try SegmentCombiner.combine([source], into: directory, name: name)

@@ -12,6 +12,8 @@ public struct StoredTextWriter {
     /// Per finished block: offset in `compressed`, compressed length, raw length.
     private var table: [(offset: Int, length: Int, raw: Int)] = []
     private var failure: String?
+    /// One compression context for all the blocks (zstd's one-shot call would set one up per block).
+    private let context = CompressionContext()
 
     public init() {
         current.reserveCapacity(Self.blockSize)
@@ -35,7 +37,8 @@ public struct StoredTextWriter {
         compressed.append(contentsOf: repeatElement(0, count: bound))
         let written = current.withUnsafeBytes { src in
             compressed.withUnsafeMutableBytes { dst in
-                ZSTD_compress(dst.baseAddress! + start, bound, src.baseAddress, src.count, Self.compressionLevel)
+                let out = UnsafeMutableRawBufferPointer(rebasing: dst[start...])
+                return ZSTD_compressCCtx(context.pointer, out.baseAddress, out.count, src.baseAddress, src.count, Self.compressionLevel)
             }
         }
         if ZSTD_isError(written) != 0 {
@@ -90,4 +93,13 @@ public struct StoredTextWriter {
         out.writeUInt32(0)
         return out.bytes
     }
+}
+
+/// A zstd compression context, freed with its last reference.
+final class CompressionContext {
+    let pointer: OpaquePointer?
+
+    init() { pointer = ZSTD_createCCtx() }
+
+    deinit { ZSTD_freeCCtx(pointer) }
 }
