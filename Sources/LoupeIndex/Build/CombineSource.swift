@@ -14,12 +14,10 @@ final class CombineSource: @unchecked Sendable {
     /// A builder's documents and terms (the builder must not change while it is combined).
     init(builder: SegmentBuilder, docMap: [UInt32]) {
         precondition(docMap.count == builder.documentCount, "one combined id per document")
-        let ids = builder.sortedTermIDs()
-        var terms = SortedTerms()
-        for t in ids { builder.withTermKey(t) { terms.append($0) } }
-        self.terms = terms
+        let sorted = builder.sortedTerms()
+        self.terms = sorted.keys
         self.docMap = docMap
-        content = .memory(builder, termIDs: ids)
+        content = .memory(builder, termIDs: sorted.ids)
     }
 
     /// A segment's documents and terms (the dictionary is decoded here, once).

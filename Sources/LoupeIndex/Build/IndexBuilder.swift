@@ -191,8 +191,9 @@ public enum IndexBuilder {
                     chunk = onDemand ? nextChunk.add(1, ordering: .relaxed).oldValue : chunk + threads
                 }
                 // What is left stays in memory: the last step writes it, merged or not.
-                BuildTrace.mark("worker \(worker): \(builder.cacheCounts)", since: started)
                 if builder.documentCount > 0 {
+                    _ = builder.sortedTerms()
+                    BuildTrace.mark("worker \(worker) done: \(builder.traceSummary)", since: started)
                     let left = Part(worker: worker, seq: seq, held: .builder(builder), runs: runs)
                     shared.withLock { $0.parts.append(left) }
                 }

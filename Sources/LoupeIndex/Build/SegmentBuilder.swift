@@ -142,7 +142,9 @@ public final class SegmentBuilder {
     }
 
     /// Writes the segment's five files into `directory` under `name`, each fsynced.
-    public var cacheCounts: String { "raw \(rawWords.count) folded \(foldedWords.count) terms \(terms.count) docs \(documentCount)" }
+    /// Counts for `LOUPE_TRACE`.
+    var traceSummary: String { "\(documentCount) documents, \(rawWords.count) spellings, \(foldedWords.count) folded, \(terms.count) terms" }
+
     public func write(to directory: IndexDirectory, name: String) throws -> Manifest.Segment {
         let source = CombineSource(builder: self, docMap: Array(0..<UInt32(documentCount)))
         return try SegmentCombiner.combine([source], into: directory, name: name)
@@ -151,7 +153,18 @@ public final class SegmentBuilder {
     /// Bytes of postings streams held.
     var postingsBytes: Int { pool.memoryUsage }
 
-    func withTermKey<R>(_ t: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { terms.withKey(t, body) }
+    private var sorted: (ids: [Int], keys: SortedTerms)?
+
+    /// The term ids and keys in key order, computed once (workers call it before they hand
+    /// their builder over, so the sorting runs in parallel).
+    func sortedTerms() -> (ids: [Int], keys: SortedTerms) {
+        if let sorted { return sorted }
+        let ids = sortedTermIDs()
+        var keys = SortedTerms()
+        for t in ids { terms.withKey(t) { keys.append($0) } }
+        sorted = (ids, keys)
+        return (ids, keys)
+    }
 
     /// Moves the stored texts to the end of `other`; returns the number of their first block.
     func moveStore(to other: inout StoredTextWriter) -> UInt32 { other.appendBlocks(of: &store) }

@@ -17,7 +17,7 @@ enum SegmentCombiner {
     static func combine(_ sources: [CombineSource], into directory: IndexDirectory, name: String, threads: Int = 1,
                         bufferLimit: Int = 256 << 20) throws -> Manifest.Segment {
         let started = monotonicSeconds()
-        // Documents and stored text, in combined order.
+        // Where each combined document comes from, and its length.
         let total = sources.reduce(0) { $0 + $1.docCount }
         var owner = [(source: Int32, local: Int32)](repeating: (-1, -1), count: total)
         for (s, source) in sources.enumerated() {
@@ -28,59 +28,68 @@ enum SegmentCombiner {
                 owner[Int(combined)] = (Int32(s), Int32(local))
             }
         }
-        var store = StoredTextWriter()
-        let blockBases = try sources.map { try $0.moveStore(to: &store) }
-        var documents = DocumentTableWriter()
-        var docLengths: [UInt32] = []
-        docLengths.reserveCapacity(total)
-        for (s, local) in owner {
-            let source = sources[Int(s)]
-            var record = try source.record(Int(local))
-            record.storeBlock += blockBases[Int(s)]
-            let length = source.length(Int(local))
-            documents.add(record, length: length)
-            docLengths.append(length)
-        }
+        let docLengths = owner.map { sources[Int($0.source)].length(Int($0.local)) }
 
-        BuildTrace.mark("combine \(name): documents", since: started)
-        // Terms: a k-way merge of the sorted term lists, over key ranges.
+        // Terms: a k-way merge of the sorted term lists, over key ranges, in parallel with the
+        // documents and stored text (task 0).
         let writer = try SegmentWriter(directory: directory, name: name)
         let inputBytes = sources.reduce(0) { $0 + $1.inputBytes }
         let parts = inputBytes > bufferLimit ? 1 : max(1, threads)
-        if parts == 1 {
-            try combineTerms(sources, ranges: sources.map { 0..<$0.terms.count }, docLengths, into: writer)
-        } else {
+        var rangesPerPart: [[Range<Int>]] = [sources.map { 0..<$0.terms.count }]
+        if parts > 1 {
             // Split points: keys at even quantiles of the longest list.
             let longest = sources.max { $0.terms.count < $1.terms.count }?.terms ?? SortedTerms()
             let splits = (1..<parts).map { longest.key(longest.count * $0 / parts) }
-            let rangesPerPart: [[Range<Int>]] = (0..<parts).map { p in
+            rangesPerPart = (0..<parts).map { p in
                 sources.map { source in
                     let start = p == 0 ? 0 : source.terms.lowerBound(splits[p - 1])
                     let end = p == parts - 1 ? source.terms.count : source.terms.lowerBound(splits[p])
                     return start..<max(start, end)
                 }
             }
-            let results = Mutex([BufferedTerms?](repeating: nil, count: parts))
-            let failure = Mutex<String?>(nil)
-            let lengths = docLengths
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
-                do {
+        }
+        let results = Mutex([BufferedTerms?](repeating: nil, count: parts))
+        let documentCount = Mutex<(count: Int, tokens: UInt64)>((0, 0))
+        let failure = Mutex<IndexError?>(nil)
+        let ranges = rangesPerPart, frozenOwner = owner
+        let streaming = OneTask(value: writer)
+        DispatchQueue.concurrentPerform(iterations: parts + 1) { task in
+            do {
+                if task == 0 {
+                    var store = StoredTextWriter()
+                    let blockBases = try sources.map { try $0.moveStore(to: &store) }
+                    var documents = DocumentTableWriter()
+                    for (combined, (s, local)) in frozenOwner.enumerated() {
+                        var record = try sources[Int(s)].record(Int(local))
+                        record.storeBlock += blockBases[Int(s)]
+                        documents.add(record, length: docLengths[combined])
+                    }
+                    try SegmentWriter.writeDocuments(documents, store: &store, directory: directory, name: name)
+                    documentCount.withLock { $0 = (documents.count, documents.totalTokens) }
+                } else if parts == 1 {
+                    try combineTerms(sources, ranges: ranges[0], docLengths, into: streaming.value)
+                } else {
                     let buffer = BufferedTerms()
-                    try combineTerms(sources, ranges: rangesPerPart[p], lengths, into: buffer)
-                    results.withLock { $0[p] = buffer }
-                } catch {
-                    failure.withLock { $0 = $0 ?? "\(error)" }
+                    try combineTerms(sources, ranges: ranges[task - 1], docLengths, into: buffer)
+                    results.withLock { $0[task - 1] = buffer }
                 }
+            } catch {
+                let failed = error as? IndexError ?? .invalidInput("combining \(name) failed: \(error)")
+                failure.withLock { $0 = $0 ?? failed }
             }
-            if let message = failure.withLock({ $0 }) { throw IndexError.invalidInput("combining \(name) failed: \(message)") }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        BuildTrace.mark("combine \(name): documents and terms", since: started)
+        if parts > 1 {
             for part in results.withLock({ $0 }) {
                 guard let part else { continue }
                 try writer.append(part)
             }
         }
-        BuildTrace.mark("combine \(name): terms", since: started)
-        defer { BuildTrace.mark("combine \(name): files", since: started) }
-        return try writer.finish(documents: documents, store: &store)
+        try writer.finishTerms()
+        BuildTrace.mark("combine \(name): files", since: started)
+        let (count, tokens) = documentCount.withLock { $0 }
+        return Manifest.Segment(name: name, docCount: count, totalTokens: tokens)
     }
 
     /// Combines the terms of `ranges` (one index range per source) into `sink`, in key order.
@@ -119,4 +128,9 @@ enum SegmentCombiner {
             }
         }
     }
+}
+
+/// A reference used by exactly one task of a concurrent loop.
+private struct OneTask<T>: @unchecked Sendable {
+    let value: T
 }

@@ -1,6 +1,6 @@
 /// Writes one segment's five files: terms are added in key order with their postings (the
 /// `.postings` and `.positions` streams grow as they come, the dictionary in memory), then
-/// `finish` writes `.terms`, `.docs` and `.store`. Every file is created exclusively and fsynced.
+/// `finishTerms` writes `.terms`; `writeDocuments` writes `.docs` and `.store`. Every file is created exclusively and fsynced.
 /// Used both by the in-memory builder and by the merger.
 final class SegmentWriter: TermSink {
     private let directory: IndexDirectory
@@ -47,19 +47,23 @@ final class SegmentWriter: TermSink {
         try positionsFile.write(terms.positions)
     }
 
-    /// Writes the remaining files and returns the segment's manifest entry.
-    func finish(documents: DocumentTableWriter, store: inout StoredTextWriter) throws -> Manifest.Segment {
+    /// Finishes the postings and positions files and writes the dictionary.
+    func finishTerms() throws {
         try postingsFile.finish()
         try positionsFile.finish()
         let termsFile = try IndexFileWriter(path: directory.file(name + ".terms"), kind: .terms)
         try termsFile.write(dictionary.finish())
         try termsFile.finish()
+    }
+
+    /// Writes a segment's document table and store (independent of its terms, so another thread
+    /// may write them while the terms are encoded).
+    static func writeDocuments(_ documents: DocumentTableWriter, store: inout StoredTextWriter, directory: IndexDirectory, name: String) throws {
         let docsFile = try IndexFileWriter(path: directory.file(name + ".docs"), kind: .documents)
         try docsFile.write(documents.finish())
         try docsFile.finish()
         let storeFile = try IndexFileWriter(path: directory.file(name + ".store"), kind: .store)
         try storeFile.write(try store.finish())
         try storeFile.finish()
-        return Manifest.Segment(name: name, docCount: documents.count, totalTokens: documents.totalTokens)
     }
 }
