@@ -71,25 +71,47 @@ public struct Impacts: Equatable, Sendable {
         }
     }
 
-    /// Collects (tf, length) pairs and reduces them to impacts.
+    /// Collects (tf, length) pairs and reduces them to impacts. It keeps only their Pareto
+    /// frontier as they come — the pairs no other pair dominates (tf at least as large, length at
+    /// most as long), in increasing length and tf — which is small (a handful of pairs) even for
+    /// long runs, so adding a pair is a short scan and no sort is needed.
     public struct Builder {
-        private var pairs: [(tf: UInt32, length: UInt32)] = []
+        private var frontier: [(tf: UInt32, length: UInt32)] = []
         public init() {}
 
-        public mutating func add(tf: UInt32, length: UInt32) { pairs.append((tf, length)) }
-
-        public mutating func add(_ impacts: Impacts) {
-            for i in 0..<Impacts.count { pairs.append(impacts.pair(i)) }
+        @inline(__always)
+        public mutating func add(tf: UInt32, length: UInt32) {
+            var insertAt = frontier.count
+            for (i, e) in frontier.enumerated() {
+                if e.tf >= tf && e.length <= length { return }
+                if e.length > length || (e.length == length && e.tf < tf) {
+                    insertAt = i
+                    break
+                }
+            }
+            // Drop the pairs the new one dominates: from `insertAt` on, those with tf ≤ tf.
+            var end = insertAt
+            while end < frontier.count && frontier[end].tf <= tf { end += 1 }
+            if end > insertAt {
+                frontier[insertAt] = (tf, length)
+                if end > insertAt + 1 { frontier.removeSubrange((insertAt + 1)..<end) }
+            } else {
+                frontier.insert((tf, length), at: insertAt)
+            }
         }
 
-        public mutating func reset() { pairs.removeAll(keepingCapacity: true) }
+        public mutating func add(_ impacts: Impacts) {
+            for i in 0..<Impacts.count {
+                let p = impacts.pair(i)
+                add(tf: p.tf, length: p.length)
+            }
+        }
+
+        public mutating func reset() { frontier.removeAll(keepingCapacity: true) }
 
         /// The impacts of everything added; `averageLength` only steers which pairs merge.
         public func build(averageLength: Double) -> Impacts {
-            // Pareto frontier: by length ascending (longer tf first on ties), keep strictly rising tf.
-            let sorted = pairs.sorted { $0.length != $1.length ? $0.length < $1.length : $0.tf > $1.tf }
-            var frontier: [(tf: UInt32, length: UInt32)] = []
-            for p in sorted where frontier.last.map({ p.tf > $0.tf }) ?? true { frontier.append(p) }
+            var frontier = self.frontier
             let avg = averageLength > 0 ? averageLength : 1
             func score(_ p: (tf: UInt32, length: UInt32)) -> Double {
                 let tf = Double(p.tf)
