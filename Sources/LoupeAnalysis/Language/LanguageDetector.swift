@@ -38,7 +38,7 @@ extension LanguageDetector {
         func finish() {
             if length > 0 {
                 words += 1
-                if ascii && length <= 8, let language = packedVotes[packed] { votes[Int(language.rawValue)] += 1 }
+                if ascii && length <= 8, let language = Self.packedTable.find(packed) { votes[Int(language.rawValue)] += 1 }
             }
             packed = 0
             length = 0
@@ -80,8 +80,6 @@ extension LanguageDetector {
         return bytes.withUnsafeMutableBufferPointer { detect(utf8: UnsafeBufferPointer($0)) }
     }
 
-    private var packedVotes: [UInt64: Language] { Self.packedTable }
-
     /// The language a two-byte UTF-8 letter votes for, if it is distinctive.
     @inline(__always)
     static func letterVote(_ lead: UInt8, _ trail: UInt8) -> Language? {
@@ -96,13 +94,50 @@ extension LanguageDetector {
         }
     }
 
-    private static let packedTable: [UInt64: Language] = {
-        var table: [UInt64: Language] = [:]
+    /// Distinctive words of up to 8 ASCII letters, packed little-endian into a UInt64.
+    private static let packedTable: PackedWordTable = {
+        var entries: [(UInt64, Language)] = []
         for (word, language) in distinctiveWords() where word.utf8.count <= 8 {
             var packed: UInt64 = 0
             for (i, b) in word.utf8.enumerated() { packed |= UInt64(b) << (8 * UInt64(i)) }
-            table[packed] = language
+            entries.append((packed, language))
         }
-        return table
+        return PackedWordTable(entries)
     }()
+}
+
+/// A small open-addressing table from packed words (nonzero UInt64) to languages, probed with a
+/// multiplicative hash: the detector looks up every short ASCII word of a document's start.
+struct PackedWordTable: Sendable {
+    private let keys: [UInt64]
+    private let values: [Language]
+    private let shift: UInt64
+
+    init(_ entries: [(UInt64, Language)]) {
+        var bits: UInt64 = 4
+        while (1 << bits) < entries.count * 4 { bits += 1 }
+        var keys = [UInt64](repeating: 0, count: 1 << bits)
+        var values = [Language](repeating: .other, count: 1 << bits)
+        let shift = 64 - bits
+        for (key, value) in entries where key != 0 {
+            var i = Int((key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            while keys[i] != 0 && keys[i] != key { i = (i + 1) & (keys.count - 1) }
+            keys[i] = key
+            values[i] = value
+        }
+        self.keys = keys
+        self.values = values
+        self.shift = shift
+    }
+
+    @inline(__always)
+    func find(_ key: UInt64) -> Language? {
+        var i = Int((key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while true {
+            let k = keys[i]
+            if k == key { return values[i] }
+            if k == 0 { return nil }
+            i = (i + 1) & (keys.count - 1)
+        }
+    }
 }

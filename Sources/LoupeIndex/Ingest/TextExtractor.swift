@@ -43,10 +43,20 @@ public enum TextExtractor {
     }
 
     /// Offset of the first byte that breaks UTF-8 validity, or nil.
-    static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
-        var i = bytes.startIndex
-        let end = bytes.endIndex
+    static func firstInvalidUTF8(_ slice: ArraySlice<UInt8>) -> Int? {
+        slice.withUnsafeBufferPointer { firstInvalidUTF8($0) }
+    }
+
+    static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let end = bytes.count
+        let raw = UnsafeRawBufferPointer(bytes)
         while i < end {
+            // Eight ASCII bytes at a time.
+            if i + 8 <= end && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+                continue
+            }
             let b = bytes[i]
             if b < 0x80 { i += 1; continue }
             let length: Int
@@ -56,15 +66,15 @@ public enum TextExtractor {
             case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(b & 0x1F)
             case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(b & 0x0F)
             case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(b & 0x07)
-            default: return i - bytes.startIndex
+            default: return i
             }
-            guard i + length <= end else { return i - bytes.startIndex }
+            guard i + length <= end else { return i }
             for k in 1..<length {
                 let c = bytes[i + k]
-                guard c & 0xC0 == 0x80 else { return i - bytes.startIndex }
+                guard c & 0xC0 == 0x80 else { return i }
                 scalar = scalar << 6 | UInt32(c & 0x3F)
             }
-            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return i - bytes.startIndex }
+            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return i }
             i += length
         }
         return nil
