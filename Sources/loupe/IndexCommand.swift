@@ -50,7 +50,7 @@ struct IndexCommand: ParsableCommand {
                         Terminal.writeStderr("\rwriting \(grouped(p.filesTotal)) documents into one segment…\u{1B}[K")
                         return
                     }
-                    let percent = p.bytesTotal > 0 ? p.bytesDone * 100 / p.bytesTotal : 100
+                    let percent = p.filesDone * 100 / p.filesTotal
                     Terminal.writeStderr("\rindexing: \(grouped(p.filesDone))/\(grouped(p.filesTotal)) files, \(formatBytes(p.bytesDone)) (\(percent)%)\u{1B}[K")
                 })
             if showProgress { Terminal.writeStderr("\r\u{1B}[K") }

@@ -14,9 +14,8 @@ public struct IndexOptions: Sendable {
     public var memoryBudget: Int
     /// Files larger than this are skipped with a warning (the store keeps a document in one block).
     public static let maxFileSize = 256 << 20
-    /// Files per unit of work handed to a worker (a chunk also ends at `bytesPerChunk`).
+    /// Files per unit of work handed to a worker.
     public var filesPerChunk: Int
-    public var bytesPerChunk = 1 << 20
     /// When to merge the segments into one before committing. A merge makes queries cheaper (one
     /// dictionary lookup per term instead of one per segment, one pruning threshold) at the cost of
     /// a pass over the postings at the end of the build; by default the index is always merged.
@@ -28,7 +27,7 @@ public struct IndexOptions: Sendable {
         case whenOverBudget
     }
 
-    public init(threads: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), memoryBudget: Int = 1 << 30, filesPerChunk: Int = 64,
+    public init(threads: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), memoryBudget: Int = 1 << 30, filesPerChunk: Int = 32,
                 mergeSegments: MergePolicy = .always) {
         self.threads = max(1, threads)
         self.memoryBudget = max(1 << 20, memoryBudget)
@@ -43,8 +42,8 @@ public struct IndexProgress: Sendable {
     public var phase: Phase = .indexing
     public var filesDone: Int
     public var filesTotal: Int
+    /// Bytes read so far (the walk does not stat files, so the total is not known ahead).
     public var bytesDone: Int
-    public var bytesTotal: Int
 }
 
 /// What a build did.
@@ -62,8 +61,7 @@ public struct IndexSummary: Sendable {
 /// Builds a complete new index of a directory and commits it atomically, replacing whatever
 /// the index held before (the previous index stays intact and readable until the commit).
 ///
-/// Files are cut into chunks (in path order, of `filesPerChunk` files or `bytesPerChunk` bytes,
-/// whichever comes first); chunk `i` goes to worker
+/// Files are cut into chunks (in path order, of `filesPerChunk` files); chunk `i` goes to worker
 /// `i mod threads`, so the result (and the doc ids) depend only on the files and the thread
 /// count. Each worker analyzes and inverts into its own in-memory segment and writes it out
 /// whenever it passes its share of the memory budget.
@@ -72,7 +70,7 @@ public enum IndexBuilder {
                              warning: @escaping @Sendable (SkippedFile) -> Void = { _ in },
                              progress: @escaping @Sendable (IndexProgress) -> Void = { _ in }) throws -> IndexSummary {
         let started = monotonicSeconds()
-        let (files, unreadable) = try CorpusWalker.walk(corpus)
+        let (files, unreadable) = try CorpusWalker.walk(corpus, statFiles: false)
         BuildTrace.mark("walked", since: started)
         for s in unreadable { warning(s) }
         let directory = IndexDirectory(path: index)
@@ -81,20 +79,12 @@ public enum IndexBuilder {
         defer { lock.release() }
         let generation = try nextGeneration(directory)
         var chunks: [Range<Int>] = []
-        var chunkStart = 0, chunkBytes = 0
-        for (i, file) in files.enumerated() {
-            chunkBytes += file.size
-            if i + 1 - chunkStart >= options.filesPerChunk || chunkBytes >= options.bytesPerChunk {
-                chunks.append(chunkStart..<(i + 1))
-                chunkStart = i + 1
-                chunkBytes = 0
-            }
+        for start in stride(from: 0, to: files.count, by: options.filesPerChunk) {
+            chunks.append(start..<min(files.count, start + options.filesPerChunk))
         }
-        if chunkStart < files.count { chunks.append(chunkStart..<files.count) }
         let chunkRanges = chunks
         let chunkCount = chunks.count
         let threads = min(options.threads, max(1, chunkCount))
-        let bytesTotal = files.reduce(0) { $0 + $1.size }
 
         /// What a worker produced: a segment it flushed, or the builder it still holds at the end,
         /// with the chunks whose documents it holds, in its doc-id order.
@@ -150,14 +140,16 @@ public enum IndexBuilder {
                     var localLanguages: [Language: Int] = [:]
                     var localSkipped: [SkippedFile] = []
                     for file in files[range] {
-                        localBytes += file.size
-                        if file.size > IndexOptions.maxFileSize {
-                            localSkipped.append(SkippedFile(path: file.relativePath, reason: "larger than \(IndexOptions.maxFileSize >> 20) MiB; skipped"))
-                            continue
-                        }
                         let bytes: [UInt8]
+                        let opened: CorpusWalker.OpenedFile
                         do {
-                            bytes = try CorpusWalker.read(file.absolutePath, expectedSize: file.size)
+                            opened = try CorpusWalker.read(file.absolutePath, sizeLimit: IndexOptions.maxFileSize)
+                            guard let read = opened.bytes else {
+                                localSkipped.append(SkippedFile(path: file.relativePath, reason: "larger than \(IndexOptions.maxFileSize >> 20) MiB; skipped"))
+                                continue
+                            }
+                            bytes = read
+                            localBytes += bytes.count
                         } catch {
                             localSkipped.append(SkippedFile(path: file.relativePath, reason: "cannot read: \(error)"))
                             continue
@@ -168,7 +160,7 @@ public enum IndexBuilder {
                         case .success(let document):
                             let language = document.text.withUnsafeBufferPointer { detector.detect(utf8: $0) }
                             let length = builder.add(text: document.text, language: language, path: file.relativePath, title: document.title,
-                                                     contentHash: DocumentRecord.fnv1a(bytes), modified: file.modified, fileSize: UInt64(file.size))
+                                                     contentHash: DocumentRecord.fnv1a(bytes), modified: opened.modified, fileSize: UInt64(bytes.count))
                             localTokens += UInt64(length)
                             localLanguages[language, default: 0] += 1
                         }
@@ -183,7 +175,7 @@ public enum IndexBuilder {
                         let now = monotonicSeconds()
                         guard now - state.lastReport >= 0.25 else { return nil }
                         state.lastReport = now
-                        return IndexProgress(filesDone: state.filesDone, filesTotal: files.count, bytesDone: state.bytesDone, bytesTotal: bytesTotal)
+                        return IndexProgress(filesDone: state.filesDone, filesTotal: files.count, bytesDone: state.bytesDone)
                     }
                     if let report { progress(report) }
                     runs.append((chunk, builder.documentCount - documentsBefore))
@@ -220,7 +212,7 @@ public enum IndexBuilder {
             removeWritten()
             throw error
         }
-        progress(IndexProgress(filesDone: files.count, filesTotal: files.count, bytesDone: bytesTotal, bytesTotal: bytesTotal))
+        progress(IndexProgress(filesDone: files.count, filesTotal: files.count, bytesDone: state.bytesDone))
         let parts = state.parts.sorted { ($0.worker, $0.seq) < ($1.worker, $1.seq) }
         let merge: Bool
         switch options.mergeSegments {
@@ -232,7 +224,7 @@ public enum IndexBuilder {
         var segments: [Manifest.Segment] = []
         do {
             if merge {
-                var merging = IndexProgress(filesDone: files.count, filesTotal: files.count, bytesDone: bytesTotal, bytesTotal: bytesTotal)
+                var merging = IndexProgress(filesDone: files.count, filesTotal: files.count, bytesDone: state.bytesDone)
                 merging.phase = .merging
                 progress(merging)
                 // Combined doc ids follow the chunks, hence the paths.
@@ -270,7 +262,7 @@ public enum IndexBuilder {
         try directory.commit(manifest)
         try directory.deleteUnreferenced(keeping: manifest)
         BuildTrace.mark("committed", since: started)
-        return IndexSummary(documents: manifest.docCount, skipped: unreadable + state.skipped, bytesRead: bytesTotal,
+        return IndexSummary(documents: manifest.docCount, skipped: unreadable + state.skipped, bytesRead: state.bytesDone,
                             tokens: manifest.totalTokens, segments: segments.count, generation: generation,
                             languages: state.languages, seconds: monotonicSeconds() - started)
     }

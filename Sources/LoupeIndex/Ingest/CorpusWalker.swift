@@ -7,8 +7,9 @@ public struct CorpusFile: Sendable, Equatable {
     /// Path relative to the corpus root, with `/` separators.
     public var relativePath: String
     public var absolutePath: String
+    /// Size in bytes and modification time (seconds since the epoch), from the walk's stat; 0 when
+    /// the walk was asked not to stat regular files (the builder reads both when it opens them).
     public var size: Int
-    /// Modification time, seconds since the epoch.
     public var modified: Int64
 }
 
@@ -30,14 +31,25 @@ public enum CorpusWalker {
     /// Extensions read as HTML.
     public static let htmlExtensions: Set<String> = ["html", "htm", "xhtml"]
 
+    /// Every indexable extension, lower-cased ASCII bytes (what `isIndexable` compares with).
+    private static let extensionBytes: [[UInt8]] = (textExtensions.union(htmlExtensions)).map { Array($0.utf8) }
+
+    /// True when the name has a known text or HTML extension (any case), and a stem before it.
     public static func isIndexable(_ name: String) -> Bool {
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return false }
-        let ext = name[name.index(after: dot)...].lowercased()
-        return textExtensions.contains(ext) || htmlExtensions.contains(ext)
+        var name = name
+        return name.withUTF8 { bytes in
+            guard let dot = bytes.lastIndex(of: 0x2E), dot > 0, bytes.count - dot - 1 <= 8 else { return false }
+            let ext = bytes[(dot + 1)...]
+            return extensionBytes.contains { known in
+                known.count == ext.count && zip(known, ext).allSatisfy { $0 == ($1 &- 0x41 < 26 ? $1 | 0x20 : $1) }
+            }
+        }
     }
 
-    /// The files to index under `root`, plus the unreadable directories met on the way.
-    public static func walk(_ root: String) throws -> (files: [CorpusFile], skipped: [SkippedFile]) {
+    /// The files to index under `root`, plus the unreadable directories met on the way. With
+    /// `statFiles` false, entries the directory lists as regular files are not stat'ed (their size
+    /// and time are left 0): on some file systems the stat costs more than the rest of the walk.
+    public static func walk(_ root: String, statFiles: Bool = true) throws -> (files: [CorpusFile], skipped: [SkippedFile]) {
         var info = stat()
         guard stat(root, &info) == 0 else {
             throw IndexError.invalidInput("corpus directory not found: \(root)")
@@ -70,6 +82,10 @@ public enum CorpusWalker {
                 if type == UInt8(DT_DIR) { pending.append(relative); continue }
                 if type != UInt8(DT_REG) && type != UInt8(DT_UNKNOWN) { continue }
                 if type == UInt8(DT_REG) && !isIndexable(name) { continue }
+                if type == UInt8(DT_REG) && !statFiles {
+                    files.append(CorpusFile(relativePath: relative, absolutePath: absolute, size: 0, modified: 0))
+                    continue
+                }
                 var st = stat()
                 guard fstatat(dirFD, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
                 switch st.st_mode & S_IFMT {
@@ -84,9 +100,31 @@ public enum CorpusWalker {
                 }
             }
         }
-        let keys = files.map { Array($0.relativePath.utf8) }
-        files = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }.map { files[$0] }
-        return (files, skipped)
+        return (sortedByPath(files), skipped)
+    }
+
+    /// Files in byte-wise order of their relative paths: the paths' bytes go into one buffer and
+    /// are compared with memcmp (no per-comparison reference counting).
+    static func sortedByPath(_ files: [CorpusFile]) -> [CorpusFile] {
+        var bytes: [UInt8] = []
+        var bounds: [(start: Int, count: Int)] = []
+        bounds.reserveCapacity(files.count)
+        for file in files {
+            let start = bytes.count
+            bytes.append(contentsOf: file.relativePath.utf8)
+            bounds.append((start, bytes.count - start))
+        }
+        var order = Array(files.indices)
+        bytes.withUnsafeBytes { buffer in
+            bounds.withUnsafeBufferPointer { bounds in
+                order.sort { a, b in
+                    let x = bounds[a], y = bounds[b]
+                    return compareBytes(UnsafeRawBufferPointer(rebasing: buffer[x.start..<(x.start + x.count)]),
+                                        UnsafeRawBufferPointer(rebasing: buffer[y.start..<(y.start + y.count)])) < 0
+                }
+            }
+        }
+        return order.map { files[$0] }
     }
 
     /// The name in a directory entry, read in place up to its NUL: the kernel's records are only as
@@ -97,23 +135,46 @@ public enum CorpusWalker {
         }
     }
 
-    /// Reads a whole file. With `expectedSize` (from the walk) no stat is needed; a file that grew
-    /// since is still read to its end.
-    public static func read(_ path: String, expectedSize: Int? = nil) throws -> [UInt8] {
+    /// A file read whole, with its modification time; `bytes` is nil when it was over the limit.
+    public struct OpenedFile {
+        public var bytes: [UInt8]?
+        public var size: Int
+        public var modified: Int64
+    }
+
+    /// Reads a whole file (its size and time from the open file, so the walk need not stat it);
+    /// a file larger than `sizeLimit` is not read. A file that grows meanwhile is read to its end.
+    public static func read(_ path: String, sizeLimit: Int) throws -> OpenedFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IndexError.io(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
-        var size = expectedSize ?? 0
-        if expectedSize == nil {
-            var st = stat()
-            guard fstat(fd, &st) == 0 else { throw IndexError.io(path: path, operation: "stat", errno: errno) }
-            size = Int(st.st_size)
-        }
-        var bytes = [UInt8](repeating: 0, count: size + 1)
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw IndexError.io(path: path, operation: "stat", errno: errno) }
+        let size = Int(st.st_size)
+        let modified = Int64(st.st_mtim.tv_sec)
+        guard size <= sizeLimit else { return OpenedFile(bytes: nil, size: size, modified: modified) }
+        return OpenedFile(bytes: try readAll(fd, path: path, expected: size), size: size, modified: modified)
+    }
+
+    /// Reads a whole file.
+    public static func read(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw IndexError.io(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw IndexError.io(path: path, operation: "stat", errno: errno) }
+        return try readAll(fd, path: path, expected: Int(st.st_size))
+    }
+
+    private static func readAll(_ fd: Int32, path: String, expected: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: expected + 1)
         var done = 0
         while true {
             if done == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count))) }
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, $0.count - done) }
+            let n = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.read(fd, base + done, buffer.count - done)
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw IndexError.io(path: path, operation: "read", errno: errno)
