@@ -158,12 +158,7 @@ public enum CorpusWalker {
 
     /// Reads a whole file.
     public static func read(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw IndexError.io(path: path, operation: "open", errno: errno) }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw IndexError.io(path: path, operation: "stat", errno: errno) }
-        return try readAll(fd, path: path, expected: Int(st.st_size))
+        try read(path, sizeLimit: .max).bytes ?? []
     }
 
     private static func readAll(_ fd: Int32, path: String, expected: Int) throws -> [UInt8] {
