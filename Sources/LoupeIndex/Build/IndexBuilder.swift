@@ -61,10 +61,12 @@ public struct IndexSummary: Sendable {
 /// Builds a complete new index of a directory and commits it atomically, replacing whatever
 /// the index held before (the previous index stays intact and readable until the commit).
 ///
-/// Files are cut into chunks (in path order, of `filesPerChunk` files); chunk `i` goes to worker
-/// `i mod threads`, so the result (and the doc ids) depend only on the files and the thread
-/// count. Each worker analyzes and inverts into its own in-memory segment and writes it out
-/// whenever it passes its share of the memory budget.
+/// Files are cut into chunks (in path order, of `filesPerChunk` files). Each worker analyzes and
+/// inverts chunks into its own in-memory segment, written out whenever it passes its share of the
+/// memory budget. Merged (the default), workers take chunks on demand and `SegmentCombiner`
+/// writes one segment from what they hold, doc ids in path order whatever the thread count;
+/// unmerged, chunk `i` goes to worker `i mod threads`, so the segments depend only on the files
+/// and the thread count.
 public enum IndexBuilder {
     public static func build(corpus: String, index: String, options: IndexOptions = IndexOptions(),
                              warning: @escaping @Sendable (SkippedFile) -> Void = { _ in },
@@ -113,6 +115,7 @@ public enum IndexBuilder {
         // on every run.
         let onDemand = options.mergeSegments == .always
         let nextChunk = Atomic<Int>(threads)
+        @Sendable func segmentName(worker: Int, seq: Int) -> String { "s\(generation)_\(worker)_\(seq)" }
 
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
             do {
@@ -123,8 +126,7 @@ public enum IndexBuilder {
                 var runs: [(chunk: Int, documents: Int)] = []
                 func flush() throws {
                     guard builder.documentCount > 0 else { return }
-                    let name = "s\(generation)_\(worker)_\(seq)"
-                    let segment = try builder.write(to: directory, name: name)
+                    let segment = try builder.write(to: directory, name: segmentName(worker: worker, seq: seq))
                     shared.withLock { $0.parts.append(Part(worker: worker, seq: seq, held: .segment(segment), runs: runs)) }
                     seq += 1
                     runs = []
@@ -247,14 +249,14 @@ public enum IndexBuilder {
             } else {
                 for part in parts {
                     switch part.held {
-                    case .builder(let builder): segments.append(try builder.write(to: directory, name: "s\(generation)_\(part.worker)_\(part.seq)"))
+                    case .builder(let builder): segments.append(try builder.write(to: directory, name: segmentName(worker: part.worker, seq: part.seq)))
                     case .segment(let segment): segments.append(segment)
                     }
                 }
             }
         } catch {
             removeWritten()
-            for part in parts { removeSegment("s\(generation)_\(part.worker)_\(part.seq)", in: directory) }
+            for part in parts { removeSegment(segmentName(worker: part.worker, seq: part.seq), in: directory) }
             throw error
         }
         BuildTrace.mark("segment written", since: started)

@@ -141,10 +141,10 @@ public final class SegmentBuilder {
         stateCapacity *= 2
     }
 
-    /// Writes the segment's five files into `directory` under `name`, each fsynced.
     /// Counts for `LOUPE_TRACE`.
     var traceSummary: String { "\(documentCount) documents, \(rawWords.count) spellings, \(foldedWords.count) folded, \(terms.count) terms" }
 
+    /// Writes the segment's five files into `directory` under `name`, each fsynced.
     public func write(to directory: IndexDirectory, name: String) throws -> Manifest.Segment {
         let source = CombineSource(builder: self, docMap: Array(0..<UInt32(documentCount)))
         return try SegmentCombiner.combine([source], into: directory, name: name)

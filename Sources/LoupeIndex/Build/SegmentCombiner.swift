@@ -49,7 +49,6 @@ enum SegmentCombiner {
             }
         }
         let results = Mutex([BufferedTerms?](repeating: nil, count: parts))
-        let documentCount = Mutex<(count: Int, tokens: UInt64)>((0, 0))
         let failure = Mutex<IndexError?>(nil)
         let ranges = rangesPerPart, frozenOwner = owner
         let streaming = OneTask(value: writer)
@@ -65,7 +64,6 @@ enum SegmentCombiner {
                         documents.add(record, length: docLengths[combined])
                     }
                     try SegmentWriter.writeDocuments(documents, store: &store, directory: directory, name: name)
-                    documentCount.withLock { $0 = (documents.count, documents.totalTokens) }
                 } else if parts == 1 {
                     try combineTerms(sources, ranges: ranges[0], docLengths, into: streaming.value)
                 } else {
@@ -88,8 +86,7 @@ enum SegmentCombiner {
         }
         try writer.finishTerms()
         BuildTrace.mark("combine \(name): files", since: started)
-        let (count, tokens) = documentCount.withLock { $0 }
-        return Manifest.Segment(name: name, docCount: count, totalTokens: tokens)
+        return Manifest.Segment(name: name, docCount: total, totalTokens: docLengths.reduce(0) { $0 + UInt64($1) })
     }
 
     /// Combines the terms of `ranges` (one index range per source) into `sink`, in key order.

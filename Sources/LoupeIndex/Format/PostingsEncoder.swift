@@ -16,12 +16,12 @@ public enum PostingsEncoder {
     public static let skipTrailerSize = 8 + Impacts.byteSize
 
     /// Encodes a term's postings. `positions` holds every document's encoded positions back to
-    /// back, in doc order, as the positions file stores them; they are appended to
-    /// `positionStream` as they are (skip entries locate each block's first by counting varints).
+    /// back, in doc order, as the positions file stores them: the caller writes them as they are,
+    /// and skip entries locate each block's first by counting varints.
     /// `averageDocLength` (the segment's) steers how impacts are reduced. Returns the term's
     /// largest tf and shortest document length.
     public static func encode(docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double,
-                              positions: UnsafeRawBufferPointer, postings: inout [UInt8], positionStream: inout [UInt8])
+                              positions: UnsafeRawBufferPointer, postings: inout [UInt8])
         -> (maxTf: UInt32, minDocLength: UInt32) {
         let df = docs.count
         let fullBlocks = df / BitPacking.blockSize
@@ -84,7 +84,6 @@ public enum PostingsEncoder {
             minDl = min(minDl, docLengths[Int(doc)])
             if fullBlocks > 0 { termImpacts.add(tf: tf, length: docLengths[Int(doc)]) }
         }
-        positionStream.append(contentsOf: positions)
         if fullBlocks > 0 {
             var trailer = ByteWriter(capacity: skipTrailerSize)
             trailer.writeUInt32(tailOffset)

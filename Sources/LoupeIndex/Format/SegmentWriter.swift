@@ -1,7 +1,7 @@
 /// Writes one segment's five files: terms are added in key order with their postings (the
 /// `.postings` and `.positions` streams grow as they come, the dictionary in memory), then
-/// `finishTerms` writes `.terms`; `writeDocuments` writes `.docs` and `.store`. Every file is created exclusively and fsynced.
-/// Used both by the in-memory builder and by the merger.
+/// `finishTerms` writes `.terms`; `writeDocuments` writes `.docs` and `.store`. Every file is
+/// created exclusively and fsynced. Used by `SegmentCombiner`.
 final class SegmentWriter: TermSink {
     private let directory: IndexDirectory
     private let name: String
@@ -9,7 +9,6 @@ final class SegmentWriter: TermSink {
     private let positionsFile: IndexFileWriter
     private var dictionary = TermDictionaryWriter()
     private var postingBuffer: [UInt8] = []
-    private var positionBuffer: [UInt8] = []
 
     init(directory: IndexDirectory, name: String) throws {
         self.directory = directory
@@ -23,15 +22,14 @@ final class SegmentWriter: TermSink {
     func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double, totalTermFreq: Int, nameFreq: Int,
                  positions: UnsafeRawBufferPointer) throws {
         postingBuffer.removeAll(keepingCapacity: true)
-        positionBuffer.removeAll(keepingCapacity: true)
         let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength,
-                                            positions: positions, postings: &postingBuffer, positionStream: &positionBuffer)
+                                            positions: positions, postings: &postingBuffer)
         let info = TermInfo(docFreq: docs.count, totalTermFreq: totalTermFreq, nameFreq: nameFreq, maxTermFreq: Int(bounds.maxTf),
                             minDocLength: Int(bounds.minDocLength), postingsOffset: Int(postingsFile.bodyOffset), postingsLength: postingBuffer.count,
-                            positionsOffset: Int(positionsFile.bodyOffset), positionsLength: positionBuffer.count)
+                            positionsOffset: Int(positionsFile.bodyOffset), positionsLength: positions.count)
         dictionary.add(key, info)
         try postingsFile.write(postingBuffer)
-        try positionsFile.write(positionBuffer)
+        try positionsFile.write(positions)
     }
 
     /// Appends terms encoded in memory (which must follow every term added so far in key order).

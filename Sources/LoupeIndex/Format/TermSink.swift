@@ -17,7 +17,8 @@ final class BufferedTerms: TermSink, @unchecked Sendable {
                  positions: UnsafeRawBufferPointer) throws {
         let postingsStart = postings.count, positionsStart = self.positions.count
         let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength,
-                                            positions: positions, postings: &postings, positionStream: &self.positions)
+                                            positions: positions, postings: &postings)
+        self.positions.append(contentsOf: positions)
         entries.append((key, TermInfo(docFreq: docs.count, totalTermFreq: totalTermFreq, nameFreq: nameFreq, maxTermFreq: Int(bounds.maxTf),
                                       minDocLength: Int(bounds.minDocLength), postingsOffset: postingsStart,
                                       postingsLength: postings.count - postingsStart, positionsOffset: positionsStart,
