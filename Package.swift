@@ -15,7 +15,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // System ICU (Debian libicu-dev), found through pkg-config.
@@ -36,11 +35,7 @@ let package = Package(
         .target(name: "CSupport"),
         .target(name: "LoupeAnalysis", dependencies: ["CICU"], swiftSettings: fast),
         .target(name: "LoupeIndex", dependencies: ["LoupeAnalysis", "CZstd", "CSupport"], swiftSettings: fast),
-        .target(
-            name: "LoupeSearch",
-            dependencies: ["LoupeIndex", "LoupeAnalysis", .product(name: "HeapModule", package: "swift-collections")],
-            swiftSettings: fast
-        ),
+        .target(name: "LoupeSearch", dependencies: ["LoupeIndex", "LoupeAnalysis"], swiftSettings: fast),
         .executableTarget(
             name: "loupe",
             dependencies: [

@@ -60,49 +60,68 @@ public struct QueryPlan: Sendable {
         return QueryPlan(text: query.text, groups: groups, orGroupCount: orGroupCount, phrases: phrases, droppedWords: query.droppedWords)
     }
 
-    /// Summed statistics of a key over segments, and each segment's entry.
-    static func statistics(_ key: [UInt8], reader: IndexReader) throws -> (total: TermInfo?, entries: [TermInfo?]) {
-        var total: TermInfo?
-        var entries: [TermInfo?] = []
-        entries.reserveCapacity(reader.segments.count)
-        for segment in reader.segments {
-            let found = try segment.terms.lookup(key)
-            entries.append(found)
-            guard let info = found else { continue }
-            if var t = total {
-                t.docFreq += info.docFreq
-                t.totalTermFreq += info.totalTermFreq
-                t.nameFreq += info.nameFreq
-                total = t
-            } else {
-                total = info
+    /// One term looked up under several languages in every segment: per language byte, its entry
+    /// in each segment (nil where absent) and their sum (nil when absent everywhere).
+    struct TermLookup {
+        var entries: [[TermInfo?]]
+        var totals: [TermInfo?]
+
+        init(term: [UInt8], languages: [UInt8], reader: IndexReader) throws {
+            let slots = Int(languages.max() ?? 0) + 1
+            entries = Array(repeating: Array(repeating: nil, count: reader.segments.count), count: slots)
+            totals = Array(repeating: nil, count: slots)
+            for (s, segment) in reader.segments.enumerated() {
+                for entry in try segment.terms.lookup(term: term, languages: languages) {
+                    let l = Int(entry.language), info = entry.info
+                    entries[l][s] = info
+                    if var t = totals[l] {
+                        t.docFreq += info.docFreq
+                        t.totalTermFreq += info.totalTermFreq
+                        t.nameFreq += info.nameFreq
+                        totals[l] = t
+                    } else {
+                        totals[l] = info
+                    }
+                }
             }
         }
-        return (total, entries)
     }
 
-    /// The term group of one analyzed query word.
+    /// The term group of one analyzed query word. The word's keys in every language are found
+    /// in one dictionary pass per segment, and each distinct stem's likewise.
     static func group(for analyzed: AnalyzedWord, reader: IndexReader, bm25: BM25) throws -> TermGroup {
         let word = analyzed.word
+        let languages = analyzed.candidates.map(\.language.rawValue)
+        let surfaces = try TermLookup(term: Array(word.utf8), languages: languages, reader: reader)
+        // Distinct stems (languages often share one), each looked up once for its languages.
+        var stems: [(stem: String, lookup: TermLookup)] = []
+        for candidate in analyzed.candidates {
+            guard let stem = candidate.stem, !stems.contains(where: { $0.stem == stem }) else { continue }
+            let sharing = analyzed.candidates.filter { $0.stem == stem }.map(\.language.rawValue)
+            stems.append((stem, try TermLookup(term: Array(stem.utf8), languages: sharing, reader: reader)))
+        }
         var keys: [[UInt8]] = []
         var entries: [[TermInfo?]] = []
         var df = 0
         for candidate in analyzed.candidates {
-            let (surface, surfaceEntries) = try statistics(candidate.surfaceKey, reader: reader)
-            var found: [([UInt8], TermInfo, [TermInfo?])] = []
-            if let surface { found.append((candidate.surfaceKey, surface, surfaceEntries)) }
-            if let stemKey = candidate.stemKey {
-                let (stemTotal, stemEntries) = try statistics(stemKey, reader: reader)
-                if let stemInfo = stemTotal {
-                    let nameUses = surface?.nameFreq ?? 0
-                    let plainUses = stemInfo.totalTermFreq - stemInfo.nameFreq
-                    if nameUses < plainUses { found.append((stemKey, stemInfo, stemEntries)) }
+            let l = Int(candidate.language.rawValue)
+            let surface = surfaces.totals[l]
+            var best = 0
+            if let surface {
+                keys.append(candidate.surfaceKey)
+                entries.append(surfaces.entries[l])
+                best = surface.docFreq
+            }
+            if let stem = candidate.stem, let stemKey = candidate.stemKey, let lookup = stems.first(where: { $0.stem == stem })?.lookup, let stemInfo = lookup.totals[l] {
+                let nameUses = surface?.nameFreq ?? 0
+                let plainUses = stemInfo.totalTermFreq - stemInfo.nameFreq
+                if nameUses < plainUses {
+                    keys.append(stemKey)
+                    entries.append(lookup.entries[l])
+                    best = max(best, stemInfo.docFreq)
                 }
             }
-            guard !found.isEmpty else { continue }
-            keys += found.map(\.0)
-            entries += found.map(\.2)
-            df += found.map(\.1.docFreq).max() ?? 0
+            df += best
         }
         df = min(df, reader.docCount)
         return TermGroup(word: word, keys: keys, docFreq: df, idf: bm25.idf(docFreq: df), entries: entries)

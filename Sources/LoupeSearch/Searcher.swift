@@ -100,7 +100,7 @@ public final class Searcher {
             guard let info = entry else { continue }
             let postings = try segment.postings(info)
             let impacts = postings.termImpacts ?? Impacts(tf: UInt32(clamping: info.maxTermFreq), length: UInt32(clamping: info.minDocLength))
-            members.append(GroupCursor.Member(postings: postings, language: key.first ?? 0, impacts: impacts))
+            members.append(GroupCursor.Member(postings: postings, language: key.last ?? 0, impacts: impacts))
         }
         guard !members.isEmpty else { return nil }
         return try GroupCursor(group: index, idf: group.idf, members: members, bm25: bm25)

@@ -186,9 +186,23 @@ import Testing
             }
         }
         #expect(try segment.terms.lookup(TermKey.make(.english, "absent-term")) == nil)
+        // One term in several languages at once: exactly the languages it has, same entries.
+        var languagesOf: [[UInt8]: [UInt8]] = [:]
+        for key in all { languagesOf[Array(key.dropLast()), default: []].append(key.last ?? 0) }
+        let every = Language.allCases.map(\.rawValue)
+        for (term, languages) in languagesOf {
+            let found = try segment.terms.lookup(term: term, languages: every)
+            #expect(found.map(\.language) == languages.sorted(), "\(term)")
+            for entry in found { #expect(try segment.terms.lookup(term + [entry.language]) == entry.info) }
+            let some = try segment.terms.lookup(term: term, languages: [languages[0]])
+            #expect(some.map(\.language) == [languages[0]])
+            for probe in [term + [0x7A], Array(term.dropLast()), Array(term.dropLast()) + [(term.last ?? 0) &+ 1]] where languagesOf[probe] == nil {
+                #expect(try segment.terms.lookup(term: probe, languages: every).isEmpty, "\(probe)")
+            }
+        }
         #expect(try segment.terms.lookup([]) == nil)
-        // Prefix range: every French term starting with "sold".
-        let prefix = TermKey.make(.french, "sold")
+        // Prefix range: every term starting with "sold", in every language.
+        let prefix = Array("sold".utf8)
         var ranged: [[UInt8]] = []
         try segment.terms.forEach(from: prefix) { key, _ in
             guard key.starts(with: prefix) else { return false }

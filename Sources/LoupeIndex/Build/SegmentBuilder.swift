@@ -104,9 +104,9 @@ public final class SegmentBuilder {
                 id = foldedToTerm[foldedID]
             } else {
                 let term = Analyzer.stem(String(decoding: folded, as: UTF8.self), language: language, isName: isName)
-                let bytes = Array(term.utf8)
+                let key = TermKey.make(language, term)
                 var newTerm = false
-                id = bytes.withUnsafeBufferPointer { Int32(terms.intern(prefix: language.rawValue, $0, inserted: &newTerm)) }
+                id = key.withUnsafeBufferPointer { Int32(terms.intern($0, inserted: &newTerm)) }
                 if newTerm {
                     if Int(id) == stateCapacity { growStates() }
                     (states + Int(id)).initialize(to: TermState(docs: pool.makeStream(), positions: pool.makeStream()))

@@ -18,6 +18,10 @@ public struct TermBloomFilter {
         return h
     }
 
+    /// The hash of a key one byte longer than the one hashed to `h`.
+    @inline(__always)
+    public static func extend(_ h: UInt64, _ byte: UInt8) -> UInt64 { (h ^ UInt64(byte)) &* 0x100_0000_01B3 }
+
     /// The filter's words for `hashes` (one per key).
     public static func build(_ hashes: [UInt64]) -> [UInt64] {
         var words = 1

@@ -10,9 +10,11 @@ public final class SegmentReader: @unchecked Sendable {
     let postingsFile: MappedFile
     let positionsFile: MappedFile
     let files: [MappedFile]
+    private let postingsFileName: String
 
     public init(directory: IndexDirectory, segment: Manifest.Segment, docBase: Int, verifyChecksums: Bool = false) throws {
         name = segment.name
+        postingsFileName = segment.name + ".postings"
         self.docBase = docBase
         func map(_ kind: IndexFile.Kind) throws -> MappedFile {
             try MappedFile(path: directory.file(segment.name + "." + kind.fileExtension), kind: kind, verifyChecksum: verifyChecksums)
@@ -35,7 +37,7 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// A fresh iterator over a term's postings.
     public func postings(_ info: TermInfo) throws -> PostingsIterator {
-        try PostingsIterator(postings: postingsFile.body, positions: positionsFile.body, info: info, docCount: docCount, file: name + ".postings")
+        try PostingsIterator(postings: postingsFile.body, positions: positionsFile.body, info: info, docCount: docCount, file: postingsFileName)
     }
 
     /// Recomputes every file's checksum.

@@ -100,76 +100,170 @@ public final class TermDictionary: @unchecked Sendable {
     public func lookup(_ term: [UInt8]) throws -> TermInfo? {
         try term.withUnsafeBytes { key -> TermInfo? in
             guard TermBloomFilter.mayContain(TermBloomFilter.hash(key), words: bloom) else { return nil }
-            guard let b = block(for: key), let base = body.baseAddress else { return nil }
-            let end = b + 1 < blockCount ? blockOffsets[b + 1] : blocksEnd
-            var p = blockOffsets[b]
-            var postings = postingsBases[b], positions = positionsBases[b]
-            guard let keyBase = key.baseAddress else { return nil }
+            guard let b = block(for: key), let keyBase = key.baseAddress else { return nil }
+            var entries = BlockEntries(self, block: b)
             let keyCount = key.count
             // Front-coded search: `matched` is how many leading bytes the previous term shares with
             // the key. A term sharing fewer bytes with its predecessor than that is past the key; one
             // sharing more is still before it; only one sharing exactly `matched` needs comparing.
             var matched = 0
-            var previousLength = 0
-            @inline(__always) func varint() throws -> Int {
-                var result = 0, shift = 0
-                while true {
-                    guard p < end, shift < 63 else { throw IndexError.corrupt(file: file, reason: "varint runs past its block at \(p)") }
-                    let byte = base.load(fromByteOffset: p, as: UInt8.self)
-                    p += 1
-                    result |= Int(byte & 0x7F) << shift
-                    if byte < 0x80 { return result }
-                    shift += 7
-                }
-            }
-            @inline(__always) func skip() throws {
-                while true {
-                    guard p < end else { throw IndexError.corrupt(file: file, reason: "varint runs past its block at \(p)") }
-                    let byte = base.load(fromByteOffset: p, as: UInt8.self)
-                    p += 1
-                    if byte < 0x80 { return }
-                }
-            }
-            while p < end {
-                let shared = try varint(), suffixLength = try varint()
-                guard shared <= previousLength, suffixLength <= end - p else { throw IndexError.corrupt(file: file, reason: "bad term entry at \(p)") }
-                let suffixStart = p
-                p += suffixLength
-                previousLength = shared + suffixLength
+            while !entries.atEnd {
+                let (shared, suffix) = try entries.nextKey()
                 if shared < matched { return nil }
-                var found = false
                 if shared == matched {
                     // Compare the suffix with the key from `matched` on.
                     var i = 0
-                    while i < suffixLength && matched < keyCount
-                        && base.load(fromByteOffset: suffixStart + i, as: UInt8.self) == keyBase.load(fromByteOffset: matched, as: UInt8.self) {
+                    while i < suffix.count && matched < keyCount && suffix[i] == keyBase.load(fromByteOffset: matched, as: UInt8.self) {
                         i += 1
                         matched += 1
                     }
-                    if i < suffixLength {
+                    if i < suffix.count {
                         // Differs at a byte, or the key ended first (then the term is longer: past the key).
-                        if matched == keyCount { return nil }
-                        if base.load(fromByteOffset: suffixStart + i, as: UInt8.self) > keyBase.load(fromByteOffset: matched, as: UInt8.self) { return nil }
+                        if matched == keyCount || suffix[i] > keyBase.load(fromByteOffset: matched, as: UInt8.self) { return nil }
                     } else if matched == keyCount {
-                        found = true
+                        return try entries.info()
                     }
                 }
-                if !found {
-                    for _ in 0..<5 { try skip() }
-                    postings += try varint()
-                    positions += try varint()
-                    continue
-                }
-                let df = try varint(), extra = try varint(), names = try varint(), maxTf = try varint(), minDl = try varint()
-                let postingsLength = try varint(), positionsLength = try varint()
-                guard df <= Int(Int32.max), postingsLength < 1 << 48, positionsLength < 1 << 48 else {
-                    throw IndexError.corrupt(file: file, reason: "term entry values out of range at \(p)")
-                }
-                return TermInfo(docFreq: df, totalTermFreq: df + extra, nameFreq: names, maxTermFreq: maxTf, minDocLength: minDl,
-                                postingsOffset: postings, postingsLength: postingsLength,
-                                positionsOffset: positions, positionsLength: positionsLength)
+                try entries.skipInfo()
             }
             return nil
+        }
+    }
+
+    /// The entries of the keys `term` + language byte (`TermKey`: one per language the term
+    /// occurs in), found in one pass: the keys of one term in every language are adjacent in the
+    /// dictionary. `languages` lists the language bytes wanted (each below 0x20).
+    public func lookup(term: [UInt8], languages: [UInt8]) throws -> [LanguageEntry] {
+        try term.withUnsafeBytes { t -> [LanguageEntry] in
+            // The filter first: most words are absent from most languages.
+            let termHash = TermBloomFilter.hash(t)
+            var wanted: UInt32 = 0
+            for l in languages where l < 0x20 && TermBloomFilter.mayContain(TermBloomFilter.extend(termHash, l), words: bloom) {
+                wanted |= 1 << l
+            }
+            guard wanted != 0 else { return [] }
+            var low = Array(t)
+            low.append(UInt8(wanted.trailingZeroBitCount))
+            var b = low.withUnsafeBytes { block(for: $0) } ?? 0
+            let termCount = t.count
+            var found: [LanguageEntry] = []
+            // As in `lookup`, `matched` is how many leading bytes of the term the previous key shares.
+            while b < blockCount {
+                var entries = BlockEntries(self, block: b)
+                var matched = 0
+                while !entries.atEnd {
+                    let (shared, suffix) = try entries.nextKey()
+                    if shared < matched { return found }
+                    if shared == matched {
+                        var i = 0
+                        while i < suffix.count && matched < termCount && suffix[i] == t[matched] {
+                            i += 1
+                            matched += 1
+                        }
+                        if matched == termCount {
+                            // The key starts with the term: `term + language`, or past every such key.
+                            let rest = suffix.count - i
+                            if rest >= 1 && suffix[i] >= 0x20 { return found }
+                            if rest == 1 && wanted & 1 << suffix[i] != 0 {
+                                found.append(LanguageEntry(language: suffix[i], info: try entries.info()))
+                                wanted &= ~(1 << suffix[i])
+                                if wanted == 0 { return found }
+                                continue
+                            }
+                        } else if i < suffix.count && suffix[i] > t[matched] {
+                            return found
+                        }
+                    }
+                    try entries.skipInfo()
+                }
+                b += 1
+            }
+            return found
+        }
+    }
+
+    /// A term's entry under one language (see `lookup(term:languages:)`).
+    public struct LanguageEntry: Sendable {
+        public var language: UInt8
+        public var info: TermInfo
+    }
+
+    /// Walks one block's entries with raw reads, each checked against the block's end.
+    private struct BlockEntries {
+        let base: UnsafeRawPointer
+        let end: Int
+        let file: String
+        var p: Int
+        var postings: Int
+        var positions: Int
+        var previousLength = 0
+
+        init(_ dictionary: TermDictionary, block b: Int) {
+            base = dictionary.body.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+            end = b + 1 < dictionary.blockCount ? dictionary.blockOffsets[b + 1] : dictionary.blocksEnd
+            file = dictionary.file
+            p = dictionary.blockOffsets[b]
+            postings = dictionary.postingsBases[b]
+            positions = dictionary.positionsBases[b]
+        }
+
+        var atEnd: Bool { p >= end }
+
+        @inline(__always)
+        mutating func varint() throws -> Int {
+            var result = 0, shift = 0
+            while true {
+                guard p < end, shift < 63 else { throw IndexError.corrupt(file: file, reason: "varint runs past its block at \(p)") }
+                let byte = base.load(fromByteOffset: p, as: UInt8.self)
+                p += 1
+                result |= Int(byte & 0x7F) << shift
+                if byte < 0x80 { return result }
+                shift += 7
+            }
+        }
+
+        @inline(__always)
+        mutating func skip() throws {
+            while true {
+                guard p < end else { throw IndexError.corrupt(file: file, reason: "varint runs past its block at \(p)") }
+                let byte = base.load(fromByteOffset: p, as: UInt8.self)
+                p += 1
+                if byte < 0x80 { return }
+            }
+        }
+
+        /// The next entry's shared length and suffix bytes (its statistics follow).
+        @inline(__always)
+        mutating func nextKey() throws -> (shared: Int, suffix: UnsafeRawBufferPointer) {
+            let shared = try varint(), suffixLength = try varint()
+            guard shared <= previousLength, suffixLength <= end - p else { throw IndexError.corrupt(file: file, reason: "bad term entry at \(p)") }
+            let suffix = UnsafeRawBufferPointer(start: base + p, count: suffixLength)
+            p += suffixLength
+            previousLength = shared + suffixLength
+            return (shared, suffix)
+        }
+
+        /// Passes over the current entry's statistics, keeping count of the postings offsets.
+        @inline(__always)
+        mutating func skipInfo() throws {
+            for _ in 0..<5 { try skip() }
+            postings += try varint()
+            positions += try varint()
+        }
+
+        /// Decodes the current entry's statistics.
+        mutating func info() throws -> TermInfo {
+            let df = try varint(), extra = try varint(), names = try varint(), maxTf = try varint(), minDl = try varint()
+            let postingsLength = try varint(), positionsLength = try varint()
+            guard df <= Int(Int32.max), postingsLength < 1 << 48, positionsLength < 1 << 48 else {
+                throw IndexError.corrupt(file: file, reason: "term entry values out of range at \(p)")
+            }
+            let info = TermInfo(docFreq: df, totalTermFreq: df + extra, nameFreq: names, maxTermFreq: maxTf, minDocLength: minDl,
+                                postingsOffset: postings, postingsLength: postingsLength,
+                                positionsOffset: positions, positionsLength: positionsLength)
+            postings += postingsLength
+            positions += positionsLength
+            return info
         }
     }
 
