@@ -37,6 +37,8 @@ final class GroupCursor {
             first = min(first, try m.postings.next())
         }
         memberImpacts = list.map(\.impacts)
+        memberBlockBounds = .allocate(capacity: list.count)
+        memberBlockBounds.initialize(repeating: (block: Int.min, bound: 0))
         memberLanguages = list.map(\.language)
         self.bm25 = bm25
         // A document has one language: the group's bound is the best of its languages' bounds.
@@ -46,7 +48,10 @@ final class GroupCursor {
         doc = first
     }
 
-    deinit { members.deallocate() }
+    deinit {
+        members.deallocate()
+        memberBlockBounds.deallocate()
+    }
 
     /// Slightly inflated so floating-point rounding can never prune a document that belongs in the top k.
     @inline(__always)
@@ -59,28 +64,48 @@ final class GroupCursor {
     func blockBound() -> (bound: Double, limit: UInt32) {
         // A bound computed at an earlier document holds for every document up to its limit.
         if hasCachedBound && doc <= cachedLimit { return (cachedBound, cachedLimit) }
-        var perLanguage = LanguageImpacts()
+        // Usually each language has at most one member on `doc`: the bound is then the best of
+        // those members' own bounds, each computed once per block. Otherwise the general sum.
+        var best = 0.0
         var limit = UInt32.max - 1
+        var languagesOnDoc: UInt32 = 0
+        var sharedLanguage = false
         for i in 0..<members.count {
             members[i]._withUnsafeGuaranteedRef { m in
                 if m.doc == doc {
-                    if let b = m.currentBlockBound {
-                        perLanguage.add(b.impacts, language: memberLanguages[i])
-                        limit = min(limit, b.lastDoc)
-                    } else {
-                        perLanguage.add(memberImpacts[i], language: memberLanguages[i])
+                    let bit: UInt32 = 1 << min(UInt32(memberLanguages[i]), 5)
+                    if languagesOnDoc & bit != 0 { sharedLanguage = true }
+                    languagesOnDoc |= bit
+                    let block = m.blockNumber
+                    if memberBlockBounds[i].block != block {
+                        let impacts = m.currentBlockBound?.impacts ?? memberImpacts[i]
+                        memberBlockBounds[i] = (block, LanguageImpacts.bound(of: impacts, bm25))
                     }
+                    best = max(best, memberBlockBounds[i].bound)
+                    if let b = m.currentBlockBound { limit = min(limit, b.lastDoc) }
                 } else {
                     limit = min(limit, m.doc &- 1)
                 }
             }
         }
-        cachedBound = Self.inflate(idf * perLanguage.bound(bm25))
+        if sharedLanguage {
+            var perLanguage = LanguageImpacts()
+            for i in 0..<members.count {
+                members[i]._withUnsafeGuaranteedRef { m in
+                    guard m.doc == doc else { return }
+                    perLanguage.add(m.currentBlockBound?.impacts ?? memberImpacts[i], language: memberLanguages[i])
+                }
+            }
+            best = perLanguage.bound(bm25)
+        }
+        cachedBound = Self.inflate(idf * best)
         cachedLimit = limit
         hasCachedBound = true
         return (cachedBound, limit)
     }
 
+    /// Per member: the block its bound was last computed for, and that bound (tf part only).
+    private let memberBlockBounds: UnsafeMutableBufferPointer<(block: Int, bound: Double)>
     private var cachedBound = 0.0
     private var cachedLimit: UInt32 = 0
     private var hasCachedBound = false
@@ -151,10 +176,7 @@ struct LanguageImpacts {
             case 0:
                 break
             case 1:
-                for p in 0..<Impacts.count {
-                    let x = first.pair(p)
-                    best = max(best, bm25.tfNorm(tf: Double(x.tf), docLength: Double(x.length)))
-                }
+                best = LanguageImpacts.bound(of: first, bm25)
             case 2:
                 for p in 0..<Impacts.count {
                     let x = first.pair(p)
@@ -181,6 +203,17 @@ struct LanguageImpacts {
         case 4: slots.4.add(impacts)
         default: slots.0.add(impacts)
         }
+    }
+
+    /// The largest tf part of the score one term's impacts allow.
+    @inline(__always)
+    static func bound(of impacts: Impacts, _ bm25: BM25) -> Double {
+        var best = 0.0
+        for p in 0..<Impacts.count {
+            let x = impacts.pair(p)
+            best = max(best, bm25.tfNorm(tf: Double(x.tf), docLength: Double(x.length)))
+        }
+        return best
     }
 
     /// The largest tf part of the score any document can get.

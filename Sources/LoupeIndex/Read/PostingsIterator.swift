@@ -23,6 +23,9 @@ public final class PostingsIterator {
     /// dictionary entry's largest tf and shortest document bound it).
     public let termImpacts: Impacts?
     @usableFromInline var block = -1
+    /// The number of the decoded block (the tail's is the number of full blocks); −1 before the
+    /// first. Lets callers cache what they compute per block.
+    public var blockNumber: Int { block }
     @usableFromInline var index = 0
     @usableFromInline var count = 0
     @usableFromInline let docs: UnsafeMutablePointer<UInt32>
