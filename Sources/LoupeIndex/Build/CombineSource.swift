@@ -133,6 +133,20 @@ struct SortedTerms {
         withKey(i) { a in other.withKey(j) { b in compareBytes(a, b) } }
     }
 
+    /// Calls `body` with a view of the terms that needs no reference counting to read.
+    func withView<R>(_ body: (SortedTermsView) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { b in try ends.withUnsafeBufferPointer { e in try body(SortedTermsView(bytes: b, ends: e)) } }
+    }
+
+    /// Calls `body` with views of every list in `lists`.
+    static func withViews<R>(_ lists: [SortedTerms], _ body: ([SortedTermsView]) throws -> R) rethrows -> R {
+        func nest(_ views: [SortedTermsView]) throws -> R {
+            if views.count == lists.count { return try body(views) }
+            return try lists[views.count].withView { try nest(views + [$0]) }
+        }
+        return try nest([])
+    }
+
     /// The first term not below `key`.
     func lowerBound(_ key: [UInt8]) -> Int {
         var lo = 0, hi = count
@@ -144,6 +158,22 @@ struct SortedTerms {
         }
         return lo
     }
+}
+
+/// `SortedTerms` read through pointers, for the combine's merge loop.
+struct SortedTermsView {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let ends: UnsafeBufferPointer<Int>
+
+    @inline(__always)
+    func key(_ i: Int) -> UnsafeRawBufferPointer {
+        let start = i == 0 ? 0 : ends[i - 1]
+        return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<ends[i]])
+    }
+
+    /// Compares term `i` here with term `j` of `other`.
+    @inline(__always)
+    func compare(_ i: Int, _ other: SortedTermsView, _ j: Int) -> Int { compareBytes(key(i), other.key(j)) }
 }
 
 /// One term's postings gathered from its sources, in combined doc ids, with its documents'
@@ -166,21 +196,21 @@ struct GatheredPostings {
         nameFreq = 0
     }
 
-    /// Replaces the contents with `parts` (each sorted by doc, no doc in two) merged by doc id;
-    /// runs of documents from one part move their positions in one copy.
-    mutating func merge(_ parts: [GatheredPostings]) {
+    /// Replaces the contents with `parts[members]` (each sorted by doc, no doc in two) merged by
+    /// doc id; runs of documents from one part move their positions in one copy.
+    mutating func merge(_ parts: [GatheredPostings], _ members: [Int]) {
         reset()
         var heads = [Int](repeating: 0, count: parts.count)
         var cursors: [Int] = Array(repeating: 0, count: parts.count)
         while true {
             var best = -1
-            for p in parts.indices where heads[p] < parts[p].count {
+            for p in members where heads[p] < parts[p].count {
                 if best < 0 || parts[p].docs[heads[p]] < parts[best].docs[heads[best]] { best = p }
             }
             guard best >= 0 else { break }
             // The run: documents of `best` below every other part's next document.
             var limit = UInt32.max
-            for p in parts.indices where p != best && heads[p] < parts[p].count { limit = min(limit, parts[p].docs[heads[p]]) }
+            for p in members where p != best && heads[p] < parts[p].count { limit = min(limit, parts[p].docs[heads[p]]) }
             let part = parts[best]
             var end = heads[best]
             var tfs = 0
@@ -200,9 +230,9 @@ struct GatheredPostings {
             cursors[best] = stop
             heads[best] = end
         }
-        for part in parts {
-            totalFreq += part.totalFreq
-            nameFreq += part.nameFreq
+        for p in members {
+            totalFreq += parts[p].totalFreq
+            nameFreq += parts[p].nameFreq
         }
     }
 }
