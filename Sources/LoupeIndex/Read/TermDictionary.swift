@@ -100,7 +100,7 @@ public final class TermDictionary: @unchecked Sendable {
     public func lookup(_ term: [UInt8]) throws -> TermInfo? {
         try term.withUnsafeBytes { key -> TermInfo? in
             guard TermBloomFilter.mayContain(TermBloomFilter.hash(key), words: bloom) else { return nil }
-            guard let b = block(for: key), let keyBase = key.baseAddress else { return nil }
+            guard let b = block(for: key) else { return nil }
             var entries = BlockEntries(self, block: b)
             let keyCount = key.count
             // Front-coded search: `matched` is how many leading bytes the previous term shares with
@@ -111,15 +111,10 @@ public final class TermDictionary: @unchecked Sendable {
                 let (shared, suffix) = try entries.nextKey()
                 if shared < matched { return nil }
                 if shared == matched {
-                    // Compare the suffix with the key from `matched` on.
-                    var i = 0
-                    while i < suffix.count && matched < keyCount && suffix[i] == keyBase.load(fromByteOffset: matched, as: UInt8.self) {
-                        i += 1
-                        matched += 1
-                    }
+                    let i = Self.extendMatch(suffix, key, &matched)
                     if i < suffix.count {
                         // Differs at a byte, or the key ended first (then the term is longer: past the key).
-                        if matched == keyCount || suffix[i] > keyBase.load(fromByteOffset: matched, as: UInt8.self) { return nil }
+                        if matched == keyCount || suffix[i] > key[matched] { return nil }
                     } else if matched == keyCount {
                         return try entries.info()
                     }
@@ -155,11 +150,7 @@ public final class TermDictionary: @unchecked Sendable {
                     let (shared, suffix) = try entries.nextKey()
                     if shared < matched { return found }
                     if shared == matched {
-                        var i = 0
-                        while i < suffix.count && matched < termCount && suffix[i] == t[matched] {
-                            i += 1
-                            matched += 1
-                        }
+                        let i = Self.extendMatch(suffix, t, &matched)
                         if matched == termCount {
                             // The key starts with the term: `term + language`, or past every such key.
                             let rest = suffix.count - i
@@ -180,6 +171,19 @@ public final class TermDictionary: @unchecked Sendable {
             }
             return found
         }
+    }
+
+    /// Compares an entry's suffix with `key` from `matched` on (the bytes the previous entry
+    /// already shares with it), advancing `matched` over the equal bytes; returns how many of the
+    /// suffix's bytes were equal.
+    @inline(__always)
+    private static func extendMatch(_ suffix: UnsafeRawBufferPointer, _ key: UnsafeRawBufferPointer, _ matched: inout Int) -> Int {
+        var i = 0
+        while i < suffix.count && matched < key.count && suffix[i] == key[matched] {
+            i += 1
+            matched += 1
+        }
+        return i
     }
 
     /// A term's entry under one language (see `lookup(term:languages:)`).
