@@ -73,16 +73,16 @@ final class GroupCursor {
         for i in 0..<members.count {
             members[i]._withUnsafeGuaranteedRef { m in
                 if m.doc == doc {
-                    let bit: UInt32 = 1 << min(UInt32(memberLanguages[i]), 5)
+                    let bit: UInt32 = 1 << LanguageImpacts.slot(memberLanguages[i])
                     if languagesOnDoc & bit != 0 { sharedLanguage = true }
                     languagesOnDoc |= bit
+                    let current = m.currentBlockBound
                     let block = m.blockNumber
                     if memberBlockBounds[i].block != block {
-                        let impacts = m.currentBlockBound?.impacts ?? memberImpacts[i]
-                        memberBlockBounds[i] = (block, LanguageImpacts.bound(of: impacts, bm25))
+                        memberBlockBounds[i] = (block, LanguageImpacts.bound(of: current?.impacts ?? memberImpacts[i], bm25))
                     }
                     best = max(best, memberBlockBounds[i].bound)
-                    if let b = m.currentBlockBound { limit = min(limit, b.lastDoc) }
+                    if let current { limit = min(limit, current.lastDoc) }
                 } else {
                     limit = min(limit, m.doc &- 1)
                 }
@@ -195,8 +195,12 @@ struct LanguageImpacts {
     // Slots for the language bytes 1...4 (en, fr, es, other); anything else shares slot 0.
     private var slots = (Slot(), Slot(), Slot(), Slot(), Slot())
 
+    /// The slot of a language byte: 1...4 their own, anything else 0.
+    @inline(__always)
+    static func slot(_ language: UInt8) -> Int { (1...4).contains(language) ? Int(language) : 0 }
+
     mutating func add(_ impacts: Impacts, language: UInt8) {
-        switch language {
+        switch Self.slot(language) {
         case 1: slots.1.add(impacts)
         case 2: slots.2.add(impacts)
         case 3: slots.3.add(impacts)

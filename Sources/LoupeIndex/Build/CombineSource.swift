@@ -128,11 +128,6 @@ struct SortedTerms {
 
     func key(_ i: Int) -> [UInt8] { withKey(i) { Array($0) } }
 
-    /// Compares term `i` here with term `j` of `other`.
-    func compare(_ i: Int, _ other: SortedTerms, _ j: Int) -> Int {
-        withKey(i) { a in other.withKey(j) { b in compareBytes(a, b) } }
-    }
-
     /// Calls `body` with a view of the terms that needs no reference counting to read.
     func withView<R>(_ body: (SortedTermsView) throws -> R) rethrows -> R {
         try bytes.withUnsafeBufferPointer { b in try ends.withUnsafeBufferPointer { e in try body(SortedTermsView(bytes: b, ends: e)) } }
