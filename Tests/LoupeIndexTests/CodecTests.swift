@@ -2,6 +2,25 @@ import Testing
 @testable import LoupeIndex
 
 @Suite struct CodecTests {
+    /// Values computed from the definition in docs/FORMAT.md §4.5 by an independent script, so the
+    /// code and the document cannot drift apart: the empty input, a tail only, whole stripes, both.
+    @Test func contentHashMatchesTheFormatDefinition() {
+        #expect(ContentHash.of([UInt8]()) == 0x816C_B92E_B5E5_AADC)
+        #expect(ContentHash.of(Array("a".utf8)) == 0x7E07_65A6_B88E_6003)
+        #expect(ContentHash.of(Array("Loupe".utf8)) == 0x467B_0091_2B1C_4178)
+        #expect(ContentHash.of(Array("0123456789abcdef0123456789abcdef".utf8)) == 0xFF42_78EF_F1DC_CE86)
+        #expect(ContentHash.of((0..<77).map { UInt8($0) }) == 0x58B0_9A76_81F4_7D44)
+        // A changed byte anywhere, or one more zero byte, changes the hash.
+        let base = (0..<100).map { UInt8($0 % 251) }
+        var seen: Set<UInt64> = [ContentHash.of(base), ContentHash.of(base + [0])]
+        for i in base.indices {
+            var changed = base
+            changed[i] ^= 0x01
+            seen.insert(ContentHash.of(changed))
+        }
+        #expect(seen.count == base.count + 2)
+    }
+
     @Test func varintsRoundTrip() throws {
         var rng = SplitMix(seed: 7)
         var values: [UInt64] = [0, 1, 127, 128, 255, 16_383, 16_384, UInt64(UInt32.max), UInt64.max]

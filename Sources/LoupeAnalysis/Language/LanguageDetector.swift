@@ -44,10 +44,12 @@ extension LanguageDetector {
             length = 0
             ascii = true
         }
+        // Every 512 bytes (at the first word boundary past the mark), see whether one language leads clearly.
+        var nextCheck = 512
         for i in 0..<limit {
-            if length == 0 && i & 511 == 0 && i > 0 {
-                let sorted = votes.sorted(by: >)
-                if sorted[0] >= 40 && sorted[0] >= 4 * sorted[1] { break }
+            if length == 0 && i >= nextCheck {
+                nextCheck = i + 512
+                if Self.clearLead(votes) { break }
             }
             let b = text[i]
             if b &- 0x41 < 26 || b &- 0x61 < 26 {
@@ -73,6 +75,16 @@ extension LanguageDetector {
         let runnerUp = ranked.count > 1 ? ranked[1].1 : 0
         guard Double(best.1) >= 1.5 * Double(runnerUp), best.1 * 100 >= 3 * words else { return .other }
         return best.0
+    }
+
+    /// One language has at least 40 votes and four times the runner-up's.
+    @inline(__always)
+    static func clearLead(_ votes: [Int]) -> Bool {
+        var first = 0, second = 0
+        for v in votes {
+            if v > first { (first, second) = (v, first) } else if v > second { second = v }
+        }
+        return first >= 40 && first >= 4 * second
     }
 
     public func detect(_ text: String) -> Language {

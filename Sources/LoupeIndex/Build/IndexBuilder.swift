@@ -162,7 +162,7 @@ public enum IndexBuilder {
                         case .success(let document):
                             let language = document.text.withUnsafeBufferPointer { detector.detect(utf8: $0) }
                             let length = builder.add(text: document.text, language: language, path: file.relativePath, title: document.title,
-                                                     contentHash: DocumentRecord.fnv1a(bytes), modified: opened.modified, fileSize: UInt64(bytes.count))
+                                                     contentHash: ContentHash.of(bytes), modified: opened.modified, fileSize: UInt64(bytes.count))
                             localTokens += UInt64(length)
                             localLanguages[language, default: 0] += 1
                         }

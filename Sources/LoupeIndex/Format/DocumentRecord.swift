@@ -4,7 +4,7 @@ public struct DocumentRecord: Sendable, Equatable {
     public var path: String
     public var title: String
     public var language: UInt8
-    /// FNV-1a 64 of the file's bytes (for incremental re-indexing).
+    /// `ContentHash` of the file's bytes (for incremental re-indexing).
     public var contentHash: UInt64
     /// Modification time of the file, seconds since the epoch.
     public var modified: Int64
@@ -55,10 +55,4 @@ public struct DocumentRecord: Sendable, Equatable {
                               fileSize: size, textLength: UInt32(textLength), storeBlock: UInt32(block), storeOffset: UInt32(offset))
     }
 
-    /// FNV-1a 64-bit hash.
-    public static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        return h
-    }
 }
