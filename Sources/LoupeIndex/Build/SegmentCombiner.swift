@@ -14,6 +14,10 @@ import Synchronization
 /// order; past `bufferLimit` bytes of input postings and positions it runs in one streaming pass
 /// instead, so it stays within the build's memory budget.
 enum SegmentCombiner {
+    /// Key ranges per thread in a parallel combine: enough for the threads to finish together and
+    /// for writing to overlap combining, few enough that each range is worth a task.
+    static let rangesPerThread = 8
+
     static func combine(_ sources: [CombineSource], into directory: IndexDirectory, name: String, threads: Int = 1,
                         bufferLimit: Int = 256 << 20) throws -> Manifest.Segment {
         let started = monotonicSeconds()
@@ -30,60 +34,65 @@ enum SegmentCombiner {
         }
         let docLengths = owner.map { sources[Int($0.source)].length(Int($0.local)) }
 
-        // Terms: a k-way merge of the sorted term lists, over key ranges, in parallel with the
-        // documents and stored text (task 0).
+        // Terms: a k-way merge of the sorted term lists. In parallel, the key space is cut into
+        // `ranges` small ranges that the threads take in order, as they take the documents job;
+        // each range is combined into memory, and whoever finishes one appends every range that is
+        // ready, in key order, to the files (`OrderedAppender`), so writing overlaps combining.
         let writer = try SegmentWriter(directory: directory, name: name)
         let inputBytes = sources.reduce(0) { $0 + $1.inputBytes }
-        let parts = inputBytes > bufferLimit ? 1 : max(1, threads)
+        let parallel = threads > 1 && inputBytes <= bufferLimit
+        let rangeCount = parallel ? min(max(1, sources.map(\.terms.count).max() ?? 0), threads * rangesPerThread) : 1
         var rangesPerPart: [[Range<Int>]] = [sources.map { 0..<$0.terms.count }]
-        if parts > 1 {
+        if rangeCount > 1 {
             // Split points: keys at even quantiles of the longest list.
             let longest = sources.max { $0.terms.count < $1.terms.count }?.terms ?? SortedTerms()
-            let splits = (1..<parts).map { longest.key(longest.count * $0 / parts) }
-            rangesPerPart = (0..<parts).map { p in
+            let splits = (1..<rangeCount).map { longest.key(longest.count * $0 / rangeCount) }
+            rangesPerPart = (0..<rangeCount).map { p in
                 sources.map { source in
                     let start = p == 0 ? 0 : source.terms.lowerBound(splits[p - 1])
-                    let end = p == parts - 1 ? source.terms.count : source.terms.lowerBound(splits[p])
+                    let end = p == rangeCount - 1 ? source.terms.count : source.terms.lowerBound(splits[p])
                     return start..<max(start, end)
                 }
             }
         }
-        let results = Mutex([BufferedTerms?](repeating: nil, count: parts))
         let failure = Mutex<IndexError?>(nil)
         let ranges = rangesPerPart, frozenOwner = owner
         let streaming = OneTask(value: writer)
-        DispatchQueue.concurrentPerform(iterations: parts + 1) { task in
-            do {
-                if task == 0 {
-                    var store = StoredTextWriter()
-                    let blockBases = try sources.map { try $0.moveStore(to: &store) }
-                    var documents = DocumentTableWriter()
-                    for (combined, (s, local)) in frozenOwner.enumerated() {
-                        var record = try sources[Int(s)].record(Int(local))
-                        record.storeBlock += blockBases[Int(s)]
-                        documents.add(record, length: docLengths[combined])
+        let appender = OrderedAppender(writer: writer, count: rangeCount)
+        // Job 0 writes the documents and the store; job r + 1 combines key range r.
+        let nextJob = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: parallel ? threads : 2) { _ in
+            while true {
+                let job = nextJob.add(1, ordering: .relaxed).oldValue
+                guard job <= rangeCount, failure.withLock({ $0 == nil }) else { return }
+                do {
+                    if job == 0 {
+                        var store = StoredTextWriter()
+                        let blockBases = try sources.map { try $0.moveStore(to: &store) }
+                        var documents = DocumentTableWriter()
+                        for (combined, (s, local)) in frozenOwner.enumerated() {
+                            var record = try sources[Int(s)].record(Int(local))
+                            record.storeBlock += blockBases[Int(s)]
+                            documents.add(record, length: docLengths[combined])
+                        }
+                        try SegmentWriter.writeDocuments(documents, store: &store, directory: directory, name: name)
+                        BuildTrace.mark("combine \(name): documents written", since: started)
+                    } else if !parallel {
+                        try combineTerms(sources, ranges: ranges[0], docLengths, into: streaming.value)
+                    } else {
+                        let buffer = BufferedTerms()
+                        try combineTerms(sources, ranges: ranges[job - 1], docLengths, into: buffer)
+                        try appender.finished(job - 1, buffer)
                     }
-                    try SegmentWriter.writeDocuments(documents, store: &store, directory: directory, name: name)
-                } else if parts == 1 {
-                    try combineTerms(sources, ranges: ranges[0], docLengths, into: streaming.value)
-                } else {
-                    let buffer = BufferedTerms()
-                    try combineTerms(sources, ranges: ranges[task - 1], docLengths, into: buffer)
-                    results.withLock { $0[task - 1] = buffer }
+                } catch {
+                    let failed = error as? IndexError ?? .invalidInput("combining \(name) failed: \(error)")
+                    failure.withLock { $0 = $0 ?? failed }
+                    return
                 }
-            } catch {
-                let failed = error as? IndexError ?? .invalidInput("combining \(name) failed: \(error)")
-                failure.withLock { $0 = $0 ?? failed }
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
         BuildTrace.mark("combine \(name): documents and terms", since: started)
-        if parts > 1 {
-            for part in results.withLock({ $0 }) {
-                guard let part else { continue }
-                try writer.append(part)
-            }
-        }
         try writer.finishTerms()
         BuildTrace.mark("combine \(name): files", since: started)
         return Manifest.Segment(name: name, docCount: total, totalTokens: docLengths.reduce(0) { $0 + UInt64($1) })
@@ -125,6 +134,54 @@ enum SegmentCombiner {
                     try sink.addTerm(key, docs: out.docs, freqs: out.freqs, docLengths: docLengths, averageDocLength: averageDocLength,
                                      totalTermFreq: out.totalFreq, nameFreq: out.nameFreq, positions: positions)
                 }
+            }
+        }
+    }
+}
+
+/// Appends the key ranges of a parallel combine to the segment writer in key order, as they
+/// finish: the thread that finishes a range appends every consecutive range that is ready, while
+/// the other threads go on combining (at most one thread appends at a time).
+private final class OrderedAppender: @unchecked Sendable {
+    private struct State {
+        var ready: [BufferedTerms?]
+        var next = 0
+        var appending = false
+    }
+
+    private let writer: SegmentWriter
+    private let state: Mutex<State>
+
+    init(writer: SegmentWriter, count: Int) {
+        self.writer = writer
+        state = Mutex(State(ready: Array(repeating: nil, count: count)))
+    }
+
+    func finished(_ range: Int, _ terms: BufferedTerms) throws {
+        let mine = state.withLock { s -> Bool in
+            s.ready[range] = terms
+            if s.appending { return false }
+            s.appending = true
+            return true
+        }
+        guard mine else { return }
+        while true {
+            let batch = state.withLock { s -> [BufferedTerms] in
+                var batch: [BufferedTerms] = []
+                while s.next < s.ready.count, let terms = s.ready[s.next] {
+                    batch.append(terms)
+                    s.ready[s.next] = nil
+                    s.next += 1
+                }
+                if batch.isEmpty { s.appending = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            do {
+                for terms in batch { try writer.append(terms) }
+            } catch {
+                state.withLock { $0.appending = false }
+                throw error
             }
         }
     }
