@@ -104,6 +104,7 @@ public final class Analyzer {
 
     /// True when the bytes between two words end a sentence: `.`, `!`, `?`, `…`, `¿`, `¡`, a
     /// blank line, or a line break after a line ending in `:`.
+    @inline(__always)
     static func gapEndsSentence(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
         var newlines = 0
         var i = from
@@ -123,6 +124,7 @@ public final class Analyzer {
     }
 
     /// First letter upper case and some later letter lower case, after an optional elided article.
+    @inline(__always)
     static func isCapitalized(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
         // Fast path: an ASCII upper-case first byte followed only by ASCII needs no decoding.
         if let first = word.first, first < 0x80 {
@@ -141,6 +143,7 @@ public final class Analyzer {
         return slowIsCapitalized(word)
     }
 
+    @inline(never)
     private static func slowIsCapitalized(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
         var scalars = String(decoding: word, as: UTF8.self).unicodeScalars[...]
         if let apostrophe = scalars.firstIndex(where: { $0 == "'" || $0 == "\u{2019}" }) {
