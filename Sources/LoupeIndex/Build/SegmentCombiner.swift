@@ -80,7 +80,7 @@ enum SegmentCombiner {
                     } else if !parallel {
                         try combineTerms(sources, ranges: ranges[0], docLengths, into: streaming.value)
                     } else {
-                        let buffer = BufferedTerms()
+                        let buffer = BufferedTerms(expectedBytes: inputBytes / rangeCount)
                         try combineTerms(sources, ranges: ranges[job - 1], docLengths, into: buffer)
                         try appender.finished(job - 1, buffer)
                     }

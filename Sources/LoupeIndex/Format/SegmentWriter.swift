@@ -61,7 +61,7 @@ final class SegmentWriter: TermSink {
         try docsFile.write(documents.finish())
         try docsFile.finish()
         let storeFile = try IndexFileWriter(path: directory.file(name + ".store"), kind: .store)
-        try storeFile.write(try store.finish())
+        try store.finish(into: storeFile)
         try storeFile.finish()
     }
 }

@@ -8,8 +8,12 @@ public struct StoredTextWriter {
     public static let codecZstd: UInt32 = 1
 
     private var current: [UInt8] = []
+    /// Compressed blocks back to back: earlier buffers taken over whole from other writers
+    /// (`appendBlocks` moves them, it does not copy), then the buffer this writer fills.
+    private var taken: [[UInt8]] = []
+    private var takenBytes = 0
     private var compressed: [UInt8] = []
-    /// Per finished block: offset in `compressed`, compressed length, raw length.
+    /// Per finished block: offset in the body (all compressed bytes), compressed length, raw length.
     private var table: [(offset: Int, length: Int, raw: Int)] = []
     private var failure: String?
     /// One compression context for all the blocks (zstd's one-shot call would set one up per block).
@@ -20,7 +24,10 @@ public struct StoredTextWriter {
     }
 
     /// Bytes held (compressed blocks plus the open block), for the builder's memory budget.
-    public var memoryUsage: Int { compressed.count + current.capacity + table.count * 24 }
+    public var memoryUsage: Int { takenBytes + compressed.count + current.capacity + table.count * 24 }
+
+    /// Bytes of compressed blocks so far (the body offset of the next block).
+    private var compressedBytes: Int { takenBytes + compressed.count }
 
     /// Appends a document's text; returns its block number and offset inside the block.
     public mutating func add(_ text: UnsafeBufferPointer<UInt8>) -> (block: UInt32, offset: UInt32) {
@@ -34,6 +41,7 @@ public struct StoredTextWriter {
         guard !current.isEmpty else { return }
         let bound = ZSTD_compressBound(current.count)
         let start = compressed.count
+        if compressed.capacity < start + bound { compressed.reserveCapacity(max(start + bound, compressed.capacity * 2)) }
         compressed.append(contentsOf: repeatElement(0, count: bound))
         let written = current.withUnsafeBytes { src in
             compressed.withUnsafeMutableBytes { dst in
@@ -47,7 +55,7 @@ public struct StoredTextWriter {
             failure = String(cString: ZSTD_getErrorName(written))
         } else {
             compressed.removeLast(bound - written)
-            table.append((start, written, current.count))
+            table.append((takenBytes + start, written, current.count))
         }
         current.removeAll(keepingCapacity: true)
     }
@@ -57,31 +65,44 @@ public struct StoredTextWriter {
     public mutating func appendCompressedBlock(_ bytes: UnsafeRawBufferPointer, rawLength: Int) -> UInt32 {
         closeBlock()
         let number = UInt32(table.count)
-        table.append((compressed.count, bytes.count, rawLength))
+        table.append((compressedBytes, bytes.count, rawLength))
         compressed.append(contentsOf: bytes)
         return number
     }
 
-    /// Appends every block of `other` (its open block closed first) without recompressing;
-    /// returns the number the first of them gets here.
+    /// Appends every block of `other` (its open block closed first) without recompressing or
+    /// copying: its buffers are moved here. Returns the number the first of them gets here.
     public mutating func appendBlocks(of other: inout StoredTextWriter) -> UInt32 {
         closeBlock()
         other.closeBlock()
         if failure == nil { failure = other.failure }
         let base = UInt32(table.count)
-        let offsetBase = compressed.count
-        compressed.append(contentsOf: other.compressed)
+        let offsetBase = compressedBytes
+        if !compressed.isEmpty {
+            takenBytes += compressed.count
+            taken.append(compressed)
+            compressed = []
+        }
+        for buffer in other.taken + [other.compressed] where !buffer.isEmpty {
+            takenBytes += buffer.count
+            taken.append(buffer)
+        }
         for entry in other.table { table.append((offsetBase + entry.offset, entry.length, entry.raw)) }
+        other.taken = []
+        other.takenBytes = 0
+        other.compressed = []
+        other.table = []
         return base
     }
 
-    /// The finished body: blocks, then the block table, then the trailer.
-    public mutating func finish() throws -> [UInt8] {
+    /// Writes the finished body to `file`: blocks, then the block table, then the trailer.
+    public mutating func finish(into file: IndexFileWriter) throws {
         closeBlock()
         if let failure { throw IndexError.invalidInput("zstd compression failed: \(failure)") }
-        var out = ByteWriter(capacity: compressed.count + table.count * 16 + 24)
-        out.writeBytes(compressed)
-        let tableOffset = out.count
+        for buffer in taken { try buffer.withUnsafeBytes { try file.write($0) } }
+        try compressed.withUnsafeBytes { try file.write($0) }
+        let tableOffset = compressedBytes
+        var out = ByteWriter(capacity: table.count * 16 + 24)
         for entry in table {
             out.writeUInt64(UInt64(entry.offset))
             out.writeUInt32(UInt32(entry.length))
@@ -89,6 +110,25 @@ public struct StoredTextWriter {
         }
         out.writeUInt64(UInt64(table.count))
         out.writeUInt64(UInt64(tableOffset))
+        out.writeUInt32(Self.codecZstd)
+        out.writeUInt32(0)
+        try file.write(out)
+    }
+
+    /// The finished body as bytes (tests and small stores; a build writes it with `finish(into:)`).
+    public mutating func finish() throws -> [UInt8] {
+        closeBlock()
+        if let failure { throw IndexError.invalidInput("zstd compression failed: \(failure)") }
+        var out = ByteWriter(capacity: compressedBytes + table.count * 16 + 24)
+        for buffer in taken { out.writeBytes(buffer) }
+        out.writeBytes(compressed)
+        for entry in table {
+            out.writeUInt64(UInt64(entry.offset))
+            out.writeUInt32(UInt32(entry.length))
+            out.writeUInt32(UInt32(entry.raw))
+        }
+        out.writeUInt64(UInt64(table.count))
+        out.writeUInt64(UInt64(compressedBytes))
         out.writeUInt32(Self.codecZstd)
         out.writeUInt32(0)
         return out.bytes

@@ -13,6 +13,13 @@ final class BufferedTerms: TermSink, @unchecked Sendable {
     private(set) var positions: [UInt8] = []
     private(set) var entries: [([UInt8], TermInfo)] = []
 
+    /// `expectedBytes`: about how many bytes of postings and of positions to expect, reserved up
+    /// front so the buffers do not grow by copying (untouched reserved pages cost no memory).
+    init(expectedBytes: Int = 0) {
+        postings.reserveCapacity(expectedBytes)
+        positions.reserveCapacity(expectedBytes)
+    }
+
     func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double, totalTermFreq: Int, nameFreq: Int,
                  positions: UnsafeRawBufferPointer) throws {
         let postingsStart = postings.count, positionsStart = self.positions.count

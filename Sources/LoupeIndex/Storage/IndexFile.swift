@@ -77,11 +77,18 @@ public final class IndexFileWriter {
     public var bodyOffset: UInt64 { position - UInt64(IndexFile.headerSize) }
 
     public func write(_ bytes: [UInt8]) throws {
-        bytes.withUnsafeBytes { buffer.append(contentsOf: $0) }
-        if buffer.count >= Self.bufferSize { try flush() }
+        try bytes.withUnsafeBytes { try write($0) }
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        // Large spans go to the file as they are, without a copy through the buffer.
+        if bytes.count >= Self.bufferSize {
+            try flush()
+            crc = CRC32C.checksum(bytes, continuing: crc)
+            try writeAll(bytes)
+            written += UInt64(bytes.count)
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.bufferSize { try flush() }
     }
@@ -91,19 +98,22 @@ public final class IndexFileWriter {
     private func flush() throws {
         guard !buffer.isEmpty else { return }
         crc = CRC32C.checksum(buffer, continuing: crc)
-        try buffer.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw IndexError.io(path: path, operation: "write", errno: errno)
-                }
-                done += n
-            }
-        }
+        try buffer.withUnsafeBytes { try writeAll($0) }
         written += UInt64(buffer.count)
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, base + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IndexError.io(path: path, operation: "write", errno: errno)
+            }
+            done += n
+        }
     }
 
     /// Appends the footer, flushes, fsyncs and closes. Returns the file's total length.
