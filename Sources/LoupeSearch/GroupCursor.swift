@@ -153,8 +153,9 @@ final class GroupCursor {
 }
 
 /// Impacts of a group's members gathered per language, without allocating: a document has one
-/// language, so the group's bound is the best of its languages' bounds, and within a language the
-/// members' frequencies add up (a document's length is at least each member's pair length).
+/// language, so the group's bound is the best of its languages' bounds. Within a language a
+/// document holds any subset of the members: one alone is bounded by its own impacts; several
+/// add their frequencies, on a document at least as long as each member's pair length.
 struct LanguageImpacts {
     private struct Slot {
         var members = 0
@@ -178,6 +179,9 @@ struct LanguageImpacts {
             case 1:
                 best = LanguageImpacts.bound(of: first, bm25)
             case 2:
+                // A document may hold either member alone (its own bound), or both: then their
+                // frequencies add up and its length is at least the longer of the two pairs'.
+                best = max(LanguageImpacts.bound(of: first, bm25), LanguageImpacts.bound(of: second, bm25))
                 for p in 0..<Impacts.count {
                     let x = first.pair(p)
                     for q in 0..<Impacts.count {

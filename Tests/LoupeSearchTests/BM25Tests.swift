@@ -102,4 +102,68 @@ import Testing
         #expect(prunedSomething)
         #expect(prunedOneWord)
     }
+
+    /// A word's keys in one language — its stem, and its surface form where it was a name — are two
+    /// members of one group that a document may hold one or both of. A block bound computed on a
+    /// document holding both must still cover a later short document holding one: here pruning
+    /// must not skip `c.txt` ("casas casas", a short text) after `b.txt`, a long text holding both
+    /// the name `Casas` and the word `casas`.
+    @Test func sameLanguageMembersKeepTheirOwnBounds() throws {
+        let dir = TemporaryDirectory()
+        let filler = String(repeating: "el perro de la vecina come con los gatos por la tarde y se queda en la calle ", count: 30)
+        try dir.write("docs/a.txt", "Una de las casas del pueblo es para mi madre.")
+        try dir.write("docs/b.txt", "En el pueblo vive Casas, el hombre de las casas. " + filler)
+        try dir.write("docs/c.txt", "Las casas, las casas del pueblo.")
+        for i in 0..<20 { try dir.write("docs/z\(i).txt", "El perro de la vecina come con los gatos por la tarde.") }
+        _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 1))
+        let reader = try IndexReader(path: dir.path + "/index")
+        let searcher = try Searcher(reader: reader)
+        #expect(try reader.record(1).language == Language.spanish.rawValue)
+        let plan = try searcher.plan("casas")
+        #expect(plan.groups.first.map { $0.keys.filter { $0.last == Language.spanish.rawValue }.count } == 2)
+        for k in [1, 2] {
+            let exhaustive = try searcher.search("casas", k: k, strategy: .exhaustive)
+            #expect(exhaustive.hits.first?.doc == 2)
+            #expect(try searcher.search("casas", k: k, strategy: .maxScore).hits == exhaustive.hits)
+            #expect(try searcher.search("casas perro", k: k, strategy: .maxScore).hits == searcher.search("casas perro", k: k, strategy: .exhaustive).hits)
+        }
+    }
+
+    /// The random test again over words of three languages, with plurals (several stems per query
+    /// word) and capitalized occurrences mid-sentence (names, kept unstemmed): groups with several
+    /// members, in one language or several. Names occur only in long documents, so a name member's
+    /// impacts are all long while its word's other member also has short documents.
+    @Test func maxScoreEqualsExhaustiveOnMultilingualRandomQueries() throws {
+        let dir = TemporaryDirectory()
+        var rng = SplitMix(seed: 99)
+        let languages: [(function: [String], content: [String])] = [
+            (["the", "and", "of", "with", "which"], ["house", "houses", "garden", "gardens", "river", "rivers", "paint", "painting", "painted"]),
+            (["les", "des", "avec", "dans", "est"], ["maison", "maisons", "jardin", "jardins", "fleuve", "peinture", "peintures", "peint"]),
+            (["las", "los", "del", "para", "con"], ["casa", "casas", "jardín", "jardines", "río", "ríos", "pintura", "pinturas", "pintado"]),
+        ]
+        for d in 0..<600 {
+            let language = languages[rng.below(languages.count)]
+            let length = 2 + Int(pow(Double(rng.below(1000)) / 1000, 4) * 400)
+            var words: [String] = []
+            for _ in 0..<length {
+                if rng.below(12) != 0 {
+                    // Function words (for language detection) and filler that no query asks for.
+                    words.append(rng.below(2) == 0 ? language.function[rng.below(language.function.count)] : "filler\(rng.below(50))")
+                } else {
+                    let word = language.content[min(language.content.count - 1, Int(pow(Double(rng.below(1000)) / 1000, 2) * Double(language.content.count)))]
+                    words.append(length > 150 && rng.below(2) == 0 ? word.prefix(1).uppercased() + word.dropFirst() : word)
+                }
+            }
+            try dir.write("docs/d\(d).txt", words.joined(separator: " "))
+        }
+        _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 1))
+        let searcher = try Searcher(reader: IndexReader(path: dir.path + "/index"))
+        let vocabulary = languages.flatMap(\.content)
+        for _ in 0..<500 {
+            let query = (0..<(1 + rng.below(3))).map { _ in vocabulary[rng.below(vocabulary.count)] }.joined(separator: " ")
+            let k = [1, 2, 5, 10][rng.below(4)]
+            let exhaustive = try searcher.search(query, k: k, strategy: .exhaustive)
+            #expect(try searcher.search(query, k: k, strategy: .maxScore).hits == exhaustive.hits, "query \(query) k \(k)")
+        }
+    }
 }
