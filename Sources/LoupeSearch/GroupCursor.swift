@@ -106,6 +106,20 @@ final class GroupCursor {
 
     /// Per member: the block its bound was last computed for, and that bound (tf part only).
     private let memberBlockBounds: UnsafeMutableBufferPointer<(block: Int, bound: Double)>
+
+    /// Postings of all the members together (an upper bound on the documents the group visits).
+    var postingsCount: Int { owners.reduce(0) { $0 + $1.docFreq } }
+
+    var memberCount: Int { members.count }
+
+    /// Calls `body` with each member's remaining postings, member after member, a block at a
+    /// time (see `PostingsIterator.forEachRemainingBlock`). Leaves the cursor exhausted.
+    func forEachMemberBlock(_ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws -> Void) throws {
+        for i in 0..<members.count {
+            try members[i]._withUnsafeGuaranteedRef { try $0.forEachRemainingBlock(body) }
+        }
+        doc = PostingsIterator.exhausted
+    }
     private var cachedBound = 0.0
     private var cachedLimit: UInt32 = 0
     private var hasCachedBound = false

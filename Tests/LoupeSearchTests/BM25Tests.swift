@@ -92,6 +92,10 @@ import Testing
             let query = (0..<size).map { _ in vocabulary[rng.below(vocabulary.count)] }.joined(separator: " ")
             let k = [1, 3, 10, 50][rng.below(4)]
             let exhaustive = try searcher.search(query, k: k, strategy: .exhaustive)
+            // Term at a time (every posting), then MaxScore alone.
+            searcher.termAtATimeLimit = .max
+            #expect(try searcher.search(query, k: k, strategy: .maxScore).hits == exhaustive.hits, "query \(query) k \(k), term at a time")
+            searcher.termAtATimeLimit = 0
             let pruned = try searcher.search(query, k: k, strategy: .maxScore)
             #expect(pruned.hits == exhaustive.hits, "query \(query) k \(k)")
             #expect(pruned.totalHits == exhaustive.totalHits)
@@ -121,6 +125,7 @@ import Testing
         #expect(try reader.record(1).language == Language.spanish.rawValue)
         let plan = try searcher.plan("casas")
         #expect(plan.groups.first.map { $0.keys.filter { $0.last == Language.spanish.rawValue }.count } == 2)
+        searcher.termAtATimeLimit = 0  // MaxScore's bounds are under test
         for k in [1, 2] {
             let exhaustive = try searcher.search("casas", k: k, strategy: .exhaustive)
             #expect(exhaustive.hits.first?.doc == 2)
@@ -163,7 +168,10 @@ import Testing
             let query = (0..<(1 + rng.below(3))).map { _ in vocabulary[rng.below(vocabulary.count)] }.joined(separator: " ")
             let k = [1, 2, 5, 10][rng.below(4)]
             let exhaustive = try searcher.search(query, k: k, strategy: .exhaustive)
-            #expect(try searcher.search(query, k: k, strategy: .maxScore).hits == exhaustive.hits, "query \(query) k \(k)")
+            for limit in [Int.max, 0] {
+                searcher.termAtATimeLimit = limit
+                #expect(try searcher.search(query, k: k, strategy: .maxScore).hits == exhaustive.hits, "query \(query) k \(k) limit \(limit)")
+            }
         }
     }
 }

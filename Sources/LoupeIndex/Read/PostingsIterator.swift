@@ -89,6 +89,22 @@ public final class PostingsIterator {
         return doc
     }
 
+    /// Calls `body` with the remaining postings, from the current document on, a block at a time:
+    /// doc ids and frequencies side by side (decoded and checked as `next` would). Leaves the
+    /// iterator exhausted. For scoring every posting without a call per document.
+    public func forEachRemainingBlock(_ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws -> Void) throws {
+        while current != Self.exhausted {
+            if index < count {
+                try body(UnsafeBufferPointer(start: docs + index, count: count - index), UnsafeBufferPointer(start: freqs + index, count: count - index))
+            }
+            guard try loadBlock(block + 1) else {
+                current = Self.exhausted
+                return
+            }
+            current = docs[index]
+        }
+    }
+
     /// Moves to the first document ≥ `target`; returns its id or `exhausted`.
     public func advance(to target: UInt32) throws -> UInt32 {
         if block >= 0 && doc >= target && index < count { return doc }
