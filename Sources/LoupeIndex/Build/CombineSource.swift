@@ -80,10 +80,10 @@ final class CombineSource: @unchecked Sendable {
     }
 
     /// Appends the postings of this source's `i`-th term (in key order) to `out`, doc ids mapped.
-    func gather(_ i: Int, into out: inout GatheredPostings, scratch: inout [UInt8]) throws {
+    func gather(_ i: Int, into out: inout GatheredPostings) throws {
         switch content {
         case .memory(let builder, let ids):
-            builder.gather(term: ids[i], docMap: docMap, into: &out, scratch: &scratch)
+            builder.gather(term: ids[i], docMap: docMap, into: &out)
         case .disk(let segment, let infos):
             let info = infos[i]
             let it = try segment.postings(info)

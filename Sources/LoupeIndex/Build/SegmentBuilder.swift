@@ -170,32 +170,38 @@ public final class SegmentBuilder {
     func moveStore(to other: inout StoredTextWriter) -> UInt32 { other.appendBlocks(of: &store) }
 
     /// Appends term `t`'s postings to `out`, doc ids mapped through `docMap`; positions are copied.
-    func gather(term t: Int, docMap: [UInt32], into out: inout GatheredPostings, scratch: inout [UInt8]) {
-        scratch.removeAll(keepingCapacity: true)
-        pool.read(states[t].docs) { scratch.append(contentsOf: $0) }
+    /// The documents stream is decoded straight from the pool's slices (a varint may straddle two).
+    func gather(term t: Int, docMap: [UInt32], into out: inout GatheredPostings) {
         var total = 0
-        scratch.withUnsafeBufferPointer { data in
-            var i = 0
-            @inline(__always) func varint() -> UInt32 {
-                var result: UInt32 = 0
-                var shift: UInt32 = 0
-                while i < data.count {
-                    let b = data[i]
-                    i += 1
-                    result |= UInt32(b & 0x7F) << shift
-                    if b < 0x80 { break }
-                    shift += 7
+        var doc = 0
+        var value: UInt32 = 0
+        var shift: UInt32 = 0
+        var expectingTf = false
+        docMap.withUnsafeBufferPointer { map in
+            pool.read(states[t].docs) { slice in
+                for byte in slice {
+                    value |= UInt32(byte & 0x7F) << shift
+                    if byte >= 0x80 {
+                        shift += 7
+                        continue
+                    }
+                    if expectingTf {
+                        out.freqs.append(value)
+                        total += Int(value)
+                        expectingTf = false
+                    } else {
+                        doc += Int(value >> 1)
+                        out.docs.append(map[doc])
+                        if value & 1 == 1 {
+                            out.freqs.append(1)
+                            total += 1
+                        } else {
+                            expectingTf = true
+                        }
+                    }
+                    value = 0
+                    shift = 0
                 }
-                return result
-            }
-            var doc = 0
-            while i < data.count {
-                let v = varint()
-                doc += Int(v >> 1)
-                let tf = v & 1 == 1 ? 1 : varint()
-                out.docs.append(docMap[doc])
-                out.freqs.append(tf)
-                total += Int(tf)
             }
         }
         pool.read(states[t].positions) { out.positions.append(contentsOf: $0) }

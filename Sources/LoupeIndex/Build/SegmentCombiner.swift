@@ -106,7 +106,6 @@ enum SegmentCombiner {
             let averageDocLength = DocumentLengths.average(docLengths)
             var out = GatheredPostings()
             var parts = [GatheredPostings](repeating: GatheredPostings(), count: sources.count)
-            var scratch: [UInt8] = []
             var members: [Int] = []
             while true {
                 var smallest = -1
@@ -121,11 +120,11 @@ enum SegmentCombiner {
                 let key = Array(terms[smallest].key(heads[smallest]))
                 out.reset()
                 if members.count == 1 {
-                    try sources[smallest].gather(heads[smallest], into: &out, scratch: &scratch)
+                    try sources[smallest].gather(heads[smallest], into: &out)
                 } else {
                     for s in members {
                         parts[s].reset()
-                        try sources[s].gather(heads[s], into: &parts[s], scratch: &scratch)
+                        try sources[s].gather(heads[s], into: &parts[s])
                     }
                     out.merge(parts, members)
                 }
