@@ -88,4 +88,13 @@ int32_t cicu_char_type(uint32_t codePoint) { return (int32_t)u_charType((UChar32
 
 int32_t cicu_category_nonspacing_mark(void) { return (int32_t)U_NON_SPACING_MARK; }
 
+int32_t cicu_word_break_class(uint32_t codePoint) {
+    switch (u_getIntPropertyValue((UChar32)codePoint, UCHAR_WORD_BREAK)) {
+    case U_WB_ALETTER: return 1;
+    case U_WB_OTHER: return 2;
+    case U_WB_MIDNUMLET: return 3;
+    default: return 0;
+    }
+}
+
 const char *cicu_version(void) { return U_ICU_VERSION; }

@@ -28,6 +28,7 @@ import Testing
         "Mission Accomplished, or not?\nFrance ends its military presence in Mali.",
         "l’armée d'Afrique México café.com ¿Qué? Straße ﬁnal Ｍａｌｉ Œuvre 東京 москва",
         "mixed é.a a.é 1.é é1 a’b a'é x\u{301}y \u{301}ab ab\u{A0}cd tab\there",
+        "l'été d'él ñu,ñu 3.é é_1 ×a a×b α.β ж'ж l·l µm ª1 «él» ¿qué? שלום مرحبا ٣.٤",
     ])
     func fastPathMatchesICU(_ text: String) throws {
         #expect(try words(text, forceICU: false) == words(text, forceICU: true))
@@ -35,7 +36,9 @@ import Testing
 
     @Test func fastPathMatchesICUOnRandomText() throws {
         let alphabet: [String] = ["a", "B", "z", "1", "9", " ", " ", "\n", "\t", ".", ",", ";", ":", "'", "’", "_", "@", "-", "\"",
-                                  "é", "ß", "\u{301}", "\u{A0}", "東", "!", "(", "/", "ﬁ"]
+                                  "é", "ß", "\u{301}", "\u{A0}", "東", "!", "(", "/", "ﬁ",
+                                  // Two-byte characters: letters (fast path) and others (ICU).
+                                  "ñ", "Ø", "ç", "α", "ж", "µ", "ª", "ǅ", "×", "·", "\u{AD}", "¿", "«", "\u{5D0}", "\u{627}", "\u{660}"]
         var rng = SplitMix(seed: 42)
         for _ in 0..<20_000 {
             let length = Int(rng.next() % 24) + 1

@@ -31,6 +31,9 @@ int32_t cicu_nfd(const uint16_t *src, int32_t srcLength, uint16_t *dest, int32_t
 int32_t cicu_char_type(uint32_t codePoint);
 /// ICU's UCharCategory value for nonspacing marks (U_NON_SPACING_MARK).
 int32_t cicu_category_nonspacing_mark(void);
+/// The code point's Word_Break property (UAX #29) when it is one the fast word segmentation
+/// handles: 1 ALetter, 2 Other, 3 MidNumLet; 0 for any other value.
+int32_t cicu_word_break_class(uint32_t codePoint);
 /// The ICU version string, e.g. "72.1".
 const char *cicu_version(void);
 

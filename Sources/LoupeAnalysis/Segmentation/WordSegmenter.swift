@@ -1,21 +1,45 @@
+import CICU
+
 /// Finds the words (letters and numbers) of UTF-8 text with ICU's UAX #29 word break rules.
 ///
-/// Runs of pure ASCII text between ASCII white space skip ICU: a small state machine that
-/// implements the same rules as ICU 72's word iterator restricted to ASCII gives the same
-/// word boundaries there (checked against ICU by `WordSegmenterTests`). Everything else —
-/// any piece containing a byte ≥ 0x80 — goes through ICU.
+/// Pieces of text between ASCII white space made only of ASCII, of two-byte characters whose
+/// Word_Break property is ALetter (é, ñ, ß, ж, α …) or Other (« » ¿ × …), and of the quotation
+/// marks ‘ ’ (MidNumLet, like `'` and `.`) skip ICU: a small state machine that implements the
+/// same rules as ICU 72's word iterator restricted to those characters gives the same word
+/// boundaries there (each behaves in every rule as an ASCII character of its class does; the
+/// properties come from ICU itself at start-up; checked against ICU by `WordSegmenterTests`).
+/// Any other piece — one with a combining mark, a no-break space that is not Other, a digit
+/// outside ASCII, a three- or four-byte character other than ‘ ’ — goes through ICU.
 public final class WordSegmenter {
     private let icu: ICUWordBreaker
     /// `asciiClass`, copied so the hot loops read it without a global's lazy-initialization check.
     private let classes: UnsafeMutablePointer<UInt8>
 
+    /// Per code point below U+0800: its `CharClass` when the fast path handles it (letter or
+    /// other), else 0.
+    private let twoByteClasses: UnsafeMutablePointer<UInt8>
+    /// Whether ‘ and ’ are MidNumLet for this ICU (they are in Unicode 15).
+    private let quotesAreMidNumLet: Bool
+
     public init() throws {
         icu = try ICUWordBreaker()
         classes = .allocate(capacity: 256)
         for i in 0..<256 { classes[i] = asciiClass[i] }
+        twoByteClasses = .allocate(capacity: 0x800)
+        for c in 0..<0x800 {
+            switch c < 0x80 ? 0 : cicu_word_break_class(UInt32(c)) {
+            case 1: twoByteClasses[c] = CharClass.letter.rawValue
+            case 2: twoByteClasses[c] = CharClass.other.rawValue | 0x80
+            default: twoByteClasses[c] = 0
+            }
+        }
+        quotesAreMidNumLet = cicu_word_break_class(0x2018) == 3 && cicu_word_break_class(0x2019) == 3
     }
 
-    deinit { classes.deallocate() }
+    deinit {
+        classes.deallocate()
+        twoByteClasses.deallocate()
+    }
 
     /// When true, every piece goes through ICU (used to check the fast path against ICU).
     public var forceICU = false
@@ -38,13 +62,28 @@ public final class WordSegmenter {
             while i < count, classes[Int(text[i])] == space { i += 1 }
             if i >= count { break }
             let pieceStart = i
-            var hasNonASCII = false
+            var needsICU = false
             while i < count {
                 let byte = text[i]
-                if byte >= 0x80 { hasNonASCII = true } else if classes[Int(byte)] == space { break }
+                if byte < 0x80 {
+                    if classes[Int(byte)] == space { break }
+                } else if !needsICU {
+                    // A two-byte letter or Other, or ‘ ’, stays on the fast path; anything else
+                    // sends the piece to ICU.
+                    if byte &- 0xC2 < 30, i + 1 < count, text[i + 1] & 0xC0 == 0x80,
+                       twoByteClasses[Int(byte & 0x1F) << 6 | Int(text[i + 1] & 0x3F)] != 0 {
+                        i += 2
+                        continue
+                    }
+                    if byte == 0xE2, quotesAreMidNumLet, i + 2 < count, text[i + 1] == 0x80, text[i + 2] &- 0x98 < 2 {
+                        i += 3
+                        continue
+                    }
+                    needsICU = true
+                }
                 i += 1
             }
-            if hasNonASCII {
+            if needsICU {
                 if icuStart < 0 { icuStart = pieceStart }
                 icuEnd = i
             } else {
@@ -65,37 +104,54 @@ public final class WordSegmenter {
         }
     }
 
-    /// UAX #29 as ICU 72 applies it to ASCII: letters (ICU counts `@` as one), digits and the
-    /// ExtendNumLet `_` join freely; `.` and `'` join two letters or two digits; `,` and `;` join
-    /// two digits; everything else breaks. Tokens made only of `_` are not words.
+    /// UAX #29 as ICU 72 applies it to the fast path's characters: letters (ICU counts `@` as
+    /// one), digits and the ExtendNumLet `_` join freely; `.`, `'`, ‘ and ’ join two letters,
+    /// `.` and `'` also two digits; `,` and `;` join two digits; everything else breaks. Tokens
+    /// made only of `_` are not words.
     private func asciiWords(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, _ body: (Int, Int) -> Void) {
         let letter = CharClass.letter.rawValue, digit = CharClass.digit.rawValue, extend = CharClass.extendNumLet.rawValue
         let midNumLet = CharClass.midNumLet.rawValue, midNum = CharClass.midNum.rawValue
         let asciiClass = self.classes
+        let twoByteClasses = self.twoByteClasses
+        /// The class and byte length of the character at `i` (the piece holds only characters
+        /// the fast path handles: ASCII, two-byte letters and Others, ‘ ’).
+        @inline(__always) func character(_ i: Int) -> (UInt8, Int) {
+            let byte = text[i]
+            if byte < 0x80 { return (asciiClass[Int(byte)], 1) }
+            if byte == 0xE2 { return (midNumLet, 3) }
+            return (twoByteClasses[Int(byte & 0x1F) << 6 | Int(text[i + 1] & 0x3F)] & 0x7F, 2)
+        }
+        @inline(__always) func joins(_ c: UInt8) -> Bool { c == letter || c == digit || c == extend }
         var i = start
         while i < end {
-            var cls = asciiClass[Int(text[i])]
-            guard cls == letter || cls == digit || cls == extend else { i += 1; continue }
+            var (cls, length) = character(i)
+            guard joins(cls) else {
+                i += length
+                continue
+            }
             let tokenStart = i
             var hasAlnum = cls != extend
-            while i + 1 < end {
-                let next = asciiClass[Int(text[i + 1])]
-                if next == letter || next == digit || next == extend {
-                    i += 1
-                    cls = next
+            // `last` is where the token's last character starts.
+            var last = i
+            while true {
+                let n = last + length
+                guard n < end else { break }
+                let (next, nextLength) = character(n)
+                if joins(next) {
+                    (last, length, cls) = (n, nextLength, next)
                     if next != extend { hasAlnum = true }
                     continue
                 }
-                guard i + 2 < end, next == midNumLet || next == midNum else { break }
-                let after = asciiClass[Int(text[i + 2])]
+                let a = n + nextLength
+                guard a < end, next == midNumLet || next == midNum else { break }
+                let (after, afterLength) = character(a)
                 if (next == midNumLet && cls == letter && after == letter) || (cls == digit && after == digit) {
-                    i += 2
-                    cls = after
+                    (last, length, cls) = (a, afterLength, after)
                     continue
                 }
                 break
             }
-            i += 1
+            i = last + length
             if hasAlnum { body(tokenStart, i) }
         }
     }
