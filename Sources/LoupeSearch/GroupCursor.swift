@@ -40,6 +40,7 @@ final class GroupCursor {
         memberBlockBounds = .allocate(capacity: list.count)
         memberBlockBounds.initialize(repeating: (block: Int.min, bound: 0))
         memberLanguages = list.map(\.language)
+        membersAreLanguageDisjoint = Set(list.map { LanguageImpacts.slot($0.language) }).count == list.count
         self.bm25 = bm25
         // A document has one language: the group's bound is the best of its languages' bounds.
         var perLanguage = LanguageImpacts()
@@ -113,13 +114,42 @@ final class GroupCursor {
     var memberCount: Int { members.count }
 
     /// Calls `body` with each member's remaining postings, member after member, a block at a
-    /// time (see `PostingsIterator.forEachRemainingBlock`). Leaves the cursor exhausted.
-    func forEachMemberBlock(_ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws -> Void) throws {
+    /// time, passing over the full blocks whose impacts `shouldSkip` rejects (see
+    /// `PostingsIterator.forEachRemainingBlock`). Leaves the cursor exhausted.
+    func forEachMemberBlock(skipping shouldSkip: (_ impacts: Impacts, _ lastDoc: UInt32) -> Bool = { _, _ in false },
+                            _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws -> Void) throws {
         for i in 0..<members.count {
-            try members[i]._withUnsafeGuaranteedRef { try $0.forEachRemainingBlock(body) }
+            readingMember = i
+            try members[i]._withUnsafeGuaranteedRef { try $0.forEachRemainingBlock(skipping: shouldSkip, body) }
         }
+        readingMember = 0
         doc = PostingsIterator.exhausted
     }
+
+    /// Like `forEachMemberBlock`, for the members in `selected` only (by index).
+    func forEachBlock(ofMembers selected: [Int], skipping shouldSkip: (_ impacts: Impacts, _ lastDoc: UInt32) -> Bool = { _, _ in false },
+                      _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws -> Void) throws {
+        for i in selected {
+            readingMember = i
+            try members[i]._withUnsafeGuaranteedRef { try $0.forEachRemainingBlock(skipping: shouldSkip, body) }
+        }
+        readingMember = 0
+    }
+
+    /// The index of the member with the most postings, and their number.
+    var largestMember: Int { owners.indices.max { owners[$0].docFreq < owners[$1].docFreq } ?? 0 }
+    var largestMemberPostings: Int { owners.map(\.docFreq).max() ?? 0 }
+
+    /// During `forEachMemberBlock`: the impacts of the block being read (the term's own in a
+    /// tail block, which has no skip data).
+    var currentBlockImpacts: Impacts {
+        members[readingMember]._withUnsafeGuaranteedRef { $0.currentBlockBound?.impacts } ?? memberImpacts[readingMember]
+    }
+    private var readingMember = 0
+
+    /// True when no two members can share a document: each is of its own language (a document
+    /// has one), so a document's group frequency is the one member's there.
+    let membersAreLanguageDisjoint: Bool
     private var cachedBound = 0.0
     private var cachedLimit: UInt32 = 0
     private var hasCachedBound = false

@@ -92,9 +92,12 @@ import Testing
             let query = (0..<size).map { _ in vocabulary[rng.below(vocabulary.count)] }.joined(separator: " ")
             let k = [1, 3, 10, 50][rng.below(4)]
             let exhaustive = try searcher.search(query, k: k, strategy: .exhaustive)
-            // Term at a time (every posting), then MaxScore alone.
-            searcher.termAtATimeLimit = .max
-            #expect(try searcher.search(query, k: k, strategy: .maxScore).hits == exhaustive.hits, "query \(query) k \(k), term at a time")
+            // Term at a time (every posting); a large group read after the small ones (those of
+            // at most 400 postings together); then MaxScore alone.
+            for limit in [Int.max, 400] {
+                searcher.termAtATimeLimit = limit
+                #expect(try searcher.search(query, k: k, strategy: .maxScore).hits == exhaustive.hits, "query \(query) k \(k), limit \(limit)")
+            }
             searcher.termAtATimeLimit = 0
             let pruned = try searcher.search(query, k: k, strategy: .maxScore)
             #expect(pruned.hits == exhaustive.hits, "query \(query) k \(k)")
@@ -168,7 +171,7 @@ import Testing
             let query = (0..<(1 + rng.below(3))).map { _ in vocabulary[rng.below(vocabulary.count)] }.joined(separator: " ")
             let k = [1, 2, 5, 10][rng.below(4)]
             let exhaustive = try searcher.search(query, k: k, strategy: .exhaustive)
-            for limit in [Int.max, 0] {
+            for limit in [Int.max, 150, 0] {
                 searcher.termAtATimeLimit = limit
                 #expect(try searcher.search(query, k: k, strategy: .maxScore).hits == exhaustive.hits, "query \(query) k \(k) limit \(limit)")
             }

@@ -90,19 +90,34 @@ public final class PostingsIterator {
     }
 
     /// Calls `body` with the remaining postings, from the current document on, a block at a time:
-    /// doc ids and frequencies side by side (decoded and checked as `next` would). Leaves the
-    /// iterator exhausted. For scoring every posting without a call per document.
-    public func forEachRemainingBlock(_ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws -> Void) throws {
-        while current != Self.exhausted {
-            if index < count {
-                try body(UnsafeBufferPointer(start: docs + index, count: count - index), UnsafeBufferPointer(start: freqs + index, count: count - index))
+    /// doc ids and frequencies side by side (decoded and checked as `next` would). A full block
+    /// that `shouldSkip` rejects, given its impacts and last doc id, is passed over without being
+    /// decoded (it is asked before each block, in order; the tail, which has no skip data, is
+    /// always read). Leaves the iterator
+    /// exhausted. For scoring every posting without a call per document.
+    public func forEachRemainingBlock(skipping shouldSkip: (_ impacts: Impacts, _ lastDoc: UInt32) -> Bool = { _, _ in false },
+                                      _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws -> Void) throws {
+        guard current != Self.exhausted else { return }
+        var b = block
+        var decoded = true  // block `b` is the one decoded, read from `index` on
+        while b <= fullBlocks {
+            if b < fullBlocks, let impacts = blockImpacts(b), shouldSkip(impacts, skipLastDoc(b)) {
+                // Passed over.
+            } else {
+                if !decoded {
+                    guard try loadBlock(b) else { break }
+                }
+                if index < count {
+                    try body(UnsafeBufferPointer(start: docs + index, count: count - index), UnsafeBufferPointer(start: freqs + index, count: count - index))
+                }
             }
-            guard try loadBlock(block + 1) else {
-                current = Self.exhausted
-                return
-            }
-            current = docs[index]
+            b += 1
+            decoded = false
         }
+        block = fullBlocks + 1
+        count = 0
+        index = 0
+        current = Self.exhausted
     }
 
     /// Moves to the first document ≥ `target`; returns its id or `exhausted`.
