@@ -92,7 +92,9 @@ public final class Searcher {
             switch strategy {
             case .exhaustive: scored += try exhaustive(cursors, segment, plan.orGroupCount, &collector)
             case .maxScore:
-                if cursors.count == 1 {
+                if cursors.count == 1 && cursors[0].membersAreLanguageDisjoint {
+                    scored += try disjointGroup(cursors[0], segment, &collector)
+                } else if cursors.count == 1 && oneLargeGroup(cursors, segment) == nil {
                     scored += try singleGroup(cursors[0], segment, &collector)
                 } else if segment.docCount <= Self.termAtATimeMaxDocs && cursors.reduce(0, { $0 + $1.postingsCount }) <= termAtATimeLimit {
                     scored += try termAtATime(cursors, segment, &collector)
@@ -504,7 +506,6 @@ public final class Searcher {
     /// MaxScore with one group (a one-word query, or one word in this segment): blocks whose
     /// bound cannot beat the threshold are skipped, the others scored in a tight loop.
     private func singleGroup(_ c: GroupCursor, _ segment: SegmentReader, _ collector: inout TopKCollector) throws -> Int {
-        if c.membersAreLanguageDisjoint { return try disjointGroup(c, segment, &collector) }
         let lengths = segment.documents
         let norms = self.norms  // a local reference: no retain per document
         let base = segment.docBase
