@@ -33,7 +33,7 @@ final class GroupCursor {
         members = .allocate(capacity: list.count)
         var first = PostingsIterator.exhausted
         for (i, m) in list.enumerated() {
-            (members.baseAddress! + i).initialize(to: Unmanaged.passUnretained(m.postings))
+            members.initializeElement(at: i, to: Unmanaged.passUnretained(m.postings))
             first = min(first, try m.postings.next())
         }
         memberImpacts = list.map(\.impacts)

@@ -19,7 +19,8 @@ public enum BitPacking {
         let start = out.count
         out.append(contentsOf: repeatElement(0, count: width * 16 + 8))
         out.withUnsafeMutableBytes { raw in
-            let base = raw.baseAddress! + start
+            guard let origin = raw.baseAddress else { return }  // never: width > 0 appended bytes
+            let base = origin + start
             var bit = 0
             for v in values {
                 let byteIndex = bit >> 3

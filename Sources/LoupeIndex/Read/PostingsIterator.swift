@@ -190,8 +190,9 @@ public final class PostingsIterator {
             guard docBits <= 32, tfBits <= 32 else { throw corrupt("block \(b) bit widths \(docBits)/\(tfBits)") }
             let end = offset + 2 + (docBits + tfBits) * 16
             guard end <= data.count else { throw corrupt("block \(b) runs past the term's postings") }
-            BitPacking.unpack(data.baseAddress! + offset + 2, width: docBits, into: docs)
-            BitPacking.unpack(data.baseAddress! + offset + 2 + docBits * 16, width: tfBits, into: freqs)
+            guard let start = data.baseAddress else { throw corrupt("block \(b) in empty postings") }
+            BitPacking.unpack(start + offset + 2, width: docBits, into: docs)
+            BitPacking.unpack(start + offset + 2 + docBits * 16, width: tfBits, into: freqs)
             var d = UInt64(base)
             // Every delta but the list's very first must be positive, and no tf − 1 may wrap to 0.
             var zeroDelta = b > 0 && docs[0] == 0
