@@ -48,22 +48,12 @@ extension Searcher {
             }
             return
         }
-        let freqs = scratch.freqs, groupTouched = scratch.groupTouched
-        var count = 0
-        defer { for i in 0..<count { freqs[Int(groupTouched[i])] = 0 } }
-        try c.forEachMemberBlock { docs, tfs in
-            for i in 0..<docs.count {
-                let doc = Int(docs[i])
-                if freqs[doc] == 0 {
-                    groupTouched[count] = UInt32(doc)
-                    count += 1
-                }
-                freqs[doc] &+= tfs[i]
-            }
-        }
-        for i in 0..<count {
-            let doc = Int(groupTouched[i])
-            sink.add(doc, bm25.score(idf: idf, tf: Double(freqs[doc]), lengthNorm: norms.norm(lengths.length(doc))))
+        var summed = SummedFreqs(freqs: scratch.freqs, docs: scratch.groupTouched)
+        defer { summed.clear() }
+        try c.forEachMemberBlock { summed.add($0, $1) }
+        for i in 0..<summed.count {
+            let doc = Int(summed.docs[i])
+            sink.add(doc, bm25.score(idf: idf, tf: Double(summed.freqs[doc]), lengthNorm: norms.norm(lengths.length(doc))))
         }
     }
 
@@ -100,13 +90,14 @@ extension Searcher {
         let scratch = termAtATimeScratch.reserve(segment.docCount)
         let values = scratch.contributions(small.count)
         let stride = scratch.capacity
-        let freqs = scratch.freqs, freqDocs = scratch.groupTouched
-        var freqCount = 0
+        // The large group's members but the largest: frequencies per document.
+        var others = SummedFreqs(freqs: scratch.freqs, docs: scratch.groupTouched)
+        let freqs = others.freqs
         // `marks`: 0 no small group holds the document, 1 some does, 2 and the large group was read on it.
         var sinks = MarkedContributions(marks: scratch.scores, touched: scratch.touched, values: values, stride: stride)
         defer {
             sinks.clear(groups: small.count)
-            for i in 0..<freqCount { freqs[Int(freqDocs[i])] = 0 }
+            others.clear()
         }
         for (k, c) in small.enumerated() {
             sinks.group = k
@@ -150,18 +141,8 @@ extension Searcher {
             }
             return probed
         }
-        // The large group's other members: frequencies per document.
         let main = big.largestMember
-        try big.forEachBlock(ofMembers: (0..<big.memberCount).filter { $0 != main }) { docs, tfs in
-            for i in 0..<docs.count {
-                let doc = Int(docs[i])
-                if freqs[doc] == 0 {
-                    freqDocs[freqCount] = UInt32(doc)
-                    freqCount += 1
-                }
-                freqs[doc] &+= tfs[i]
-            }
-        }
+        try big.forEachBlock(ofMembers: (0..<big.memberCount).filter { $0 != main }) { others.add($0, $1) }
         let marks = scratch.scores
         var scored = 0
         @inline(__always) func score(_ doc: Int, tf: UInt32, collector: inout TopKCollector) {
@@ -177,7 +158,7 @@ extension Searcher {
         // The documents held elsewhere (small groups, other members), in order: a block of the
         // largest member holding none of them, whose bound cannot reach the floor or the
         // threshold, is passed over undecoded.
-        var held = (0..<sinks.count).map { sinks.touched[$0] } + (0..<freqCount).map { freqDocs[$0] }
+        var held = (0..<sinks.count).map { sinks.touched[$0] } + (0..<others.count).map { others.docs[$0] }
         held.sort()
         var nextHeld = 0
         var previousLast: Int64 = -1
@@ -200,8 +181,8 @@ extension Searcher {
                 score(doc, tf: tfs[i] &+ others, collector: &collector)
             }
         }
-        for i in 0..<freqCount {
-            let doc = Int(freqDocs[i])
+        for i in 0..<others.count {
+            let doc = Int(others.docs[i])
             guard freqs[doc] != 0 else { continue }
             score(doc, tf: freqs[doc], collector: &collector)
         }
@@ -357,4 +338,31 @@ struct MarkedContributions: ContributionSink {
             for g in 0..<groups { values[g * stride + doc] = 0 }
         }
     }
+}
+
+/// Frequencies summed per document over members of one group (`GroupCursor.freq` by another
+/// road), each document listed once; `clear` leaves the array all zero again.
+struct SummedFreqs {
+    let freqs: UnsafeMutablePointer<UInt32>
+    let docs: UnsafeMutablePointer<UInt32>
+    private(set) var count = 0
+
+    init(freqs: UnsafeMutablePointer<UInt32>, docs: UnsafeMutablePointer<UInt32>) {
+        self.freqs = freqs
+        self.docs = docs
+    }
+
+    @inline(__always)
+    mutating func add(_ blockDocs: UnsafeBufferPointer<UInt32>, _ tfs: UnsafeBufferPointer<UInt32>) {
+        for i in 0..<blockDocs.count {
+            let doc = Int(blockDocs[i])
+            if freqs[doc] == 0 {
+                docs[count] = UInt32(doc)
+                count += 1
+            }
+            freqs[doc] &+= tfs[i]
+        }
+    }
+
+    func clear() { for i in 0..<count { freqs[Int(docs[i])] = 0 } }
 }

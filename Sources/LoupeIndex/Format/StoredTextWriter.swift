@@ -97,31 +97,27 @@ public struct StoredTextWriter {
 
     /// Writes the finished body to `file`: blocks, then the block table, then the trailer.
     public mutating func finish(into file: IndexFileWriter) throws {
-        closeBlock()
-        if let failure { throw IndexError.invalidInput("zstd compression failed: \(failure)") }
+        let tail = try finishedTail()
         for buffer in taken { try buffer.withUnsafeBytes { try file.write($0) } }
         try compressed.withUnsafeBytes { try file.write($0) }
-        let tableOffset = compressedBytes
-        var out = ByteWriter(capacity: table.count * 16 + 24)
-        for entry in table {
-            out.writeUInt64(UInt64(entry.offset))
-            out.writeUInt32(UInt32(entry.length))
-            out.writeUInt32(UInt32(entry.raw))
-        }
-        out.writeUInt64(UInt64(table.count))
-        out.writeUInt64(UInt64(tableOffset))
-        out.writeUInt32(Self.codecZstd)
-        out.writeUInt32(0)
-        try file.write(out)
+        try file.write(tail)
     }
 
     /// The finished body as bytes (tests and small stores; a build writes it with `finish(into:)`).
     public mutating func finish() throws -> [UInt8] {
-        closeBlock()
-        if let failure { throw IndexError.invalidInput("zstd compression failed: \(failure)") }
-        var out = ByteWriter(capacity: compressedBytes + table.count * 16 + 24)
+        let tail = try finishedTail()
+        var out = ByteWriter(capacity: compressedBytes + tail.count)
         for buffer in taken { out.writeBytes(buffer) }
         out.writeBytes(compressed)
+        out.writeBytes(tail.bytes)
+        return out.bytes
+    }
+
+    /// Closes the open block; the block table and trailer that follow the blocks.
+    private mutating func finishedTail() throws -> ByteWriter {
+        closeBlock()
+        if let failure { throw IndexError.invalidInput("zstd compression failed: \(failure)") }
+        var out = ByteWriter(capacity: table.count * 16 + 24)
         for entry in table {
             out.writeUInt64(UInt64(entry.offset))
             out.writeUInt32(UInt32(entry.length))
@@ -131,7 +127,7 @@ public struct StoredTextWriter {
         out.writeUInt64(UInt64(compressedBytes))
         out.writeUInt32(Self.codecZstd)
         out.writeUInt32(0)
-        return out.bytes
+        return out
     }
 }
 
