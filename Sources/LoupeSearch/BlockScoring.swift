@@ -175,10 +175,10 @@ extension Searcher {
             let onlyHeld = bound <= max(floor, threshold)
             for i in 0..<docs.count {
                 let doc = Int(docs[i])
-                let others = freqs[doc]
-                if onlyHeld && others == 0 && marks[doc] == 0 { continue }
+                let otherTf = freqs[doc]
+                if onlyHeld && otherTf == 0 && marks[doc] == 0 { continue }
                 freqs[doc] = 0  // read: the remaining ones are the other members' alone
-                score(doc, tf: tfs[i] &+ others, collector: &collector)
+                score(doc, tf: tfs[i] &+ otherTf, collector: &collector)
             }
         }
         for i in 0..<others.count {

@@ -38,9 +38,11 @@ public final class Searcher {
     /// 8000 measured best on the benchmark corpora (medians of 8 interleaved runs against 2000,
     /// 4000, 16000 and 32000): above it, MaxScore's skipping usually wins.
     public var termAtATimeLimit = 8000
-    /// Segments larger than this are never scored term at a time: its arrays (20 bytes per
-    /// document, kept by the searcher) would cost more memory than the time they save.
-    static let termAtATimeMaxDocs = 1 << 21
+    /// Segments larger than this are never scored block by block through the accumulator
+    /// (`BlockScoring`): its arrays, kept by the searcher, take up to 52 bytes per document
+    /// (scores, frequencies, two document lists, four small groups' contributions), which past
+    /// a million documents costs more memory than the time it saves.
+    static let termAtATimeMaxDocs = 1 << 20
     let termAtATimeScratch = TermAtATimeScratch()
 
     public init(reader: IndexReader) throws {
