@@ -29,6 +29,7 @@ import Testing
         "l’armée d'Afrique México café.com ¿Qué? Straße ﬁnal Ｍａｌｉ Œuvre 東京 москва",
         "mixed é.a a.é 1.é é1 a’b a'é x\u{301}y \u{301}ab ab\u{A0}cd tab\there",
         "l'été d'él ñu,ñu 3.é é_1 ×a a×b α.β ж'ж l·l µm ª1 «él» ¿qué? שלום مرحبا ٣.٤",
+        "top‐ ics a—b “quoted” wait… ─┼─ │x│ • item ☺a 5€ №3 ℂx Ⓐb xⁿ a‘b 1․2 a‧b a\u{2028}b a\u{200B}b a\u{2060}b 1\u{202F}2",
     ])
     func fastPathMatchesICU(_ text: String) throws {
         #expect(try words(text, forceICU: false) == words(text, forceICU: true))
@@ -38,7 +39,10 @@ import Testing
         let alphabet: [String] = ["a", "B", "z", "1", "9", " ", " ", "\n", "\t", ".", ",", ";", ":", "'", "’", "_", "@", "-", "\"",
                                   "é", "ß", "\u{301}", "\u{A0}", "東", "!", "(", "/", "ﬁ",
                                   // Two-byte characters: letters (fast path) and others (ICU).
-                                  "ñ", "Ø", "ç", "α", "ж", "µ", "ª", "ǅ", "×", "·", "\u{AD}", "¿", "«", "\u{5D0}", "\u{627}", "\u{660}"]
+                                  "ñ", "Ø", "ç", "α", "ж", "µ", "ª", "ǅ", "×", "·", "\u{AD}", "¿", "«", "\u{5D0}", "\u{627}", "\u{660}",
+                                  // U+2000–U+27FF: Others, MidNumLet, letters (fast path) and the rest (ICU).
+                                  "‐", "—", "“", "”", "…", "─", "│", "•", "☺", "€", "№", "ℂ", "Ⓐ", "ⁿ", "‘", "․", "‧",
+                                  "\u{2028}", "\u{200B}", "\u{200D}", "\u{2060}", "\u{202F}", "\u{2E80}", "\u{3042}", "😀"]
         var rng = SplitMix(seed: 42)
         for _ in 0..<20_000 {
             let length = Int(rng.next() % 24) + 1

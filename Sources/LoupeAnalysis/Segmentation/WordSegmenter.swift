@@ -2,43 +2,47 @@ import CICU
 
 /// Finds the words (letters and numbers) of UTF-8 text with ICU's UAX #29 word break rules.
 ///
-/// Pieces of text between ASCII white space made only of ASCII, of two-byte characters whose
-/// Word_Break property is ALetter (é, ñ, ß, ж, α …) or Other (« » ¿ × …), and of the quotation
-/// marks ‘ ’ (MidNumLet, like `'` and `.`) skip ICU: a small state machine that implements the
-/// same rules as ICU 72's word iterator restricted to those characters gives the same word
-/// boundaries there (each behaves in every rule as an ASCII character of its class does; the
-/// properties come from ICU itself at start-up; checked against ICU by `WordSegmenterTests`).
-/// Any other piece — one with a combining mark, a no-break space that is not Other, a digit
-/// outside ASCII, a three- or four-byte character other than ‘ ’ — goes through ICU.
+/// Pieces of text between ASCII white space made only of ASCII, of characters up to U+07FF
+/// whose Word_Break property is ALetter (é, ñ, ß, ж, α …) or Other (« » ¿ × …), and of
+/// characters U+2000–U+27FF that are ALetter, Other (‐ — “ ” … ─ │ • ☺ …) or MidNumLet (‘ ’ ․)
+/// skip ICU: a small state machine that implements the same rules as ICU 72's word iterator
+/// restricted to those characters gives the same word boundaries there (each behaves in every
+/// rule as an ASCII character of its class does; the properties come from ICU itself at
+/// start-up; checked against ICU by `WordSegmenterTests`). Any other piece — one with a
+/// combining mark, a format character, a line separator, a digit outside ASCII, or any other
+/// character, CJK and emoji beyond U+27FF included — goes through ICU.
 public final class WordSegmenter {
     private let icu: ICUWordBreaker
     /// `asciiClass`, copied so the hot loops read it without a global's lazy-initialization check.
     private let classes: UnsafeMutablePointer<UInt8>
 
-    /// Per code point below U+0800: its `CharClass` when the fast path handles it (letter or
-    /// other), else 0.
+    /// Per code point below U+0800, and per code point U+2000–U+27FF: its `CharClass` when the
+    /// fast path handles it (other is stored with the top bit set), else 0.
     private let twoByteClasses: UnsafeMutablePointer<UInt8>
-    /// Whether ‘ and ’ are MidNumLet for this ICU (they are in Unicode 15).
-    private let quotesAreMidNumLet: Bool
+    private let punctuationClasses: UnsafeMutablePointer<UInt8>
 
     public init() throws {
         icu = try ICUWordBreaker()
         classes = .allocate(capacity: 256)
         for i in 0..<256 { classes[i] = asciiClass[i] }
-        twoByteClasses = .allocate(capacity: 0x800)
-        for c in 0..<0x800 {
-            switch c < 0x80 ? 0 : cicu_word_break_class(UInt32(c)) {
-            case 1: twoByteClasses[c] = CharClass.letter.rawValue
-            case 2: twoByteClasses[c] = CharClass.other.rawValue | 0x80
-            default: twoByteClasses[c] = 0
+        func fastClass(_ codePoint: Int) -> UInt8 {
+            switch cicu_word_break_class(UInt32(codePoint)) {
+            case 1: return CharClass.letter.rawValue
+            case 2: return CharClass.other.rawValue | 0x80
+            case 3: return CharClass.midNumLet.rawValue
+            default: return 0
             }
         }
-        quotesAreMidNumLet = cicu_word_break_class(0x2018) == 3 && cicu_word_break_class(0x2019) == 3
+        twoByteClasses = .allocate(capacity: 0x800)
+        for c in 0..<0x800 { twoByteClasses[c] = c < 0x80 ? 0 : fastClass(c) }
+        punctuationClasses = .allocate(capacity: 0x800)
+        for c in 0..<0x800 { punctuationClasses[c] = fastClass(0x2000 + c) }
     }
 
     deinit {
         classes.deallocate()
         twoByteClasses.deallocate()
+        punctuationClasses.deallocate()
     }
 
     /// When true, every piece goes through ICU (used to check the fast path against ICU).
@@ -68,14 +72,15 @@ public final class WordSegmenter {
                 if byte < 0x80 {
                     if classes[Int(byte)] == space { break }
                 } else if !needsICU {
-                    // A two-byte letter or Other, or ‘ ’, stays on the fast path; anything else
+                    // A character the fast path handles (see above) stays on it; anything else
                     // sends the piece to ICU.
                     if byte &- 0xC2 < 30, i + 1 < count, text[i + 1] & 0xC0 == 0x80,
                        twoByteClasses[Int(byte & 0x1F) << 6 | Int(text[i + 1] & 0x3F)] != 0 {
                         i += 2
                         continue
                     }
-                    if byte == 0xE2, quotesAreMidNumLet, i + 2 < count, text[i + 1] == 0x80, text[i + 2] &- 0x98 < 2 {
+                    if byte == 0xE2, i + 2 < count, text[i + 1] &- 0x80 < 0x20, text[i + 2] & 0xC0 == 0x80,
+                       punctuationClasses[Int(text[i + 1] & 0x3F) << 6 | Int(text[i + 2] & 0x3F)] != 0 {
                         i += 3
                         continue
                     }
@@ -112,13 +117,13 @@ public final class WordSegmenter {
         let letter = CharClass.letter.rawValue, digit = CharClass.digit.rawValue, extend = CharClass.extendNumLet.rawValue
         let midNumLet = CharClass.midNumLet.rawValue, midNum = CharClass.midNum.rawValue
         let asciiClass = self.classes
-        let twoByteClasses = self.twoByteClasses
+        let twoByteClasses = self.twoByteClasses, punctuationClasses = self.punctuationClasses
         /// The class and byte length of the character at `i` (the piece holds only characters
-        /// the fast path handles: ASCII, two-byte letters and Others, ‘ ’).
+        /// the fast path handles).
         @inline(__always) func character(_ i: Int) -> (UInt8, Int) {
             let byte = text[i]
             if byte < 0x80 { return (asciiClass[Int(byte)], 1) }
-            if byte == 0xE2 { return (midNumLet, 3) }
+            if byte == 0xE2 { return (punctuationClasses[Int(text[i + 1] & 0x3F) << 6 | Int(text[i + 2] & 0x3F)] & 0x7F, 3) }
             return (twoByteClasses[Int(byte & 0x1F) << 6 | Int(text[i + 1] & 0x3F)] & 0x7F, 2)
         }
         @inline(__always) func joins(_ c: UInt8) -> Bool { c == letter || c == digit || c == extend }
