@@ -58,11 +58,11 @@ extension Searcher {
     }
 
     /// The index of the one group too large for term-at-a-time scoring when all the others,
-    /// and its own members but the largest, are together small enough (and the groups few).
-    func oneLargeGroup(_ cursors: [GroupCursor], _ segment: SegmentReader) -> Int? {
-        guard segment.docCount <= Self.termAtATimeMaxDocs, cursors.count <= TermAtATimeScratch.maxSmallGroups + 1 else { return nil }
-        let postings = cursors.map(\.postingsCount)
-        guard let large = postings.indices.max(by: { postings[$0] < postings[$1] }) else { return nil }
+    /// and its own members but the largest, are together small enough (and the groups few);
+    /// `postings` holds each group's.
+    func oneLargeGroup(_ cursors: [GroupCursor], postings: [Int]) -> Int? {
+        guard cursors.count <= TermAtATimeScratch.maxSmallGroups + 1,
+              let large = postings.indices.max(by: { postings[$0] < postings[$1] }) else { return nil }
         // Besides its largest member, what the large group holds is read term at a time too.
         let rest = postings.reduce(0, +) - cursors[large].largestMemberPostings
         return rest <= termAtATimeLimit ? large : nil

@@ -40,7 +40,13 @@ final class GroupCursor {
         memberBlockBounds = .allocate(capacity: list.count)
         memberBlockBounds.initialize(repeating: (block: Int.min, bound: 0))
         memberLanguages = list.map(\.language)
-        membersAreLanguageDisjoint = Set(list.map { LanguageImpacts.slot($0.language) }).count == list.count
+        var languages: UInt32 = 0, disjoint = true
+        for m in list {
+            let bit: UInt32 = 1 << LanguageImpacts.slot(m.language)
+            if languages & bit != 0 { disjoint = false }
+            languages |= bit
+        }
+        membersAreLanguageDisjoint = disjoint
         self.bm25 = bm25
         // A document has one language: the group's bound is the best of its languages' bounds.
         var perLanguage = LanguageImpacts()
@@ -118,16 +124,12 @@ final class GroupCursor {
     /// `PostingsIterator.forEachRemainingBlock`). Leaves the cursor exhausted.
     func forEachMemberBlock(skipping shouldSkip: (_ impacts: Impacts, _ lastDoc: UInt32) -> Bool = { _, _ in false },
                             _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws -> Void) throws {
-        for i in 0..<members.count {
-            readingMember = i
-            try members[i]._withUnsafeGuaranteedRef { try $0.forEachRemainingBlock(skipping: shouldSkip, body) }
-        }
-        readingMember = 0
+        try forEachBlock(ofMembers: 0..<members.count, skipping: shouldSkip, body)
         doc = PostingsIterator.exhausted
     }
 
     /// Like `forEachMemberBlock`, for the members in `selected` only (by index).
-    func forEachBlock(ofMembers selected: [Int], skipping shouldSkip: (_ impacts: Impacts, _ lastDoc: UInt32) -> Bool = { _, _ in false },
+    func forEachBlock(ofMembers selected: some Sequence<Int>, skipping shouldSkip: (_ impacts: Impacts, _ lastDoc: UInt32) -> Bool = { _, _ in false },
                       _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws -> Void) throws {
         for i in selected {
             readingMember = i
@@ -138,7 +140,7 @@ final class GroupCursor {
 
     /// The index of the member with the most postings, and their number.
     var largestMember: Int { owners.indices.max { owners[$0].docFreq < owners[$1].docFreq } ?? 0 }
-    var largestMemberPostings: Int { owners.map(\.docFreq).max() ?? 0 }
+    var largestMemberPostings: Int { owners[largestMember].docFreq }
 
     /// During `forEachMemberBlock`: the impacts of the block being read (the term's own in a
     /// tail block, which has no skip data).

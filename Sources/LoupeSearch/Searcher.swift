@@ -7,10 +7,10 @@ public enum RetrievalStrategy: String, Sendable, CaseIterable {
     case exhaustive
     /// MaxScore dynamic pruning (Turtle & Flood): terms whose upper bounds cannot lift a document
     /// into the top k are only probed for documents found through the others; and blocks whose
-    /// block-max bounds (skip data) cannot beat the threshold are skipped whole. Queries with few
-    /// postings in a segment (`Searcher.termAtATimeLimit`) are scored term at a time there
-    /// instead, every document into an accumulator: cheaper than any pruning could save when
-    /// nearly every document gets scored anyway. Same results.
+    /// block-max bounds (skip data) cannot beat the threshold are skipped whole. Where it pays,
+    /// a segment is scored block by block instead (`BlockScoring`): term at a time for queries
+    /// with few postings (`Searcher.termAtATimeLimit`), one word whose members never share a
+    /// document, a common word after the rare ones. Same results.
     case maxScore
 }
 
@@ -94,14 +94,16 @@ public final class Searcher {
             switch strategy {
             case .exhaustive: scored += try exhaustive(cursors, segment, plan.orGroupCount, &collector)
             case .maxScore:
+                let postings = cursors.map(\.postingsCount)
+                let blockScoring = segment.docCount <= Self.termAtATimeMaxDocs
                 if cursors.count == 1 && cursors[0].membersAreLanguageDisjoint {
                     scored += try disjointGroup(cursors[0], segment, &collector)
-                } else if cursors.count == 1 && oneLargeGroup(cursors, segment) == nil {
-                    scored += try singleGroup(cursors[0], segment, &collector)
-                } else if segment.docCount <= Self.termAtATimeMaxDocs && cursors.reduce(0, { $0 + $1.postingsCount }) <= termAtATimeLimit {
+                } else if blockScoring && postings.reduce(0, +) <= termAtATimeLimit {
                     scored += try termAtATime(cursors, segment, &collector)
-                } else if let large = oneLargeGroup(cursors, segment) {
+                } else if blockScoring, let large = oneLargeGroup(cursors, postings: postings) {
                     scored += try largeGroupWithSmallOnes(cursors, large: large, segment, &collector)
+                } else if cursors.count == 1 {
+                    scored += try singleGroup(cursors[0], segment, &collector)
                 } else {
                     scored += try maxScore(cursors, segment, plan.orGroupCount, &collector)
                 }

@@ -35,7 +35,7 @@ enum SegmentCombiner {
         let docLengths = owner.map { sources[Int($0.source)].length(Int($0.local)) }
 
         // Terms: a k-way merge of the sorted term lists. In parallel, the key space is cut into
-        // `ranges` small ranges that the threads take in order, as they take the documents job;
+        // `rangeCount` small ranges that the threads take in order, as they take the documents job;
         // each range is combined into memory, and whoever finishes one appends every range that is
         // ready, in key order, to the files (`OrderedAppender`), so writing overlaps combining.
         let writer = try SegmentWriter(directory: directory, name: name)
