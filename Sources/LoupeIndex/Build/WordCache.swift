@@ -3,7 +3,7 @@
 /// costs one slot read and one key comparison — two cache misses at most, where a general table
 /// would take four or five. Entries are never removed.
 ///
-/// In front of it sits a small direct-mapped *hot* cache (256 KiB, so it stays in the core's L2)
+/// In front of it sits a small direct-mapped *hot* cache (192 KiB, so it stays in the core's L2)
 /// holding keys of up to 16 bytes inline: a frequent word is found there with one load and no
 /// arena read. A word found in the main table replaces whatever shared its hot entry.
 final class WordCache {
@@ -16,11 +16,10 @@ final class WordCache {
         var used: UInt8
     }
 
-    /// A key of 1–16 bytes as two words (`ShortKey`), with its hash and value.
+    /// A key of 1–16 bytes as two words (`shortKey`), with its value.
     private struct HotEntry {
         var w0: UInt64 = 0
         var w1: UInt64 = 0
-        var hash: UInt32 = 0
         var value: Int32 = 0
         var length: UInt16 = 0  // 0: empty
         var prefix: UInt8 = 0
@@ -83,13 +82,6 @@ final class WordCache {
     }
 
     @inline(__always)
-    private static func hash(prefix: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        guard key.count <= 16, key.count > 0 else { return TermTable.hash(prefix: prefix, key) }
-        let (w0, w1) = shortKey(key)
-        return shortHash(w0, w1, length: key.count, prefix: prefix)
-    }
-
-    @inline(__always)
     private static func hotIndex(_ h: UInt32) -> Int { Int(h >> UInt32(32 - hotBits)) }
 
     /// The value stored for `prefix` + `key`, or nil. `key` must be shorter than 65,536 bytes.
@@ -104,7 +96,7 @@ final class WordCache {
             return entry.pointee.value
         }
         guard let value = findInTable(h, prefix: prefix, key) else { return nil }
-        entry.pointee = HotEntry(w0: w0, w1: w1, hash: h, value: value, length: UInt16(n), prefix: prefix)
+        entry.pointee = HotEntry(w0: w0, w1: w1, value: value, length: UInt16(n), prefix: prefix)
         return value
     }
 
@@ -134,10 +126,13 @@ final class WordCache {
             arenaCapacity = bigger
         }
         if let base = key.baseAddress { (arena + arenaUsed).update(from: base, count: key.count) }
-        let h = Self.hash(prefix: prefix, key)
+        let h: UInt32
         if key.count <= 16, key.count > 0 {
             let (w0, w1) = Self.shortKey(key)
-            hot[Self.hotIndex(h)] = HotEntry(w0: w0, w1: w1, hash: h, value: value, length: UInt16(key.count), prefix: prefix)
+            h = Self.shortHash(w0, w1, length: key.count, prefix: prefix)
+            hot[Self.hotIndex(h)] = HotEntry(w0: w0, w1: w1, value: value, length: UInt16(key.count), prefix: prefix)
+        } else {
+            h = TermTable.hash(prefix: prefix, key)
         }
         place(Slot(hash: h, value: value, keyOffset: UInt32(arenaUsed), keyLength: UInt16(key.count), prefix: prefix, used: 1))
         arenaUsed += key.count
