@@ -93,8 +93,8 @@ public final class PostingsIterator {
     /// doc ids and frequencies side by side (decoded and checked as `next` would). A full block
     /// that `shouldSkip` rejects, given its impacts and last doc id, is passed over without being
     /// decoded (it is asked before each block, in order; the tail, which has no skip data, is
-    /// always read). Leaves the iterator
-    /// exhausted. For scoring every posting without a call per document.
+    /// always read). Leaves the iterator exhausted. For scoring every posting without a call per
+    /// document.
     public func forEachRemainingBlock(skipping shouldSkip: (_ impacts: Impacts, _ lastDoc: UInt32) -> Bool = { _, _ in false },
                                       _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws -> Void) throws {
         guard current != Self.exhausted else { return }

@@ -84,9 +84,7 @@ public final class IndexFileWriter {
         // Large spans go to the file as they are, without a copy through the buffer.
         if bytes.count >= Self.bufferSize {
             try flush()
-            crc = CRC32C.checksum(bytes, continuing: crc)
-            try writeAll(bytes)
-            written += UInt64(bytes.count)
+            try emit(bytes)
             return
         }
         buffer.append(contentsOf: bytes)
@@ -97,13 +95,13 @@ public final class IndexFileWriter {
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        crc = CRC32C.checksum(buffer, continuing: crc)
-        try buffer.withUnsafeBytes { try writeAll($0) }
-        written += UInt64(buffer.count)
+        try buffer.withUnsafeBytes { try emit($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+    /// Checksums `bytes` and writes them all to the file.
+    private func emit(_ bytes: UnsafeRawBufferPointer) throws {
+        crc = CRC32C.checksum(bytes, continuing: crc)
         guard let base = bytes.baseAddress else { return }
         var done = 0
         while done < bytes.count {
@@ -114,6 +112,7 @@ public final class IndexFileWriter {
             }
             done += n
         }
+        written += UInt64(bytes.count)
     }
 
     /// Appends the footer, flushes, fsyncs and closes. Returns the file's total length.
