@@ -7,4 +7,7 @@
 /// instruction when the CPU has it, a table otherwise; both give the same value.
 uint32_t csupport_crc32c(uint32_t crc, const void *bytes, size_t length);
 
+/// A hint to fetch the cache line holding `address` (no fault if it is not mapped).
+static inline void csupport_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
 #endif

@@ -79,6 +79,15 @@ final class CombineSource: @unchecked Sendable {
         }
     }
 
+    /// Starts fetching what gathering the `i`-th term will read: its state `far` terms ahead of
+    /// the merge, its streams' first bytes `near` terms ahead (by then the state is cached).
+    @inline(__always)
+    func prefetch(far: Int, near: Int) {
+        guard case .memory(let builder, let ids) = content else { return }
+        if far < ids.count { builder.prefetchState(term: ids[far]) }
+        if near < ids.count { builder.prefetchStreams(term: ids[near]) }
+    }
+
     /// Appends the postings of this source's `i`-th term (in key order) to `out`, doc ids mapped.
     func gather(_ i: Int, into out: inout GatheredPostings) throws {
         switch content {
@@ -195,39 +204,74 @@ struct GatheredPostings {
     /// doc id; runs of documents from one part move their positions in one copy.
     mutating func merge(_ parts: [GatheredPostings], _ members: [Int]) {
         reset()
-        var heads = [Int](repeating: 0, count: parts.count)
-        var cursors: [Int] = Array(repeating: 0, count: parts.count)
-        while true {
-            var best = -1
-            for p in members where heads[p] < parts[p].count {
-                if best < 0 || parts[p].docs[heads[p]] < parts[best].docs[heads[best]] { best = p }
+        if members.count == 2 {
+            mergeTwo(parts[members[0]], parts[members[1]])
+        } else {
+            var heads = [Int](repeating: 0, count: parts.count)
+            var cursors: [Int] = Array(repeating: 0, count: parts.count)
+            while true {
+                var best = -1
+                for p in members where heads[p] < parts[p].count {
+                    if best < 0 || parts[p].docs[heads[p]] < parts[best].docs[heads[best]] { best = p }
+                }
+                guard best >= 0 else { break }
+                // The run: documents of `best` below every other part's next document.
+                var limit = UInt32.max
+                for p in members where p != best && heads[p] < parts[p].count { limit = min(limit, parts[p].docs[heads[p]]) }
+                parts[best].withBuffers { part in
+                    (heads[best], cursors[best]) = appendRun(of: part, from: heads[best], positionsFrom: cursors[best], below: limit)
+                }
             }
-            guard best >= 0 else { break }
-            // The run: documents of `best` below every other part's next document.
-            var limit = UInt32.max
-            for p in members where p != best && heads[p] < parts[p].count { limit = min(limit, parts[p].docs[heads[p]]) }
-            let part = parts[best]
-            var end = heads[best]
-            var tfs = 0
-            while end < part.count && part.docs[end] < limit {
-                tfs += Int(part.freqs[end])
-                end += 1
-            }
-            docs.append(contentsOf: part.docs[heads[best]..<end])
-            freqs.append(contentsOf: part.freqs[heads[best]..<end])
-            let start = cursors[best]
-            let stop = part.positions.withUnsafeBytes { bytes in
-                var cursor = VarIntCursor(UnsafeRawBufferPointer(rebasing: bytes[start...]))
-                cursor.skip(tfs)
-                return start + cursor.offset
-            }
-            positions.append(contentsOf: part.positions[start..<stop])
-            cursors[best] = stop
-            heads[best] = end
         }
         for p in members {
             totalFreq += parts[p].totalFreq
             nameFreq += parts[p].nameFreq
         }
+    }
+
+    /// The two-part merge (the common case: a build's two workers), with no allocation.
+    private mutating func mergeTwo(_ a: GatheredPostings, _ b: GatheredPostings) {
+        a.withBuffers { a in
+            b.withBuffers { b in
+                var (i, pi, j, pj) = (0, 0, 0, 0)
+                while i < a.docs.count || j < b.docs.count {
+                    if j == b.docs.count || (i < a.docs.count && a.docs[i] < b.docs[j]) {
+                        (i, pi) = appendRun(of: a, from: i, positionsFrom: pi, below: j < b.docs.count ? b.docs[j] : .max)
+                    } else {
+                        (j, pj) = appendRun(of: b, from: j, positionsFrom: pj, below: i < a.docs.count ? a.docs[i] : .max)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A part's arrays, read through pointers.
+    struct Buffers {
+        let docs: UnsafeBufferPointer<UInt32>
+        let freqs: UnsafeBufferPointer<UInt32>
+        let positions: UnsafeRawBufferPointer
+    }
+
+    func withBuffers<R>(_ body: (Buffers) -> R) -> R {
+        docs.withUnsafeBufferPointer { d in
+            freqs.withUnsafeBufferPointer { f in positions.withUnsafeBytes { body(Buffers(docs: d, freqs: f, positions: $0)) } }
+        }
+    }
+
+    /// Appends `part`'s documents from `start` while they are below `limit`, with their positions
+    /// (which start at byte `positionsStart`); returns where both stopped.
+    private mutating func appendRun(of part: Buffers, from start: Int, positionsFrom positionsStart: Int, below limit: UInt32) -> (Int, Int) {
+        var end = start
+        var tfs = 0
+        while end < part.docs.count && part.docs[end] < limit {
+            tfs += Int(part.freqs[end])
+            end += 1
+        }
+        docs.append(contentsOf: UnsafeBufferPointer(rebasing: part.docs[start..<end]))
+        freqs.append(contentsOf: UnsafeBufferPointer(rebasing: part.freqs[start..<end]))
+        var cursor = VarIntCursor(UnsafeRawBufferPointer(rebasing: part.positions[positionsStart...]))
+        cursor.skip(tfs)
+        positions.append(contentsOf: UnsafeRawBufferPointer(rebasing: part.positions[positionsStart..<(positionsStart + cursor.offset)]))
+        return (end, positionsStart + cursor.offset)
     }
 }

@@ -1,3 +1,5 @@
+import CSupport
+
 /// Growable per-term byte streams in one pool of large chunks (after Lucene's ByteBlockPool):
 /// a term's bytes live in a chain of slices of growing size (16, 32, … 1024 bytes), the last 4
 /// bytes of a full slice holding the address of the next. Appending a byte is a compare and a
@@ -53,6 +55,18 @@ final class PostingsPool {
         let size = Self.sliceSizes[0]
         let start = allocate(Int(size))
         return Stream(head: start, tail: start, end: start + size - 4, level: 0, length: 0)
+    }
+
+    /// Starts fetching the cache line the stream's next byte goes to.
+    @inline(__always)
+    func prefetch(_ stream: Stream) {
+        csupport_prefetch(pointer(stream.tail))
+    }
+
+    /// Starts fetching the cache line of the stream's first byte.
+    @inline(__always)
+    func prefetchHead(_ stream: Stream) {
+        csupport_prefetch(pointer(stream.head))
     }
 
     @inline(__always)

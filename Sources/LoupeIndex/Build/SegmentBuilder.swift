@@ -1,3 +1,4 @@
+import CSupport
 import LoupeAnalysis
 
 /// Inverts documents in memory into one segment's worth of postings.
@@ -21,6 +22,9 @@ public final class SegmentBuilder {
     private var states: UnsafeMutablePointer<TermState>
     private var stateCapacity = 1 << 12
     private var docTerms: [Int32] = []
+    /// The document's words, then its tokens (term id << 1 | name flag), reused across documents.
+    private var words: [PendingWord] = []
+    private var tokens: [Int32] = []
     private(set) var records: [DocumentRecord] = []
     private(set) var docLengths: [UInt32] = []
     private var store = StoredTextWriter()
@@ -60,17 +64,38 @@ public final class SegmentBuilder {
     @discardableResult
     public func add(text: [UInt8], language: Language, path: String, title: String, contentHash: UInt64, modified: Int64, fileSize: UInt64) -> Int {
         let doc = Int32(docLengths.count)
-        var position: Int32 = 0
+        // Three passes over the document's words, so that the table reads each needs can be
+        // prefetched a few words ahead: the per-token work is bound by cache misses (the word
+        // cache, the term's state, the tail of its positions stream), not by instructions.
+        words.removeAll(keepingCapacity: true)
         text.withUnsafeBufferPointer { buffer in
             analyzer.forEachWord(in: buffer) { word in
                 let raw = UnsafeBufferPointer(rebasing: buffer[word.start..<word.end])
-                let id = termID(raw: raw, language: language, isName: word.isName)
-                guard id >= 0 else { return }
-                addOccurrence(Int(id), doc: doc, position: position, isName: word.isName)
-                position += 1
+                let qualifier = language.rawValue | (word.isName ? 0x80 : 0)
+                words.append(PendingWord(start: Int32(word.start), end: Int32(word.end), qualifier: qualifier,
+                                         probe: WordCache.probe(prefix: qualifier, raw)))
+            }
+            tokens.removeAll(keepingCapacity: true)
+            words.withUnsafeBufferPointer { words in
+                for i in 0..<words.count {
+                    if i + Self.lookAhead < words.count { rawWords.prefetch(words[i + Self.lookAhead].probe) }
+                    let word = words[i]
+                    let raw = UnsafeBufferPointer(rebasing: buffer[Int(word.start)..<Int(word.end)])
+                    let id = termID(raw: raw, language: language, qualifier: word.qualifier, probe: word.probe)
+                    if id >= 0 { tokens.append(id << 1 | Int32(word.qualifier >> 7)) }
+                }
             }
         }
-        for t in docTerms {
+        tokens.withUnsafeBufferPointer { tokens in
+            for i in 0..<tokens.count {
+                if i + Self.lookAhead < tokens.count { csupport_prefetch(states + Int(tokens[i + Self.lookAhead] >> 1)) }
+                if i + Self.lookAhead / 2 < tokens.count { pool.prefetch(states[Int(tokens[i + Self.lookAhead / 2] >> 1)].positions) }
+                addOccurrence(Int(tokens[i] >> 1), doc: doc, position: Int32(i), isName: tokens[i] & 1 != 0)
+            }
+        }
+        let position = Int32(tokens.count)
+        for (i, t) in docTerms.enumerated() {
+            if i + Self.lookAhead < docTerms.count { pool.prefetch(states[Int(docTerms[i + Self.lookAhead])].docs) }
             let state = states + Int(t)
             let delta = UInt32(doc - state.pointee.writtenDoc)
             if state.pointee.tf == 1 {
@@ -90,15 +115,27 @@ public final class SegmentBuilder {
         return Int(position)
     }
 
+    /// How many words ahead the inverter prefetches.
+    private static let lookAhead = 16
+
+    /// A word of the document being added, with its word-cache probe computed.
+    private struct PendingWord {
+        var start: Int32
+        var end: Int32
+        /// Language byte, high bit set for a name.
+        var qualifier: UInt8
+        var probe: WordCache.Probe
+    }
+
     @inline(__always)
-    private func termID(raw: UnsafeBufferPointer<UInt8>, language: Language, isName: Bool) -> Int32 {
-        let qualifier = language.rawValue | (isName ? 0x80 : 0)
-        if let known = rawWords.find(prefix: qualifier, raw) { return known }
+    private func termID(raw: UnsafeBufferPointer<UInt8>, language: Language, qualifier: UInt8, probe: WordCache.Probe) -> Int32 {
+        let isName = qualifier & 0x80 != 0
+        if let known = rawWords.find(prefix: qualifier, raw, probe) { return known }
         var id: Int32 = -1
         if analyzer.normalizer.normalize(raw, into: &folded) {
             var newFolded = false
             let foldedID = folded.withUnsafeBufferPointer {
-                foldedWords.intern(prefix: language.rawValue | (isName ? 0x80 : 0), $0, inserted: &newFolded)
+                foldedWords.intern(prefix: qualifier, $0, inserted: &newFolded)
             }
             if !newFolded {
                 id = foldedToTerm[foldedID]
@@ -114,7 +151,7 @@ public final class SegmentBuilder {
                 foldedToTerm.append(id)
             }
         }
-        rawWords.insert(prefix: qualifier, raw, value: id)
+        rawWords.insert(prefix: qualifier, raw, value: id, probe)
         return id
     }
 
@@ -168,6 +205,17 @@ public final class SegmentBuilder {
 
     /// Moves the stored texts to the end of `other`; returns the number of their first block.
     func moveStore(to other: inout StoredTextWriter) -> UInt32 { other.appendBlocks(of: &store) }
+
+    /// Starts fetching term `t`'s state (for a gather a few terms ahead).
+    @inline(__always)
+    func prefetchState(term t: Int) { csupport_prefetch(states + t) }
+
+    /// Starts fetching the first bytes of term `t`'s streams (its state should be cached by now).
+    @inline(__always)
+    func prefetchStreams(term t: Int) {
+        pool.prefetchHead(states[t].docs)
+        pool.prefetchHead(states[t].positions)
+    }
 
     /// Appends term `t`'s postings to `out`, doc ids mapped through `docMap`; positions are copied.
     /// The documents stream is decoded straight from the pool's slices (a varint may straddle two).

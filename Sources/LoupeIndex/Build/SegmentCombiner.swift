@@ -128,7 +128,10 @@ enum SegmentCombiner {
                     }
                     out.merge(parts, members)
                 }
-                for s in members { heads[s] += 1 }
+                for s in members {
+                    heads[s] += 1
+                    sources[s].prefetch(far: heads[s] + 8, near: heads[s] + 4)
+                }
                 try out.positions.withUnsafeBytes { positions in
                     try sink.addTerm(key, docs: out.docs, freqs: out.freqs, docLengths: docLengths, averageDocLength: averageDocLength,
                                      totalTermFreq: out.totalFreq, nameFreq: out.nameFreq, positions: positions)

@@ -10,9 +10,13 @@ public final class TermTable {
     private var arenaCapacity: Int
     private var arenaUsed = 0
     private var keyStart: UnsafeMutablePointer<UInt32>
-    private var hashes: UnsafeMutablePointer<UInt32>
     private var idCapacity: Int
-    private var slots: UnsafeMutablePointer<Int32>
+    /// A slot holds a key's hash beside its id, so a probe past another key costs no key read.
+    private struct Slot {
+        var hash: UInt32
+        var id: Int32  // -1: empty
+    }
+    private var slots: UnsafeMutablePointer<Slot>
     private var slotCount: Int
     public private(set) var count = 0
 
@@ -24,20 +28,18 @@ public final class TermTable {
         arena = .allocate(capacity: arenaCapacity)
         keyStart = .allocate(capacity: idCapacity + 1)
         keyStart[0] = 0
-        hashes = .allocate(capacity: idCapacity)
         slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: -1, count: slotCount)
+        slots.initialize(repeating: Slot(hash: 0, id: -1), count: slotCount)
     }
 
     deinit {
         arena.deallocate()
         keyStart.deallocate()
-        hashes.deallocate()
         slots.deallocate()
     }
 
     /// Bytes held by the table (for the builder's memory budget).
-    public var memoryUsage: Int { arenaCapacity + idCapacity * 8 + slotCount * 4 }
+    public var memoryUsage: Int { arenaCapacity + idCapacity * 4 + slotCount * 8 }
 
     /// The key of `id` (prefix byte included, when one was given).
     @inline(__always)
@@ -53,9 +55,9 @@ public final class TermTable {
         let h = Self.hash(prefix: nil, key)
         var slot = Int(h) & (slotCount - 1)
         while true {
-            let id = Int(slots[slot])
-            if id < 0 { return nil }
-            if hashes[id] == h && equals(id, prefix: nil, key) { return id }
+            let entry = slots[slot]
+            if entry.id < 0 { return nil }
+            if entry.hash == h && equals(Int(entry.id), prefix: nil, key) { return Int(entry.id) }
             slot = (slot + 1) & (slotCount - 1)
         }
     }
@@ -73,11 +75,11 @@ public final class TermTable {
         let mask = slotCount - 1
         var slot = Int(h) & mask
         while true {
-            let id = Int(slots[slot])
-            if id < 0 { break }
-            if hashes[id] == h && equals(id, prefix: prefix, key) {
+            let entry = slots[slot]
+            if entry.id < 0 { break }
+            if entry.hash == h && equals(Int(entry.id), prefix: prefix, key) {
                 inserted = false
-                return id
+                return Int(entry.id)
             }
             slot = (slot + 1) & mask
         }
@@ -93,8 +95,7 @@ public final class TermTable {
         if let base = key.baseAddress { (arena + at).update(from: base, count: key.count) }
         arenaUsed += length
         keyStart[newID + 1] = UInt32(arenaUsed)
-        hashes[newID] = h
-        slots[slot] = Int32(newID)
+        slots[slot] = Slot(hash: h, id: Int32(newID))
         count += 1
         inserted = true
         if count * 2 > slotCount { growSlots() }
@@ -121,10 +122,6 @@ public final class TermTable {
         newStarts.update(from: keyStart, count: count + 1)
         keyStart.deallocate()
         keyStart = newStarts
-        let newHashes = UnsafeMutablePointer<UInt32>.allocate(capacity: bigger)
-        newHashes.update(from: hashes, count: count)
-        hashes.deallocate()
-        hashes = newHashes
         idCapacity = bigger
     }
 
@@ -139,16 +136,17 @@ public final class TermTable {
     }
 
     private func growSlots() {
-        slots.deallocate()
+        let old = slots, oldCount = slotCount
         slotCount *= 2
         slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: -1, count: slotCount)
+        slots.initialize(repeating: Slot(hash: 0, id: -1), count: slotCount)
         let mask = slotCount - 1
-        for id in 0..<count {
-            var slot = Int(hashes[id]) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(id)
+        for i in 0..<oldCount where old[i].id >= 0 {
+            var slot = Int(old[i].hash) & mask
+            while slots[slot].id >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = old[i]
         }
+        old.deallocate()
     }
 
     /// A fast 32-bit hash of an optional prefix byte and bytes (8 bytes a step, multiply-xorshift).

@@ -1,3 +1,5 @@
+import CSupport
+
 /// The inverter's per-token lookup: raw word bytes (qualified by one byte of language and name
 /// flag) → term id. Each slot holds the hash, the value and the key's place in the arena, so a hit
 /// costs one slot read and one key comparison — two cache misses at most, where a general table
@@ -84,19 +86,47 @@ final class WordCache {
     @inline(__always)
     private static func hotIndex(_ h: UInt32) -> Int { Int(h >> UInt32(32 - hotBits)) }
 
+    /// What a lookup of one key computes before touching the tables: its hash and, for a key of
+    /// 1–16 bytes, its two words. Computed ahead, it lets the caller prefetch (`prefetch`).
+    struct Probe {
+        var w0: UInt64
+        var w1: UInt64
+        var hash: UInt32
+    }
+
+    @inline(__always)
+    static func probe(prefix: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> Probe {
+        let n = key.count
+        guard n <= 16, n > 0 else { return Probe(w0: 0, w1: 0, hash: TermTable.hash(prefix: prefix, key)) }
+        let (w0, w1) = shortKey(key)
+        return Probe(w0: w0, w1: w1, hash: shortHash(w0, w1, length: n, prefix: prefix))
+    }
+
+    /// Starts fetching the hot entry and the first table slot a lookup of `probe` reads.
+    @inline(__always)
+    func prefetch(_ probe: Probe) {
+        csupport_prefetch(hot + Self.hotIndex(probe.hash))
+        csupport_prefetch(slots + (Int(probe.hash) & (slotCount - 1)))
+    }
+
     /// The value stored for `prefix` + `key`, or nil. `key` must be shorter than 65,536 bytes.
     @inline(__always)
     func find(prefix: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        find(prefix: prefix, key, Self.probe(prefix: prefix, key))
+    }
+
+    /// `find` with the key's probe computed ahead.
+    @inline(__always)
+    func find(prefix: UInt8, _ key: UnsafeBufferPointer<UInt8>, _ probe: Probe) -> Int32? {
         let n = key.count
-        guard n <= 16, n > 0 else { return findInTable(TermTable.hash(prefix: prefix, key), prefix: prefix, key) }
-        let (w0, w1) = Self.shortKey(key)
-        let h = Self.shortHash(w0, w1, length: n, prefix: prefix)
+        let h = probe.hash
+        guard n <= 16, n > 0 else { return findInTable(h, prefix: prefix, key) }
         let entry = hot + Self.hotIndex(h)
-        if entry.pointee.w0 == w0 && entry.pointee.w1 == w1 && Int(entry.pointee.length) == n && entry.pointee.prefix == prefix {
+        if entry.pointee.w0 == probe.w0 && entry.pointee.w1 == probe.w1 && Int(entry.pointee.length) == n && entry.pointee.prefix == prefix {
             return entry.pointee.value
         }
         guard let value = findInTable(h, prefix: prefix, key) else { return nil }
-        entry.pointee = HotEntry(w0: w0, w1: w1, value: value, length: UInt16(n), prefix: prefix)
+        entry.pointee = HotEntry(w0: probe.w0, w1: probe.w1, value: value, length: UInt16(n), prefix: prefix)
         return value
     }
 
@@ -116,6 +146,11 @@ final class WordCache {
 
     /// Stores `value` for a key that `find` just reported missing.
     func insert(prefix: UInt8, _ key: UnsafeBufferPointer<UInt8>, value: Int32) {
+        insert(prefix: prefix, key, value: value, Self.probe(prefix: prefix, key))
+    }
+
+    /// `insert` with the key's probe computed ahead.
+    func insert(prefix: UInt8, _ key: UnsafeBufferPointer<UInt8>, value: Int32, _ probe: Probe) {
         if arenaUsed + key.count > arenaCapacity {
             var bigger = arenaCapacity * 2
             while bigger < arenaUsed + key.count { bigger *= 2 }
@@ -126,13 +161,9 @@ final class WordCache {
             arenaCapacity = bigger
         }
         if let base = key.baseAddress { (arena + arenaUsed).update(from: base, count: key.count) }
-        let h: UInt32
+        let h = probe.hash
         if key.count <= 16, key.count > 0 {
-            let (w0, w1) = Self.shortKey(key)
-            h = Self.shortHash(w0, w1, length: key.count, prefix: prefix)
-            hot[Self.hotIndex(h)] = HotEntry(w0: w0, w1: w1, value: value, length: UInt16(key.count), prefix: prefix)
-        } else {
-            h = TermTable.hash(prefix: prefix, key)
+            hot[Self.hotIndex(h)] = HotEntry(w0: probe.w0, w1: probe.w1, value: value, length: UInt16(key.count), prefix: prefix)
         }
         place(Slot(hash: h, value: value, keyOffset: UInt32(arenaUsed), keyLength: UInt16(key.count), prefix: prefix, used: 1))
         arenaUsed += key.count
