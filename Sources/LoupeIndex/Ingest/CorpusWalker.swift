@@ -161,24 +161,36 @@ public enum CorpusWalker {
         try read(path, sizeLimit: .max).bytes ?? []
     }
 
+    /// Reads to the end of the file. The buffer has room for one byte more than `expected`, so a
+    /// read that returns fewer bytes than asked has met the end (a regular file gives short reads
+    /// only there) and no second read is needed to see it; a file that grew is read on.
     private static func readAll(_ fd: Int32, path: String, expected: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: expected + 1)
-        var done = 0
+        var bytes: [UInt8] = []
+        var capacity = expected + 1
         while true {
-            if done == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count))) }
-            let n = bytes.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return Glibc.read(fd, base + done, buffer.count - done)
+            var failure: Int32 = 0
+            var atEnd = false
+            let old = bytes
+            bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                guard let base = buffer.baseAddress else { return }
+                count = old.count
+                old.withUnsafeBufferPointer { if let source = $0.baseAddress { base.update(from: source, count: $0.count) } }
+                while count < capacity {
+                    let n = Glibc.read(fd, base + count, capacity - count)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        return
+                    }
+                    if n == 0 { atEnd = true; return }
+                    count += n
+                    if count < capacity { atEnd = true; return }
+                }
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw IndexError.io(path: path, operation: "read", errno: errno)
-            }
-            if n == 0 { break }
-            done += n
+            if failure != 0 { throw IndexError.io(path: path, operation: "read", errno: failure) }
+            if atEnd { return bytes }
+            capacity = max(capacity * 2, capacity + 4096)
         }
-        bytes.removeLast(bytes.count - done)
-        return bytes
     }
 }
 

@@ -25,21 +25,83 @@ public enum TextExtractor {
     }
 
     public static func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, Failure> {
-        var body = bytes[...]
-        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-        if body.prefix(8192).contains(0) { return .failure(.binary) }
-        if let bad = firstInvalidUTF8(body) { return .failure(.invalidUTF8(offset: bad)) }
-        let lower = fileName.lowercased()
-        if CorpusWalker.htmlExtensions.contains(where: { lower.hasSuffix("." + $0) }) {
-            let (text, title) = HTMLText.extract(Array(body))
+        let bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        // One pass checks the bytes: NUL in the first 8 KiB, UTF-8 validity, all white space.
+        let scan = bytes.withUnsafeBufferPointer { scanText(UnsafeBufferPointer(rebasing: $0[bomLength...])) }
+        if scan.hasNUL { return .failure(.binary) }
+        if let bad = scan.invalidUTF8 { return .failure(.invalidUTF8(offset: bad)) }
+        let body = bomLength == 0 ? bytes : Array(bytes[bomLength...])
+        switch kind(of: fileName) {
+        case .html:
+            let (text, title) = HTMLText.extract(body)
             if text.allSatisfy({ $0 == 0x20 || $0 == 0x0A }) && title.isEmpty { return .failure(.empty) }
             return .success(ExtractedDocument(text: text, title: title.isEmpty ? firstLine(text) : title))
+        case .markdown, .plain:
+            if scan.allWhiteSpace { return .failure(.empty) }
+            let title = (kind(of: fileName) == .markdown ? markdownTitle(body) : nil) ?? firstLine(body)
+            return .success(ExtractedDocument(text: body, title: title))
         }
-        let text = Array(body)
-        if text.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .failure(.empty) }
-        let isMarkdown = lower.hasSuffix(".md") || lower.hasSuffix(".markdown")
-        let title = (isMarkdown ? markdownTitle(text) : nil) ?? firstLine(text)
-        return .success(ExtractedDocument(text: text, title: title))
+    }
+
+    enum Kind { case html, markdown, plain }
+
+    /// How a file is read, by its extension (any case).
+    static func kind(of fileName: String) -> Kind {
+        var name = fileName
+        return name.withUTF8 { bytes in
+            guard let dot = bytes.lastIndex(of: 0x2E), bytes.count - dot - 1 <= 8 else { return .plain }
+            var ext = [UInt8](bytes[(dot + 1)...])
+            for i in ext.indices where ext[i] &- 0x41 < 26 { ext[i] |= 0x20 }
+            let lower = String(decoding: ext, as: UTF8.self)
+            if CorpusWalker.htmlExtensions.contains(lower) { return .html }
+            return lower == "md" || lower == "markdown" ? .markdown : .plain
+        }
+    }
+
+    /// What `extract` needs to know of a file's bytes, found in one pass.
+    struct Scan {
+        var hasNUL = false
+        var invalidUTF8: Int?
+        /// Only spaces, tabs, CR and LF.
+        var allWhiteSpace = true
+    }
+
+    static func scanText(_ bytes: UnsafeBufferPointer<UInt8>) -> Scan {
+        var scan = Scan()
+        let raw = UnsafeRawBufferPointer(bytes)
+        let prefix = min(bytes.count, 8192)
+        var i = 0
+        // Eight bytes a step while they are ASCII: a NUL or a byte other than white space shows in
+        // the word's bits without a per-byte loop.
+        while i + 8 <= prefix {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if w & 0x8080_8080_8080_8080 != 0 { break }
+            if hasZeroByte(w) { scan.hasNUL = true; return scan }
+            if scan.allWhiteSpace && !isWhiteSpace(w) { scan.allWhiteSpace = false }
+            i += 8
+        }
+        while i < prefix {
+            if bytes[i] == 0 { scan.hasNUL = true; return scan }
+            i += 1
+        }
+        if scan.allWhiteSpace { scan.allWhiteSpace = bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 } }
+        scan.invalidUTF8 = firstInvalidUTF8(bytes)
+        return scan
+    }
+
+    @inline(__always)
+    private static func hasZeroByte(_ w: UInt64) -> Bool {
+        (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// True when every byte of an ASCII word is a space, tab, CR or LF.
+    @inline(__always)
+    private static func isWhiteSpace(_ w: UInt64) -> Bool {
+        for k in 0..<8 {
+            let b = UInt8(truncatingIfNeeded: w >> (8 * UInt64(k)))
+            if b != 0x20 && b != 0x0A && b != 0x0D && b != 0x09 { return false }
+        }
+        return true
     }
 
     /// Offset of the first byte that breaks UTF-8 validity, or nil.
@@ -85,12 +147,29 @@ public enum TextExtractor {
         while start < text.count {
             var end = start
             while end < text.count && text[end] != 0x0A { end += 1 }
-            // Long lines are cut before decoding (a title is at most 200 characters anyway).
-            let line = String(decoding: text[start..<min(end, start + 1024)], as: UTF8.self).trimmingWhitespace()
-            if !line.isEmpty { return String(line.prefix(200)) }
+            if let line = trimmedLine(text, start, min(end, start + 1024)) { return line }
             start = end + 1
         }
         return ""
+    }
+
+    /// The line `text[start..<end]` without leading and trailing spaces, tabs and CRs, at most
+    /// 200 characters, or nil when nothing is left. Trimming works on bytes unless a non-ASCII
+    /// byte follows the leading white space (it could be a mark combining with it into one
+    /// character, which `trimmingWhitespace` keeps).
+    private static func trimmedLine(_ text: [UInt8], _ start: Int, _ end: Int) -> String? {
+        @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
+        var first = start, last = end
+        while first < last && isSpace(text[first]) { first += 1 }
+        if first == last { return nil }
+        if first > start && text[first] >= 0x80 {
+            let line = String(decoding: text[start..<end], as: UTF8.self).trimmingWhitespace()
+            return line.isEmpty ? nil : String(line.prefix(200))
+        }
+        while isSpace(text[last - 1]) { last -= 1 }
+        let line = String(decoding: text[first..<last], as: UTF8.self)
+        // 200 bytes hold at most 200 characters: only longer lines need counting.
+        return last - first <= 200 ? line : String(line.prefix(200))
     }
 
     static func markdownTitle(_ text: [UInt8]) -> String? {
