@@ -1,4 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
 import Foundation
+#endif
 
 /// Lucene's BM25 (`BM25Similarity`, k1 = 1.2, b = 0.75), with exact document lengths:
 ///
