@@ -36,6 +36,7 @@ struct IndexCommand: ParsableCommand {
     }
 
     func run() throws {
+        Allocator.keepFreedMemory()
         try reportingErrors {
             var options = IndexOptions(memoryBudget: memory << 20)
             if let threads { options.threads = threads }
@@ -64,3 +65,4 @@ struct IndexCommand: ParsableCommand {
         }
     }
 }
+

@@ -10,4 +10,8 @@ uint32_t csupport_crc32c(uint32_t crc, const void *bytes, size_t length);
 /// A hint to fetch the cache line holding `address` (no fault if it is not mapped).
 static inline void csupport_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
+/// Tells glibc's malloc to keep freed memory for reuse (see `Allocator.keepFreedMemory`); does
+/// nothing on other C libraries.
+void csupport_keep_freed_memory(void);
+
 #endif
