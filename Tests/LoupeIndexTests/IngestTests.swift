@@ -39,6 +39,57 @@ import Testing
         #expect(TextExtractor.extract(Array(" \n\t".utf8), fileName: "a.txt") == .failure(.empty))
     }
 
+    @Test func oneScanDecidesBinaryBlankAndValidAtEveryPosition() {
+        // A NUL in the first 8 KiB marks a binary file, wherever it falls in the 8-byte steps; past
+        // 8 KiB it is text. White space alone is empty; one visible byte anywhere makes it text.
+        for offset in [0, 1, 7, 8, 15, 4096, 8191] {
+            var bytes = [UInt8](repeating: 0x61, count: 9000)
+            bytes[offset] = 0
+            #expect(TextExtractor.extract(bytes, fileName: "a.txt") == .failure(.binary), "NUL at \(offset)")
+        }
+        var late = [UInt8](repeating: 0x61, count: 9000)
+        late[8192] = 0
+        #expect(TextExtractor.extract(late, fileName: "a.txt").map(\.text) == .success(late))
+        for offset in [0, 7, 8, 100, 8191, 8192, 20000] {
+            var bytes = [UInt8](repeating: 0x20, count: 20001)
+            #expect(TextExtractor.extract(bytes, fileName: "a.txt") == .failure(.empty))
+            bytes[offset] = 0x78
+            #expect(TextExtractor.extract(bytes, fileName: "a.txt").map(\.text) == .success(bytes), "x at \(offset)")
+        }
+        var accented = Array(String(repeating: "é", count: 10).utf8) + [0xC3]
+        #expect(TextExtractor.extract(accented, fileName: "a.txt") == .failure(.invalidUTF8(offset: 20)))
+        accented.removeLast()
+        #expect(TextExtractor.extract(accented, fileName: "a.txt").map(\.title) == .success("éééééééééé"))
+    }
+
+    @Test func titlesAreTrimmedAndCutAsCharacters() {
+        func title(_ text: String, _ name: String = "a.txt") -> String? {
+            guard case .success(let doc) = TextExtractor.extract(Array(text.utf8), fileName: name) else { return nil }
+            return doc.title
+        }
+        #expect(title(" \t \r\n\t  Le Mali \t\r\nsuite") == "Le Mali")
+        // A combining mark after the leading space makes one character with it: kept, as String trimming does.
+        #expect(title(" \u{301}a") == " \u{301}a")
+        #expect(title(String(repeating: "a", count: 200)) == String(repeating: "a", count: 200))
+        #expect(title(String(repeating: "é", count: 300)) == String(repeating: "é", count: 200))
+        #expect(title(String(repeating: "e\u{301}", count: 150)) == String(repeating: "e\u{301}", count: 150))
+        #expect(title("<title>T</title><p>x</p>", "PAGE.HTM") == "T")
+        #expect(title("# Titre\ncorps", "notes.MarkDown") == "Titre")
+        #expect(title("# Titre\ncorps", "notes.txt") == "# Titre")
+    }
+
+    @Test func filesAreReadWholeWhateverTheirSize() throws {
+        let dir = TemporaryDirectory()
+        for size in [0, 1, 4095, 4096, 4097, 200_000] {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            try dir.write("f\(size).txt", bytes)
+            let opened = try CorpusWalker.read(dir.path + "/f\(size).txt", sizeLimit: .max)
+            #expect(opened.bytes == bytes)
+            #expect(opened.size == size)
+        }
+        #expect(try CorpusWalker.read(dir.path + "/f4097.txt", sizeLimit: 4096).bytes == nil)
+    }
+
     @Test func walkerSkipsHiddenUnknownAndIgnoredFiles() throws {
         let dir = TemporaryDirectory()
         try dir.write("b.txt", "b")
