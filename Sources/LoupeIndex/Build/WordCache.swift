@@ -109,13 +109,8 @@ final class WordCache {
         csupport_prefetch(slots + (Int(probe.hash) & (slotCount - 1)))
     }
 
-    /// The value stored for `prefix` + `key`, or nil. `key` must be shorter than 65,536 bytes.
-    @inline(__always)
-    func find(prefix: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> Int32? {
-        find(prefix: prefix, key, Self.probe(prefix: prefix, key))
-    }
-
-    /// `find` with the key's probe computed ahead.
+    /// The value stored for `prefix` + `key` (whose probe is `probe`), or nil. `key` must be
+    /// shorter than 65,536 bytes.
     @inline(__always)
     func find(prefix: UInt8, _ key: UnsafeBufferPointer<UInt8>, _ probe: Probe) -> Int32? {
         let n = key.count
@@ -145,11 +140,6 @@ final class WordCache {
     }
 
     /// Stores `value` for a key that `find` just reported missing.
-    func insert(prefix: UInt8, _ key: UnsafeBufferPointer<UInt8>, value: Int32) {
-        insert(prefix: prefix, key, value: value, Self.probe(prefix: prefix, key))
-    }
-
-    /// `insert` with the key's probe computed ahead.
     func insert(prefix: UInt8, _ key: UnsafeBufferPointer<UInt8>, value: Int32, _ probe: Probe) {
         if arenaUsed + key.count > arenaCapacity {
             var bigger = arenaCapacity * 2
