@@ -36,11 +36,18 @@ public enum CorpusWalker {
 
     /// True when the name has a known text or HTML extension (any case), and a stem before it.
     public static func isIndexable(_ name: String) -> Bool {
+        hasExtension(name, in: extensionBytes, needsStem: true)
+    }
+
+    /// True when the name's extension (after its last dot, at most 8 bytes, any ASCII case) is one
+    /// of `extensions` (lower-case bytes). With `needsStem`, a name that starts with that dot does
+    /// not count. Compares in place: the walk calls it for every entry.
+    static func hasExtension(_ name: String, in extensions: [[UInt8]], needsStem: Bool) -> Bool {
         var name = name
         return name.withUTF8 { bytes in
-            guard let dot = bytes.lastIndex(of: 0x2E), dot > 0, bytes.count - dot - 1 <= 8 else { return false }
+            guard let dot = bytes.lastIndex(of: 0x2E), dot > 0 || !needsStem, bytes.count - dot - 1 <= 8 else { return false }
             let ext = bytes[(dot + 1)...]
-            return extensionBytes.contains { known in
+            return extensions.contains { known in
                 known.count == ext.count && zip(known, ext).allSatisfy { $0 == ($1 &- 0x41 < 26 ? $1 | 0x20 : $1) }
             }
         }

@@ -31,31 +31,28 @@ public enum TextExtractor {
         if scan.hasNUL { return .failure(.binary) }
         if let bad = scan.invalidUTF8 { return .failure(.invalidUTF8(offset: bad)) }
         let body = bomLength == 0 ? bytes : Array(bytes[bomLength...])
-        switch kind(of: fileName) {
+        let kind = kind(of: fileName)
+        switch kind {
         case .html:
             let (text, title) = HTMLText.extract(body)
             if text.allSatisfy({ $0 == 0x20 || $0 == 0x0A }) && title.isEmpty { return .failure(.empty) }
             return .success(ExtractedDocument(text: text, title: title.isEmpty ? firstLine(text) : title))
         case .markdown, .plain:
             if scan.allWhiteSpace { return .failure(.empty) }
-            let title = (kind(of: fileName) == .markdown ? markdownTitle(body) : nil) ?? firstLine(body)
+            let title = (kind == .markdown ? markdownTitle(body) : nil) ?? firstLine(body)
             return .success(ExtractedDocument(text: body, title: title))
         }
     }
 
     enum Kind { case html, markdown, plain }
 
+    private static let htmlExtensionBytes = CorpusWalker.htmlExtensions.map { Array($0.utf8) }
+    private static let markdownExtensionBytes = [Array("md".utf8), Array("markdown".utf8)]
+
     /// How a file is read, by its extension (any case).
     static func kind(of fileName: String) -> Kind {
-        var name = fileName
-        return name.withUTF8 { bytes in
-            guard let dot = bytes.lastIndex(of: 0x2E), bytes.count - dot - 1 <= 8 else { return .plain }
-            var ext = [UInt8](bytes[(dot + 1)...])
-            for i in ext.indices where ext[i] &- 0x41 < 26 { ext[i] |= 0x20 }
-            let lower = String(decoding: ext, as: UTF8.self)
-            if CorpusWalker.htmlExtensions.contains(lower) { return .html }
-            return lower == "md" || lower == "markdown" ? .markdown : .plain
-        }
+        if CorpusWalker.hasExtension(fileName, in: htmlExtensionBytes, needsStem: false) { return .html }
+        return CorpusWalker.hasExtension(fileName, in: markdownExtensionBytes, needsStem: false) ? .markdown : .plain
     }
 
     /// What `extract` needs to know of a file's bytes, found in one pass.
