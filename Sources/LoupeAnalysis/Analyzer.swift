@@ -143,17 +143,88 @@ public final class Analyzer {
         return slowIsCapitalized(word)
     }
 
+    /// `isCapitalized` for words the fast path cannot decide, read scalar by scalar from the bytes
+    /// (no String is built): Latin-1 letters are classified inline, others through the scalar's
+    /// Unicode properties. `referenceIsCapitalized` in the tests is the same rule over a String.
     @inline(never)
-    private static func slowIsCapitalized(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
-        var scalars = String(decoding: word, as: UTF8.self).unicodeScalars[...]
-        if let apostrophe = scalars.firstIndex(where: { $0 == "'" || $0 == "\u{2019}" }) {
-            let prefix = scalars[scalars.startIndex..<apostrophe]
-            if prefix.count <= 6, prefix.allSatisfy({ $0.properties.isLowercase }) {
-                scalars = scalars[scalars.index(after: apostrophe)...]
-            }
+    static func slowIsCapitalized(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = 0
+        // An elided article: up to 6 lower-case letters before the first apostrophe are skipped.
+        var apostrophe = 0
+        while apostrophe < word.count
+            && !(word[apostrophe] == 0x27
+                || (word[apostrophe] == 0xE2 && apostrophe + 2 < word.count && word[apostrophe + 1] == 0x80 && word[apostrophe + 2] == 0x99)) {
+            apostrophe += 1
         }
-        guard let first = scalars.first(where: { $0.properties.isAlphabetic }), first.properties.isUppercase else { return false }
-        return scalars.dropFirst().contains { $0.properties.isLowercase }
+        if apostrophe < word.count {
+            var i = 0, scalars = 0, allLower = true
+            while i < apostrophe && allLower {
+                let (scalar, next) = decodeScalar(word, at: i)
+                allLower = letterCase(scalar).isLower
+                scalars += 1
+                i = next
+            }
+            if scalars <= 6 && allLower { start = apostrophe + (word[apostrophe] == 0x27 ? 1 : 3) }
+        }
+        // The first letter is upper case and some scalar after the first is lower case.
+        var i = start
+        var index = 0, sawLetter = false, lowerAfterFirst = false
+        while i < word.count {
+            let (scalar, next) = decodeScalar(word, at: i)
+            let kind = letterCase(scalar)
+            if !sawLetter && kind.isAlphabetic {
+                guard kind.isUpper else { return false }
+                sawLetter = true
+            }
+            if index > 0 && kind.isLower { lowerAfterFirst = true }
+            if sawLetter && lowerAfterFirst { return true }
+            index += 1
+            i = next
+        }
+        return false
+    }
+
+    /// The scalar starting at byte `i` of valid UTF-8 (U+FFFD and one byte for a malformed one)
+    /// and the index after it.
+    @inline(__always)
+    static func decodeScalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
+        let b0 = UInt32(bytes[i])
+        if b0 < 0x80 { return (b0, i + 1) }
+        let length = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 0
+        guard length > 0, i + length <= bytes.count else { return (0xFFFD, i + 1) }
+        var value = b0 & (0x7F >> UInt32(length))
+        for k in 1..<length {
+            let b = UInt32(bytes[i + k])
+            guard b & 0xC0 == 0x80 else { return (0xFFFD, i + 1) }
+            value = value << 6 | (b & 0x3F)
+        }
+        return (value, i + length)
+    }
+
+    struct LetterCase {
+        var isAlphabetic: Bool
+        var isUpper: Bool
+        var isLower: Bool
+    }
+
+    /// Unicode's Alphabetic, Uppercase and Lowercase properties of a scalar; ASCII and Latin-1 are
+    /// answered from their fixed ranges, anything else from the stdlib's tables.
+    @inline(__always)
+    static func letterCase(_ v: UInt32) -> LetterCase {
+        if v < 0x80 {
+            let upper = v &- 0x41 < 26, lower = v &- 0x61 < 26
+            return LetterCase(isAlphabetic: upper || lower, isUpper: upper, isLower: lower)
+        }
+        if v < 0x100 {
+            // ª µ º are lower-case letters; À–Þ upper and ß–ÿ lower, less × and ÷.
+            if v == 0xAA || v == 0xB5 || v == 0xBA { return LetterCase(isAlphabetic: true, isUpper: false, isLower: true) }
+            if v < 0xC0 || v == 0xD7 || v == 0xF7 { return LetterCase(isAlphabetic: false, isUpper: false, isLower: false) }
+            let upper = v < 0xDF
+            return LetterCase(isAlphabetic: true, isUpper: upper, isLower: !upper)
+        }
+        guard let scalar = Unicode.Scalar(v) else { return LetterCase(isAlphabetic: false, isUpper: false, isLower: false) }
+        let p = scalar.properties
+        return LetterCase(isAlphabetic: p.isAlphabetic, isUpper: p.isUppercase, isLower: p.isLowercase)
     }
 
     struct CacheKey: Hashable {

@@ -1,4 +1,5 @@
 import Testing
+import LoupeTestSupport
 @testable import LoupeAnalysis
 
 @Suite struct AnalyzerTests {
@@ -97,5 +98,38 @@ import Testing
     ])
     func detectsTheLanguageFromFunctionWords(_ text: String, _ expected: Language) {
         #expect(detector.detect(text) == expected)
+    }
+}
+
+/// The name rule over a String, as first written: `Analyzer.slowIsCapitalized`, which reads the
+/// bytes, must agree with it on every word (the fast path in front of it decides some ASCII words
+/// on its own, e.g. a leading digit is never a name).
+private func referenceIsCapitalized(_ word: String) -> Bool {
+    var scalars = word.unicodeScalars[...]
+    if let apostrophe = scalars.firstIndex(where: { $0 == "'" || $0 == "\u{2019}" }) {
+        let prefix = scalars[scalars.startIndex..<apostrophe]
+        if prefix.count <= 6, prefix.allSatisfy({ $0.properties.isLowercase }) {
+            scalars = scalars[scalars.index(after: apostrophe)...]
+        }
+    }
+    guard let first = scalars.first(where: { $0.properties.isAlphabetic }), first.properties.isUppercase else { return false }
+    return scalars.dropFirst().contains { $0.properties.isLowercase }
+}
+
+extension AnalyzerTests {
+    @Test func nameRuleOnBytesMatchesTheRuleOnScalars() {
+        // ASCII, Latin-1 (letters, ª º µ, × ÷), Latin Extended, a title-case letter, Greek, Cyrillic,
+        // CJK, kana, a combining mark, four-byte letters of both cases, apostrophes, digits, signs.
+        let alphabet = ["a", "z", "A", "Z", "0", "7", "_", "-", "'", "’", "‘", "é", "É", "ß", "ÿ", "À", "Þ", "ª", "º", "µ", "×", "÷",
+                        "Œ", "œ", "Ā", "ā", "ǅ", "ŉ", "Α", "α", "Ж", "ж", "東", "あ", "\u{301}", "\u{345}", "𐐀", "𐐨", "ⓐ", "Ⓐ", "ⅰ", "Ⅰ", "²"]
+        var rng = SplitMix(seed: 7)
+        for _ in 0..<30_000 {
+            let length = Int(rng.next() % 12) + 1
+            let word = (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined()
+            var bytes = Array(word.utf8)
+            let fast = bytes.withUnsafeMutableBufferPointer { Analyzer.slowIsCapitalized(UnsafeBufferPointer($0)) }
+            #expect(fast == referenceIsCapitalized(word), "differs on \(word.debugDescription)")
+            if fast != referenceIsCapitalized(word) { return }
+        }
     }
 }
