@@ -39,26 +39,30 @@ public struct StoredTextWriter {
 
     private mutating func closeBlock() {
         guard !current.isEmpty else { return }
-        let bound = ZSTD_compressBound(current.count)
-        let start = compressed.count
-        if compressed.capacity < start + bound { compressed.reserveCapacity(max(start + bound, compressed.capacity * 2)) }
-        compressed.append(contentsOf: repeatElement(0, count: bound))
+        context.reserve(ZSTD_compressBound(current.count))
         let written = current.withUnsafeBytes { src in
-            compressed.withUnsafeMutableBytes { dst in
-                let out = UnsafeMutableRawBufferPointer(rebasing: dst[start...])
-                return ZSTD_compressCCtx(context.pointer, out.baseAddress, out.count, src.baseAddress, src.count, Self.compressionLevel)
-            }
+            ZSTD_compressCCtx(context.pointer, context.output, context.outputCapacity, src.baseAddress, src.count, Self.compressionLevel)
         }
         if ZSTD_isError(written) != 0 {
             // zstd cannot fail on valid buffers; should it ever, `finish` reports it.
-            compressed.removeLast(bound)
             failure = String(cString: ZSTD_getErrorName(written))
         } else {
-            compressed.removeLast(bound - written)
-            table.append((takenBytes + start, written, current.count))
+            // Buffers fill up to `chunkSize` and are then set aside whole: no growth by copying.
+            if compressed.count + written > compressed.capacity && !compressed.isEmpty {
+                takenBytes += compressed.count
+                taken.append(compressed)
+                compressed = []
+            }
+            if compressed.isEmpty { compressed.reserveCapacity(max(Self.chunkSize, written)) }
+            let start = compressedBytes
+            compressed.append(contentsOf: UnsafeRawBufferPointer(start: context.output, count: written))
+            table.append((start, written, current.count))
         }
         current.removeAll(keepingCapacity: true)
     }
+
+    /// Compressed bytes are kept in buffers of this size.
+    static let chunkSize = 1 << 20
 
     /// Appends an already compressed block as it is (segment merges copy blocks without
     /// recompressing them). Returns the new block's number.
@@ -131,11 +135,28 @@ public struct StoredTextWriter {
     }
 }
 
-/// A zstd compression context, freed with its last reference.
+/// A zstd compression context and the output buffer a block is compressed into (reused from
+/// block to block), freed with their last reference.
 final class CompressionContext {
     let pointer: OpaquePointer?
+    private(set) var outputCapacity = ZSTD_compressBound(StoredTextWriter.blockSize)
+    private(set) var output: UnsafeMutableRawPointer
 
-    init() { pointer = ZSTD_createCCtx() }
+    init() {
+        pointer = ZSTD_createCCtx()
+        output = .allocate(byteCount: outputCapacity, alignment: 16)
+    }
 
-    deinit { ZSTD_freeCCtx(pointer) }
+    /// Makes the output buffer at least `bytes` long (a document over the block size is a block).
+    func reserve(_ bytes: Int) {
+        guard bytes > outputCapacity else { return }
+        output.deallocate()
+        output = .allocate(byteCount: bytes, alignment: 16)
+        outputCapacity = bytes
+    }
+
+    deinit {
+        ZSTD_freeCCtx(pointer)
+        output.deallocate()
+    }
 }
