@@ -163,33 +163,75 @@ func regionStart(
 /// A set of suffixes, each with a tag saying what to do when it is found, that
 /// answers which is the longest one the word ends with (Snowball's `among`
 /// with `substring`).
+///
+/// The suffixes are kept as a trie of their scalars read backwards, so a lookup walks the word
+/// from its end once, scalar by scalar, instead of comparing it with every suffix that ends in
+/// the same scalar: the deepest node with a tag that the walk reaches is the longest match.
 struct SuffixTable<Tag: Sendable>: Sendable {
-    private struct Entry: Sendable {
-        let scalars: [Unicode.Scalar]
-        let tag: Tag
-    }
-
-    /// Entries grouped by their last scalar, longest first within a group: ASCII last scalars in
-    /// an array (no hashing on the hot path), others in a dictionary.
-    private let byASCIILast: [[Entry]]
-    private let byOtherLast: [Unicode.Scalar: [Entry]]
+    /// Per node: its first edge in `edgeScalars`/`edgeTargets`, its number of edges, and the index
+    /// of its tag in `tags` (-1: no suffix ends here). Node 0 is the root (the empty suffix).
+    private let firstEdge: [Int32]
+    private let edgeCount: [Int32]
+    private let tagIndex: [Int32]
+    private let edgeScalars: [UInt32]
+    private let edgeTargets: [Int32]
+    private let tags: [Tag]
+    /// The root's child per ASCII scalar (-1: none), the first step of almost every lookup.
+    private let rootASCII: [Int32]
 
     init(_ pairs: KeyValuePairs<String, Tag>) {
         self.init(pairs.map { ($0.key, $0.value) })
     }
 
     init(_ pairs: [(String, Tag)]) {
-        var groups: [Unicode.Scalar: [Entry]] = [:]
+        // Build with per-node dictionaries, then lay the edges out node by node.
+        var children: [[UInt32: Int]] = [[:]]
+        var nodeTag: [Int32] = [-1]
+        var tags: [Tag] = []
         for (suffix, tag) in pairs {
-            let scalars = Array(suffix.unicodeScalars)
-            guard let last = scalars.last else { continue }
-            groups[last, default: []].append(Entry(scalars: scalars, tag: tag))
+            var node = 0
+            for scalar in suffix.unicodeScalars.reversed() {
+                if let next = children[node][scalar.value] {
+                    node = next
+                } else {
+                    children.append([:])
+                    nodeTag.append(-1)
+                    children[node][scalar.value] = children.count - 1
+                    node = children.count - 1
+                }
+            }
+            // The first entry for a suffix wins should one be listed twice.
+            guard node != 0, nodeTag[node] < 0 else { continue }
+            nodeTag[node] = Int32(tags.count)
+            tags.append(tag)
         }
-        for key in Array(groups.keys) {
-            groups[key]?.sort { $0.scalars.count > $1.scalars.count }
+        var firstEdge: [Int32] = [], edgeCount: [Int32] = [], edgeScalars: [UInt32] = [], edgeTargets: [Int32] = []
+        for node in children.indices {
+            firstEdge.append(Int32(edgeScalars.count))
+            edgeCount.append(Int32(children[node].count))
+            for (scalar, target) in children[node].sorted(by: { $0.key < $1.key }) {
+                edgeScalars.append(scalar)
+                edgeTargets.append(Int32(target))
+            }
         }
-        byASCIILast = (0..<128).map { groups[Unicode.Scalar(UInt8($0))] ?? [] }
-        byOtherLast = groups.filter { $0.key.value >= 128 }
+        var rootASCII = [Int32](repeating: -1, count: 128)
+        for (scalar, target) in children[0] where scalar < 128 { rootASCII[Int(scalar)] = Int32(target) }
+        self.firstEdge = firstEdge
+        self.edgeCount = edgeCount
+        self.tagIndex = nodeTag
+        self.edgeScalars = edgeScalars
+        self.edgeTargets = edgeTargets
+        self.tags = tags
+        self.rootASCII = rootASCII
+    }
+
+    /// The child of `node` along `scalar`, or -1.
+    @inline(__always)
+    private func child(of node: Int, _ scalar: UInt32) -> Int {
+        if node == 0 && scalar < 128 { return Int(rootASCII[Int(scalar)]) }
+        let first = Int(firstEdge[node])
+        for e in first..<(first + Int(edgeCount[node])) where edgeScalars[e] == scalar { return Int(edgeTargets[e]) }
+        return -1
     }
 
     /// The longest suffix in the table that ends at index `end` of `word` and
@@ -198,29 +240,16 @@ struct SuffixTable<Tag: Sendable>: Sendable {
         in word: SnowballWord, before end: Int, floor: Int = 0
     ) -> (start: Int, tag: Tag)? {
         guard end > floor, end <= word.count else { return nil }
-        let last = word[end - 1]
-        let candidates: [Entry]
-        if last.value < 128 {
-            candidates = byASCIILast[Int(last.value)]
-        } else {
-            guard let found = byOtherLast[last] else { return nil }
-            candidates = found
+        var node = 0
+        var position = end
+        var best = -1, bestStart = 0
+        while position > floor {
+            node = child(of: node, word[position - 1].value)
+            guard node >= 0 else { break }
+            position -= 1
+            if tagIndex[node] >= 0 { (best, bestStart) = (Int(tagIndex[node]), position) }
         }
-        for entry in candidates {
-            let length = entry.scalars.count
-            guard length <= end - floor else { continue }
-            var matched = true
-            var offset = 1
-            while offset <= length {
-                if word[end - offset] != entry.scalars[length - offset] {
-                    matched = false
-                    break
-                }
-                offset += 1
-            }
-            if matched { return (end - length, entry.tag) }
-        }
-        return nil
+        return best >= 0 ? (bestStart, tags[best]) : nil
     }
 
     /// The longest suffix in the table that the whole word ends with.
