@@ -90,6 +90,30 @@ import Testing
         #expect(try CorpusWalker.read(dir.path + "/f4097.txt", sizeLimit: 4096).bytes == nil)
     }
 
+    @Test func walkFindsFilesInByteWisePathOrder() throws {
+        let dir = TemporaryDirectory()
+        // `-` < `.` < `/` < `0` < `A` < `_` < `a` < `é`: a directory's files come where its name
+        // followed by `/` sorts, not where its bare name does.
+        let paths = ["a.txt", "a/b.txt", "a/a/z.txt", "a-b.txt", "a0.txt", "A.txt", "_.txt", "é.txt", "a/b/c.txt", "a.b/x.txt", "b/a.txt", "ab.txt"]
+        for (i, path) in paths.enumerated() { try dir.write(path, "file \(i)") }
+        let walked = try CorpusWalker.walk(dir.path, statFiles: false).files.map(\.relativePath)
+        #expect(walked == paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    }
+
+    @Test func filesReadThroughKeptDirectoriesMatchFilesReadByPath() throws {
+        let dir = TemporaryDirectory()
+        for d in 0..<5 { for f in 0..<3 { try dir.write("d\(d)/f\(f).txt", "directory \(d), file \(f)") } }
+        // Room for two directories: the other three's files are read by their absolute path.
+        let handles = DirectoryHandles(capacity: 2)
+        var files: [CorpusFile] = []
+        _ = try CorpusWalker.walk(dir.path, statFiles: false, directories: handles) { files.append($0) }
+        #expect(files.count == 15)
+        #expect(files.filter { $0.directory >= 0 }.count == 6)
+        for file in files {
+            #expect(try CorpusWalker.read(file, in: handles, sizeLimit: .max).bytes == CorpusWalker.read(file.absolutePath))
+        }
+    }
+
     @Test func walkerSkipsHiddenUnknownAndIgnoredFiles() throws {
         let dir = TemporaryDirectory()
         try dir.write("b.txt", "b")

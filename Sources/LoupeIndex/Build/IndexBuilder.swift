@@ -72,21 +72,14 @@ public enum IndexBuilder {
                              warning: @escaping @Sendable (SkippedFile) -> Void = { _ in },
                              progress: @escaping @Sendable (IndexProgress) -> Void = { _ in }) throws -> IndexSummary {
         let started = monotonicSeconds()
-        let (files, unreadable) = try CorpusWalker.walk(corpus, statFiles: false)
-        BuildTrace.mark("walked", since: started)
-        for s in unreadable { warning(s) }
+        // The walk runs beside the workers: they take its chunks of files as it completes them.
+        let feed = try CorpusFeed(root: corpus, filesPerChunk: options.filesPerChunk)
         let directory = IndexDirectory(path: index)
         try prepare(directory)
         let lock = try directory.lock()
         defer { lock.release() }
         let generation = try nextGeneration(directory)
-        var chunks: [Range<Int>] = []
-        for start in stride(from: 0, to: files.count, by: options.filesPerChunk) {
-            chunks.append(start..<min(files.count, start + options.filesPerChunk))
-        }
-        let chunkRanges = chunks
-        let chunkCount = chunks.count
-        let threads = min(options.threads, max(1, chunkCount))
+        let threads = options.threads
 
         /// What a worker produced: a segment it flushed, or the builder it still holds at the end,
         /// with the chunks whose documents it holds, in its doc-id order.
@@ -133,19 +126,18 @@ public enum IndexBuilder {
                     builder = SegmentBuilder(analyzer: analyzer)
                 }
                 var chunk = worker
-                while chunk < chunkCount {
+                while let files = feed.chunk(chunk) {
                     let documentsBefore = builder.documentCount
                     if shared.withLock({ $0.error != nil || $0.otherError != nil }) { return }
-                    let range = chunkRanges[chunk]
                     var localBytes = 0
                     var localTokens: UInt64 = 0
                     var localLanguages: [Language: Int] = [:]
                     var localSkipped: [SkippedFile] = []
-                    for file in files[range] {
+                    for file in files {
                         let bytes: [UInt8]
                         let opened: CorpusWalker.OpenedFile
                         do {
-                            opened = try CorpusWalker.read(file.absolutePath, sizeLimit: IndexOptions.maxFileSize)
+                            opened = try CorpusWalker.read(file, in: feed.directories, sizeLimit: IndexOptions.maxFileSize)
                             guard let read = opened.bytes else {
                                 localSkipped.append(SkippedFile(path: file.relativePath, reason: "larger than \(IndexOptions.maxFileSize >> 20) MiB; skipped"))
                                 continue
@@ -169,7 +161,7 @@ public enum IndexBuilder {
                     }
                     for s in localSkipped { warning(s) }
                     let report: IndexProgress? = shared.withLock { state in
-                        state.filesDone += range.count
+                        state.filesDone += files.count
                         state.bytesDone += localBytes
                         state.tokens += localTokens
                         state.skipped += localSkipped
@@ -177,7 +169,7 @@ public enum IndexBuilder {
                         let now = monotonicSeconds()
                         guard now - state.lastReport >= 0.25 else { return nil }
                         state.lastReport = now
-                        return IndexProgress(filesDone: state.filesDone, filesTotal: files.count, bytesDone: state.bytesDone)
+                        return IndexProgress(filesDone: state.filesDone, filesTotal: feed.found, bytesDone: state.bytesDone)
                     }
                     if let report { progress(report) }
                     runs.append((chunk, builder.documentCount - documentsBefore))
@@ -198,6 +190,7 @@ public enum IndexBuilder {
             }
         }
 
+        let walked = feed.finish()
         let state = shared.withLock { $0 }
         BuildTrace.mark("inverted", since: started)
         let written = state.parts.compactMap { part -> String? in
@@ -209,12 +202,19 @@ public enum IndexBuilder {
             for name in written { removeSegment(name, in: directory) }
             removeSegment(mergedName, in: directory)
         }
-        if let error = state.error ?? state.otherError.map({ IndexError.invalidInput($0) }) {
+        let walkFailure: IndexError?
+        let chunkCount: Int, fileCount: Int, unreadable: [SkippedFile]
+        switch walked {
+        case .success(let result): (chunkCount, fileCount, unreadable, walkFailure) = (result.chunks, result.files, result.skipped, nil)
+        case .failure(let error): (chunkCount, fileCount, unreadable, walkFailure) = (0, 0, [], error)
+        }
+        if let error = walkFailure ?? state.error ?? state.otherError.map({ IndexError.invalidInput($0) }) {
             // Leave the committed index as it was; remove what this attempt wrote.
             removeWritten()
             throw error
         }
-        progress(IndexProgress(filesDone: files.count, filesTotal: files.count, bytesDone: state.bytesDone))
+        for s in unreadable { warning(s) }
+        progress(IndexProgress(filesDone: fileCount, filesTotal: fileCount, bytesDone: state.bytesDone))
         let parts = state.parts.sorted { ($0.worker, $0.seq) < ($1.worker, $1.seq) }
         let merge: Bool
         switch options.mergeSegments {
@@ -226,7 +226,7 @@ public enum IndexBuilder {
         var segments: [Manifest.Segment] = []
         do {
             if merge {
-                var merging = IndexProgress(filesDone: files.count, filesTotal: files.count, bytesDone: state.bytesDone)
+                var merging = IndexProgress(filesDone: fileCount, filesTotal: fileCount, bytesDone: state.bytesDone)
                 merging.phase = .merging
                 progress(merging)
                 // Combined doc ids follow the chunks, hence the paths.

@@ -11,6 +11,16 @@ public struct CorpusFile: Sendable, Equatable {
     /// the walk was asked not to stat regular files (the builder reads both when it opens them).
     public var size: Int
     public var modified: Int64
+    /// The file's directory in the walk's `DirectoryHandles` (read relative to it, with no path
+    /// lookup from the root), or -1: read by its absolute path.
+    var directory: Int32 = -1
+
+    public init(relativePath: String, absolutePath: String, size: Int, modified: Int64) {
+        self.relativePath = relativePath
+        self.absolutePath = absolutePath
+        self.size = size
+        self.modified = modified
+    }
 }
 
 /// A file that was not indexed, and why (shown to the user as a warning).
@@ -57,6 +67,13 @@ public enum CorpusWalker {
     /// `statFiles` false, entries the directory lists as regular files are not stat'ed (their size
     /// and time are left 0): on some file systems the stat costs more than the rest of the walk.
     public static func walk(_ root: String, statFiles: Bool = true) throws -> (files: [CorpusFile], skipped: [SkippedFile]) {
+        var files: [CorpusFile] = []
+        let skipped = try walk(root, statFiles: statFiles) { files.append($0) }
+        return (files, skipped)
+    }
+
+    /// Throws the error a walk of `root` would start with: no such directory, or not a directory.
+    public static func checkRoot(_ root: String) throws {
         var info = stat()
         guard stat(root, &info) == 0 else {
             throw IndexError.invalidInput("corpus directory not found: \(root)")
@@ -64,64 +81,90 @@ public enum CorpusWalker {
         guard (info.st_mode & S_IFMT) == S_IFDIR else {
             throw IndexError.invalidInput("not a directory: \(root)")
         }
-        var files: [CorpusFile] = []
+    }
+
+    /// Calls `found` with each file to index under `root` as the walk finds it, in byte-wise order
+    /// of the relative paths: each directory's entries are sorted (a directory's name with a `/`
+    /// after it, as it shows in its files' paths) and subdirectories are walked in their place.
+    /// Returns the unreadable directories. Directories kept in `directories` (while it has room)
+    /// stay open for reading their files relative to them.
+    static func walk(_ root: String, statFiles: Bool = true, directories: DirectoryHandles? = nil,
+                     found: (CorpusFile) -> Void) throws -> [SkippedFile] {
+        try checkRoot(root)
         var skipped: [SkippedFile] = []
-        var pending: [String] = [""]
         let base = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         let ignore = (try? read(base + "/.loupeignore")).map { IgnoreRules(String(decoding: $0, as: UTF8.self)) } ?? IgnoreRules("")
-        while let relativeDir = pending.popLast() {
+        struct Entry {
+            var name: String
+            var isDirectory: Bool
+            var size = 0
+            var modified: Int64 = 0
+        }
+        func visit(_ relativeDir: String) {
             let absoluteDir = relativeDir.isEmpty ? base : base + "/" + relativeDir
             guard let dir = opendir(absoluteDir) else {
                 skipped.append(SkippedFile(path: relativeDir.isEmpty ? "." : relativeDir, reason: "cannot read directory: \(String(cString: strerror(errno)))"))
-                continue
+                return
             }
-            defer { closedir(dir) }
             let dirFD = dirfd(dir)
+            var entries: [Entry] = []
             while let entry = readdir(dir) {
                 let name = Self.entryName(entry)
                 if name.hasPrefix(".") { continue }
-                let relative = relativeDir.isEmpty ? name : relativeDir + "/" + name
-                if ignore.matches(name: name, path: relative) { continue }
-                let absolute = base + "/" + relative
+                if ignore.matches(name: name, path: relativeDir.isEmpty ? name : relativeDir + "/" + name) { continue }
                 // The entry type usually comes with readdir: no stat for directories, and files are
                 // stat'ed relative to their open directory (no path lookup from the root).
                 let type = entry.pointee.d_type
-                if type == UInt8(DT_DIR) { pending.append(relative); continue }
+                if type == UInt8(DT_DIR) { entries.append(Entry(name: name, isDirectory: true)); continue }
                 if type != UInt8(DT_REG) && type != UInt8(DT_UNKNOWN) { continue }
                 if type == UInt8(DT_REG) && !isIndexable(name) { continue }
                 if type == UInt8(DT_REG) && !statFiles {
-                    files.append(CorpusFile(relativePath: relative, absolutePath: absolute, size: 0, modified: 0))
+                    entries.append(Entry(name: name, isDirectory: false))
                     continue
                 }
                 var st = stat()
                 guard fstatat(dirFD, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
                 switch st.st_mode & S_IFMT {
                 case S_IFDIR:
-                    pending.append(relative)
-                case S_IFREG:
-                    if isIndexable(name) {
-                        files.append(CorpusFile(relativePath: relative, absolutePath: absolute, size: Int(st.st_size), modified: Int64(st.st_mtim.tv_sec)))
-                    }
+                    entries.append(Entry(name: name, isDirectory: true))
+                case S_IFREG where isIndexable(name):
+                    entries.append(Entry(name: name, isDirectory: false, size: Int(st.st_size), modified: Int64(st.st_mtim.tv_sec)))
                 default:
                     continue
                 }
             }
+            // Only a directory with files to read is worth a handle.
+            let kept = entries.contains { !$0.isDirectory } ? directories?.keep(dir) ?? -1 : -1
+            if kept < 0 { closedir(dir) }
+            for i in pathOrder(entries.map { ($0.name, $0.isDirectory) }) {
+                let entry = entries[i]
+                let relative = relativeDir.isEmpty ? entry.name : relativeDir + "/" + entry.name
+                if entry.isDirectory {
+                    visit(relative)
+                } else {
+                    var file = CorpusFile(relativePath: relative, absolutePath: base + "/" + relative, size: entry.size, modified: entry.modified)
+                    file.directory = kept
+                    found(file)
+                }
+            }
         }
-        return (sortedByPath(files), skipped)
+        visit("")
+        return skipped
     }
 
-    /// Files in byte-wise order of their relative paths: the paths' bytes go into one buffer and
-    /// are compared with memcmp (no per-comparison reference counting).
-    static func sortedByPath(_ files: [CorpusFile]) -> [CorpusFile] {
+    /// The order of a directory's entries in which their paths sort byte-wise: names compared
+    /// with memcmp, a directory's with a `/` after it (so `a.txt` < `a/b.txt` < `a0.txt`).
+    static func pathOrder(_ entries: [(name: String, isDirectory: Bool)]) -> [Int] {
         var bytes: [UInt8] = []
         var bounds: [(start: Int, count: Int)] = []
-        bounds.reserveCapacity(files.count)
-        for file in files {
+        bounds.reserveCapacity(entries.count)
+        for entry in entries {
             let start = bytes.count
-            bytes.append(contentsOf: file.relativePath.utf8)
+            bytes.append(contentsOf: entry.name.utf8)
+            if entry.isDirectory { bytes.append(0x2F) }
             bounds.append((start, bytes.count - start))
         }
-        var order = Array(files.indices)
+        var order = Array(entries.indices)
         bytes.withUnsafeBytes { buffer in
             bounds.withUnsafeBufferPointer { bounds in
                 order.sort { a, b in
@@ -131,7 +174,7 @@ public enum CorpusWalker {
                 }
             }
         }
-        return order.map { files[$0] }
+        return order
     }
 
     /// The name in a directory entry, read in place up to its NUL: the kernel's records are only as
@@ -152,7 +195,28 @@ public enum CorpusWalker {
     /// Reads a whole file (its size and time from the open file, so the walk need not stat it);
     /// a file larger than `sizeLimit` is not read. A file that grows meanwhile is read to its end.
     public static func read(_ path: String, sizeLimit: Int) throws -> OpenedFile {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        try read(open(path, O_RDONLY | O_CLOEXEC), path: path, sizeLimit: sizeLimit)
+    }
+
+    /// Reads a file the walk found: relative to its directory when the walk kept that open.
+    static func read(_ file: CorpusFile, in directories: DirectoryHandles, sizeLimit: Int) throws -> OpenedFile {
+        let fd = directories.descriptor(file.directory).map { directory in
+            file.relativePath.withCString { path in
+                // The name is what follows the last `/` of the relative path.
+                var name = path
+                var p = path
+                while p.pointee != 0 {
+                    if p.pointee == 0x2F { name = p + 1 }
+                    p += 1
+                }
+                return openat(directory, name, O_RDONLY | O_CLOEXEC)
+            }
+        } ?? open(file.absolutePath, O_RDONLY | O_CLOEXEC)
+        return try read(fd, path: file.absolutePath, sizeLimit: sizeLimit)
+    }
+
+    /// Reads the file open as `fd` (the result of an open: an error when negative), and closes it.
+    private static func read(_ fd: Int32, path: String, sizeLimit: Int) throws -> OpenedFile {
         guard fd >= 0 else { throw IndexError.io(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
         var st = stat()
@@ -217,5 +281,45 @@ struct IgnoreRules {
 
     func matches(name: String, path: String) -> Bool {
         namePatterns.contains { fnmatch($0, name, 0) == 0 } || pathPatterns.contains { fnmatch($0, path, FNM_PATHNAME) == 0 }
+    }
+}
+
+/// Directories a walk keeps open, so that their files are opened relative to them: the kernel
+/// then looks up one name, not every component of the path from the root. At most `capacity`
+/// (a quarter of the process's file limit, at most 1024) are kept; files of the others are
+/// opened by path. The walk adds a directory before it hands out any file in it, and whoever
+/// receives that file through a lock reads its slot after; the slots never change after that.
+final class DirectoryHandles: @unchecked Sendable {
+    let capacity: Int
+    private let handles: UnsafeMutablePointer<OpaquePointer?>
+    private let descriptors: UnsafeMutablePointer<Int32>
+    private var count = 0
+
+    init(capacity: Int? = nil) {
+        var limit = rlimit()
+        let files = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 ? Int(clamping: limit.rlim_cur) : 256
+        self.capacity = capacity ?? max(0, min(1024, files / 4))
+        handles = .allocate(capacity: max(1, self.capacity))
+        descriptors = .allocate(capacity: max(1, self.capacity))
+    }
+
+    /// Keeps `dir` open; returns its number, or -1 when full (the caller closes it).
+    func keep(_ dir: OpaquePointer) -> Int32 {
+        guard count < capacity else { return -1 }
+        handles[count] = dir
+        descriptors[count] = dirfd(dir)
+        count += 1
+        return Int32(count - 1)
+    }
+
+    /// The descriptor of directory `number`, or nil for -1.
+    func descriptor(_ number: Int32) -> Int32? {
+        number >= 0 && Int(number) < capacity ? descriptors[Int(number)] : nil
+    }
+
+    deinit {
+        for i in 0..<count { if let dir = handles[i] { closedir(dir) } }
+        handles.deallocate()
+        descriptors.deallocate()
     }
 }
