@@ -81,10 +81,22 @@ public final class Analyzer {
 
     /// Stems a folded term for `language` unless it is a name or a function word.
     public static func stem(_ folded: String, language: Language, isName: Bool = false) -> String {
-        guard !isName, let stemmer = language.stemmer else { return folded }
-        if StopWords.list(for: language).contains(folded) { return folded }
-        let stemmed = stemmer.stem(folded)
-        return stemmed.isEmpty ? folded : stemmed
+        var folded = folded
+        var term: [UInt8] = []
+        folded.withUTF8 { appendTerm(folded: $0, language: language, isName: isName, to: &term) }
+        return String(decoding: term, as: UTF8.self)
+    }
+
+    /// Appends to `out` the UTF-8 term the folded word `folded` becomes in `language`: the word
+    /// itself when it is a name, a function word, or the language has no stemmer (no String is
+    /// built then), else its stem (the word itself should the stem be empty).
+    public static func appendTerm(folded: UnsafeBufferPointer<UInt8>, language: Language, isName: Bool, to out: inout [UInt8]) {
+        guard !isName, let stemmer = language.stemmer, !StopWords.contains(folded, language: language) else {
+            out.append(contentsOf: folded)
+            return
+        }
+        let stemmed = stemmer.stem(String(decoding: folded, as: UTF8.self))
+        if stemmed.isEmpty { out.append(contentsOf: folded) } else { out.append(contentsOf: stemmed.utf8) }
     }
 
     /// Folded (unstemmed) terms of a text with their byte ranges: what a query is made of.

@@ -133,3 +133,20 @@ extension AnalyzerTests {
         }
     }
 }
+
+@Suite struct StopWordsTests {
+    /// The byte lookup the inverter uses answers as the lists do, for every language and word.
+    @Test func byteLookupAgreesWithTheLists() {
+        let stopWords = StopWords.english.union(StopWords.french).union(StopWords.spanish)
+        let words = stopWords.union(["", "thee", "lesquels", "nosotrosx", "é", "zzzzzzzz"])
+        for language in Language.allCases {
+            for word in words {
+                var bytes = Array(word.utf8)
+                let found = bytes.withUnsafeMutableBufferPointer { StopWords.contains(UnsafeBufferPointer($0), language: language) }
+                #expect(found == StopWords.list(for: language).contains(word), "\(word) in \(language)")
+            }
+        }
+        // The packed table holds words of up to 8 bytes: a longer stop word would be missed.
+        #expect(stopWords.allSatisfy { $0.utf8.count <= 8 })
+    }
+}

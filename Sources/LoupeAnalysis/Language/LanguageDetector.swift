@@ -107,29 +107,26 @@ extension LanguageDetector {
     }
 
     /// Distinctive words of up to 8 ASCII letters, packed little-endian into a UInt64.
-    private static let packedTable: PackedWordTable = {
-        var entries: [(UInt64, Language)] = []
-        for (word, language) in distinctiveWords() where word.utf8.count <= 8 {
-            var packed: UInt64 = 0
-            for (i, b) in word.utf8.enumerated() { packed |= UInt64(b) << (8 * UInt64(i)) }
-            entries.append((packed, language))
-        }
-        return PackedWordTable(entries)
+    private static let packedTable: PackedWordTable<Language> = {
+        let entries = distinctiveWords().filter { $0.key.utf8.count <= 8 }.map { (PackedWordTable<Language>.pack($0.key), $0.value) }
+        return PackedWordTable(entries, absent: .other)
     }()
 }
 
 /// A small open-addressing table from packed words (nonzero UInt64) to languages, probed with a
 /// multiplicative hash: the detector looks up every short ASCII word of a document's start.
-struct PackedWordTable: Sendable {
+/// A hash table from words of at most 8 bytes, packed little-endian into a UInt64 (0 is no word),
+/// to a value: no String is built to look a word up.
+struct PackedWordTable<Value: Sendable>: Sendable {
     private let keys: [UInt64]
-    private let values: [Language]
+    private let values: [Value]
     private let shift: UInt64
 
-    init(_ entries: [(UInt64, Language)]) {
+    init(_ entries: [(UInt64, Value)], absent: Value) {
         var bits: UInt64 = 4
         while (1 << bits) < entries.count * 4 { bits += 1 }
         var keys = [UInt64](repeating: 0, count: 1 << bits)
-        var values = [Language](repeating: .other, count: 1 << bits)
+        var values = [Value](repeating: absent, count: 1 << bits)
         let shift = 64 - bits
         for (key, value) in entries where key != 0 {
             var i = Int((key &* 0x9E37_79B9_7F4A_7C15) >> shift)
@@ -142,8 +139,24 @@ struct PackedWordTable: Sendable {
         self.shift = shift
     }
 
+    /// The bytes of a word of at most 8 bytes, packed as the table's keys are (nil when longer or empty).
     @inline(__always)
-    func find(_ key: UInt64) -> Language? {
+    static func pack(_ word: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard !word.isEmpty, word.count <= 8 else { return nil }
+        var packed: UInt64 = 0
+        for i in 0..<word.count { packed |= UInt64(word[i]) << (8 * UInt64(i)) }
+        return packed
+    }
+
+    /// The bytes of `word` (at most 8) packed as the table's keys are.
+    static func pack(_ word: String) -> UInt64 {
+        var packed: UInt64 = 0
+        for (i, b) in word.utf8.prefix(8).enumerated() { packed |= UInt64(b) << (8 * UInt64(i)) }
+        return packed
+    }
+
+    @inline(__always)
+    func find(_ key: UInt64) -> Value? {
         var i = Int((key &* 0x9E37_79B9_7F4A_7C15) >> shift)
         while true {
             let k = keys[i]

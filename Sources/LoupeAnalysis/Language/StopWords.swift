@@ -46,4 +46,23 @@ public enum StopWords {
     public static func isStopWord(_ term: String) -> Bool {
         english.contains(term) || french.contains(term) || spanish.contains(term)
     }
+
+    /// True when the folded UTF-8 `word` is in `language`'s list, as `list(for:).contains` says,
+    /// without building a String (the inverter asks for every new spelling). Every stop word is
+    /// at most 8 bytes long (`StopWordsTests` checks it), so longer words are never one.
+    public static func contains(_ word: UnsafeBufferPointer<UInt8>, language: Language) -> Bool {
+        guard let packed = PackedWordTable<UInt8>.pack(word), let languages = packedLists.find(packed) else { return false }
+        return languages & (1 << language.rawValue) != 0
+    }
+
+    /// Each stop word, packed, with a bit per language (1 << rawValue) whose list holds it.
+    private static let packedLists: PackedWordTable<UInt8> = {
+        var masks: [UInt64: UInt8] = [:]
+        for language in Language.allCases {
+            for word in list(for: language) where word.utf8.count <= 8 {
+                masks[PackedWordTable<UInt8>.pack(word), default: 0] |= 1 << language.rawValue
+            }
+        }
+        return PackedWordTable(masks.map { ($0.key, $0.value) }, absent: 0)
+    }()
 }

@@ -18,6 +18,8 @@ public final class SegmentBuilder {
     private let foldedWords = TermTable(capacity: 1 << 15)
     private var foldedToTerm: [Int32] = []
     private var folded: [UInt8] = []
+    /// The term key of a new folded spelling (scratch, reused).
+    private var key: [UInt8] = []
     private let pool = PostingsPool()
     private var states: UnsafeMutablePointer<TermState>
     private var stateCapacity = 1 << 12
@@ -140,8 +142,9 @@ public final class SegmentBuilder {
             if !newFolded {
                 id = foldedToTerm[foldedID]
             } else {
-                let term = Analyzer.stem(String(decoding: folded, as: UTF8.self), language: language, isName: isName)
-                let key = TermKey.make(language, term)
+                key.removeAll(keepingCapacity: true)
+                folded.withUnsafeBufferPointer { Analyzer.appendTerm(folded: $0, language: language, isName: isName, to: &key) }
+                TermKey.appendLanguage(language, to: &key)
                 var newTerm = false
                 id = key.withUnsafeBufferPointer { Int32(terms.intern($0, inserted: &newTerm)) }
                 if newTerm {

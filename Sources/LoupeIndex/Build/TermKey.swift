@@ -9,8 +9,14 @@ import LoupeAnalysis
 public enum TermKey {
     public static func make(_ language: Language, _ term: String) -> [UInt8] {
         var key = Array(term.utf8)
-        key.append(language.rawValue)
+        appendLanguage(language, to: &key)
         return key
+    }
+
+    /// Completes a key whose term bytes are in `key`.
+    @inline(__always)
+    public static func appendLanguage(_ language: Language, to key: inout [UInt8]) {
+        key.append(language.rawValue)
     }
 
     /// Splits a dictionary key back into language and term (nil for a malformed key).
