@@ -260,22 +260,53 @@ public final class SegmentBuilder {
         out.nameFreq += Int(states[t].nameFreq)
     }
 
-    /// Term ids in byte order of their keys (an 8-byte big-endian prefix compares first).
+    /// Term ids in byte order of their keys: a radix sort on the keys' first 8 bytes (big-endian,
+    /// zero-padded), one byte a pass from the last, then each run of equal prefixes sorted on its
+    /// whole keys (words longer than 8 bytes that share their start).
     func sortedTermIDs() -> [Int] {
+        struct Item {
+            var prefix: UInt64
+            var id: Int
+        }
         let n = terms.count
-        var prefixes = [UInt64](repeating: 0, count: n)
+        var items = [Item]()
+        items.reserveCapacity(n)
         for t in 0..<n {
-            prefixes[t] = terms.withKey(t) { key in
+            let prefix = terms.withKey(t) { key in
                 var p: UInt64 = 0
                 for i in 0..<8 { p = p << 8 | UInt64(i < key.count ? key[i] : 0) }
                 return p
             }
+            items.append(Item(prefix: prefix, id: t))
         }
-        var order = Array(0..<n)
-        order.sort { a, b in
-            if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
-            return terms.withKey(a) { ka in terms.withKey(b) { kb in ka.lexicographicallyPrecedes(kb) } }
+        var other = items
+        var counts = [Int](repeating: 0, count: 256)
+        for pass in 0..<8 {
+            let shift = UInt64(pass * 8)
+            for i in 0..<256 { counts[i] = 0 }
+            for item in items { counts[Int((item.prefix >> shift) & 0xFF)] += 1 }
+            // A byte that is the same in every key (most of the low ones) needs no pass.
+            if counts.contains(n) { continue }
+            var start = 0
+            for i in 0..<256 { (counts[i], start) = (start, start + counts[i]) }
+            for item in items {
+                let b = Int((item.prefix >> shift) & 0xFF)
+                other[counts[b]] = item
+                counts[b] += 1
+            }
+            swap(&items, &other)
         }
-        return order
+        var runStart = 0
+        while runStart < n {
+            var runEnd = runStart + 1
+            while runEnd < n && items[runEnd].prefix == items[runStart].prefix { runEnd += 1 }
+            if runEnd - runStart > 1 {
+                items[runStart..<runEnd].sort { a, b in
+                    terms.withKey(a.id) { ka in terms.withKey(b.id) { kb in compareBytes(UnsafeRawBufferPointer(ka), UnsafeRawBufferPointer(kb)) < 0 } }
+                }
+            }
+            runStart = runEnd
+        }
+        return items.map(\.id)
     }
 }
