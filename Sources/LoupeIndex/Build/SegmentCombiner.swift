@@ -117,7 +117,7 @@ enum SegmentCombiner {
                 for s in terms.indices where heads[s] < ends[s] {
                     if s == smallest || terms[s].compare(heads[s], terms[smallest], heads[smallest]) == 0 { members.append(s) }
                 }
-                let key = Array(terms[smallest].key(heads[smallest]))
+                let key = terms[smallest].key(heads[smallest]).assumingMemoryBound(to: UInt8.self)
                 out.reset()
                 if members.count == 1 {
                     try sources[smallest].gather(heads[smallest], into: &out)

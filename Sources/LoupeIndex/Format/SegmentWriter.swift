@@ -19,8 +19,8 @@ final class SegmentWriter: TermSink {
 
     /// Adds the next term (keys in increasing byte order); `positions` holds its documents'
     /// encoded positions back to back.
-    func addTerm(_ key: [UInt8], docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double, totalTermFreq: Int, nameFreq: Int,
-                 positions: UnsafeRawBufferPointer) throws {
+    func addTerm(_ key: UnsafeBufferPointer<UInt8>, docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double, totalTermFreq: Int,
+                 nameFreq: Int, positions: UnsafeRawBufferPointer) throws {
         postingBuffer.removeAll(keepingCapacity: true)
         let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength,
                                             positions: positions, postings: &postingBuffer)
@@ -35,11 +35,13 @@ final class SegmentWriter: TermSink {
     /// Appends terms encoded in memory (which must follow every term added so far in key order).
     func append(_ terms: BufferedTerms) throws {
         let postingsBase = Int(postingsFile.bodyOffset), positionsBase = Int(positionsFile.bodyOffset)
-        for (key, relative) in terms.entries {
-            var info = relative
-            info.postingsOffset += postingsBase
-            info.positionsOffset += positionsBase
-            dictionary.add(key, info)
+        terms.keys.withView { keys in
+            for (i, relative) in terms.infos.enumerated() {
+                var info = relative
+                info.postingsOffset += postingsBase
+                info.positionsOffset += positionsBase
+                dictionary.add(keys.key(i).assumingMemoryBound(to: UInt8.self), info)
+            }
         }
         try postingsFile.write(terms.postings)
         try positionsFile.write(terms.positions)

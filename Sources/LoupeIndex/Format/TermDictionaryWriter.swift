@@ -24,7 +24,12 @@ public struct TermDictionaryWriter {
     /// Adds the next term (terms must come in strictly increasing byte order, with postings written
     /// back to back in the same order).
     public mutating func add(_ term: [UInt8], _ info: TermInfo) {
-        precondition(termCount == 0 || previous.lexicographicallyPrecedes(term), "terms out of order")
+        term.withUnsafeBufferPointer { add($0, info) }
+    }
+
+    /// `add` for a key read in place (the combine passes keys without copying them).
+    public mutating func add(_ term: UnsafeBufferPointer<UInt8>, _ info: TermInfo) {
+        precondition(termCount == 0 || previous.withUnsafeBytes { compareBytes($0, UnsafeRawBufferPointer(term)) < 0 }, "terms out of order")
         precondition(info.postingsOffset == expectedPostings && info.positionsOffset == expectedPositions, "postings not contiguous")
         if inBlock == Self.blockSize || termCount == 0 {
             inBlock = 0
@@ -35,13 +40,13 @@ public struct TermDictionaryWriter {
             index.writeUInt32(UInt32(keys.count))
             keys.writeVarUInt(term.count)
             keys.writeBytes(term)
-            previous = []
+            previous.removeAll(keepingCapacity: true)
         }
         var shared = 0
         while shared < previous.count && shared < term.count && previous[shared] == term[shared] { shared += 1 }
         blocks.writeVarUInt(shared)
         blocks.writeVarUInt(term.count - shared)
-        blocks.writeBytes(term[shared...])
+        blocks.writeBytes(UnsafeBufferPointer(rebasing: term[shared...]))
         blocks.writeVarUInt(info.docFreq)
         blocks.writeVarUInt(info.totalTermFreq - info.docFreq)
         blocks.writeVarUInt(info.nameFreq)
@@ -51,8 +56,9 @@ public struct TermDictionaryWriter {
         blocks.writeVarUInt(info.positionsLength)
         expectedPostings += info.postingsLength
         expectedPositions += info.positionsLength
-        previous = term
-        hashes.append(term.withUnsafeBytes { TermBloomFilter.hash($0) })
+        previous.removeAll(keepingCapacity: true)
+        previous.append(contentsOf: term)
+        hashes.append(TermBloomFilter.hash(UnsafeRawBufferPointer(term)))
         inBlock += 1
         termCount += 1
     }
