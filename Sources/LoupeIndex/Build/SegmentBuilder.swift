@@ -13,12 +13,10 @@ public final class SegmentBuilder {
     private let analyzer: Analyzer
     private let terms = TermTable(capacity: 1 << 16)
     private let rawWords = WordCache(capacity: 1 << 16)
-    /// Second-level cache: folded spelling (+ language/name byte) → term id, so that `The`,
-    /// `THE` and `the` are stemmed once.
-    private let foldedWords = TermTable(capacity: 1 << 15)
-    private var foldedToTerm: [Int32] = []
+    /// A new spelling folded, then its term key (scratch, reused). There is no cache of folded
+    /// spellings: `The` and `the` are each stemmed once, which costs less than a second table
+    /// whose every lookup for a new spelling is a cache miss.
     private var folded: [UInt8] = []
-    /// The term key of a new folded spelling (scratch, reused).
     private var key: [UInt8] = []
     private let pool = PostingsPool()
     private var states: UnsafeMutablePointer<TermState>
@@ -59,7 +57,7 @@ public final class SegmentBuilder {
     /// Approximate bytes held, for the memory budget.
     public var memoryUsage: Int {
         pool.memoryUsage + stateCapacity * MemoryLayout<TermState>.stride + terms.memoryUsage + rawWords.memoryUsage
-            + foldedWords.memoryUsage + foldedToTerm.capacity * 4 + store.memoryUsage + records.count * 160
+            + store.memoryUsage + records.count * 160
     }
 
     /// Analyzes and inverts one document. Returns its length in tokens.
@@ -135,23 +133,14 @@ public final class SegmentBuilder {
         if let known = rawWords.find(prefix: qualifier, raw, probe) { return known }
         var id: Int32 = -1
         if analyzer.normalizer.normalize(raw, into: &folded) {
-            var newFolded = false
-            let foldedID = folded.withUnsafeBufferPointer {
-                foldedWords.intern(prefix: qualifier, $0, inserted: &newFolded)
-            }
-            if !newFolded {
-                id = foldedToTerm[foldedID]
-            } else {
-                key.removeAll(keepingCapacity: true)
-                folded.withUnsafeBufferPointer { Analyzer.appendTerm(folded: $0, language: language, isName: isName, to: &key) }
-                TermKey.appendLanguage(language, to: &key)
-                var newTerm = false
-                id = key.withUnsafeBufferPointer { Int32(terms.intern($0, inserted: &newTerm)) }
-                if newTerm {
-                    if Int(id) == stateCapacity { growStates() }
-                    (states + Int(id)).initialize(to: TermState(docs: pool.makeStream(), positions: pool.makeStream()))
-                }
-                foldedToTerm.append(id)
+            key.removeAll(keepingCapacity: true)
+            folded.withUnsafeBufferPointer { Analyzer.appendTerm(folded: $0, language: language, isName: isName, to: &key) }
+            TermKey.appendLanguage(language, to: &key)
+            var newTerm = false
+            id = key.withUnsafeBufferPointer { Int32(terms.intern($0, inserted: &newTerm)) }
+            if newTerm {
+                if Int(id) == stateCapacity { growStates() }
+                (states + Int(id)).initialize(to: TermState(docs: pool.makeStream(), positions: pool.makeStream()))
             }
         }
         rawWords.insert(prefix: qualifier, raw, value: id, probe)
@@ -182,7 +171,7 @@ public final class SegmentBuilder {
     }
 
     /// Counts for `LOUPE_TRACE`.
-    var traceSummary: String { "\(documentCount) documents, \(rawWords.count) spellings, \(foldedWords.count) folded, \(terms.count) terms" }
+    var traceSummary: String { "\(documentCount) documents, \(rawWords.count) spellings, \(terms.count) terms" }
 
     /// Writes the segment's five files into `directory` under `name`, each fsynced.
     public func write(to directory: IndexDirectory, name: String) throws -> Manifest.Segment {
