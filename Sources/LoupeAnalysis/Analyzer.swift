@@ -91,12 +91,19 @@ public final class Analyzer {
     /// itself when it is a name, a function word, or the language has no stemmer (no String is
     /// built then), else its stem (the word itself should the stem be empty).
     public static func appendTerm(folded: UnsafeBufferPointer<UInt8>, language: Language, isName: Bool, to out: inout [UInt8]) {
-        guard !isName, let stemmer = language.stemmer, !StopWords.contains(folded, language: language) else {
+        guard !isName, language != .other, !StopWords.contains(folded, language: language) else {
             out.append(contentsOf: folded)
             return
         }
-        let stemmed = stemmer.stem(String(decoding: folded, as: UTF8.self))
-        if stemmed.isEmpty { out.append(contentsOf: folded) } else { out.append(contentsOf: stemmed.utf8) }
+        // The stemmers' in-place cores, on the scalars of the bytes: no String either way.
+        var word = SnowballWord(utf8: folded)
+        switch language {
+        case .english: EnglishStemmer.stem(&word)
+        case .french: FrenchStemmer.stem(&word)
+        case .spanish: SpanishStemmer.stem(&word)
+        case .other: break
+        }
+        if word.isEmpty { out.append(contentsOf: folded) } else { word.appendUTF8(to: &out) }
     }
 
     /// Folded (unstemmed) terms of a text with their byte ranges: what a query is made of.

@@ -8,11 +8,18 @@ public struct EnglishStemmer: Stemmer {
 
     public func stem(_ word: String) -> String {
         var w = SnowballWord(word)
+        Self.stem(&w)
+        return w.string
+    }
+
+    /// Stems `w` in place.
+    static func stem(_ w: inout SnowballWord) {
         if w.count <= 6, let exception = Self.exceptionalForm(of: w) {
-            return exception
+            w = SnowballWord(exception)
+            return
         }
         // Words of one or two letters are left as they are.
-        guard w.count >= 3 else { return word }
+        guard w.count >= 3 else { return }
 
         let yFound = Self.prelude(&w)
         let regions = Self.markRegions(w)
@@ -28,7 +35,6 @@ public struct EnglishStemmer: Stemmer {
         if yFound {
             for index in w.indices where w[index] == "Y" { w[index] = "y" }
         }
-        return w.string
     }
 
     // MARK: Letters

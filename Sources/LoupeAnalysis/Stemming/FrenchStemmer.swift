@@ -8,6 +8,12 @@ public struct FrenchStemmer: Stemmer {
 
     public func stem(_ word: String) -> String {
         var w = SnowballWord(word)
+        Self.stem(&w)
+        return w.string
+    }
+
+    /// Stems `w` in place.
+    static func stem(_ w: inout SnowballWord) {
         Self.removeElision(&w)
         Self.prelude(&w)
         let regions = Self.markRegions(w)
@@ -26,7 +32,7 @@ public struct FrenchStemmer: Stemmer {
         }
         Self.unDouble(&w)
         Self.unAccent(&w)
-        return Self.postlude(w)
+        w = Self.postlude(w)
     }
 
     /// A final "ic": deleted when in R2, otherwise replaced by "iqU" (Snowball's `ic` rule).
@@ -151,7 +157,7 @@ public struct FrenchStemmer: Stemmer {
         return Regions(rv: rv, r1: r1, r2: r2)
     }
 
-    private static func postlude(_ w: SnowballWord) -> String {
+    private static func postlude(_ w: SnowballWord) -> SnowballWord {
         var view: [Unicode.Scalar] = []
         view.reserveCapacity(w.count)
         var index = 0
@@ -175,7 +181,7 @@ public struct FrenchStemmer: Stemmer {
             }
             index += 1
         }
-        return SnowballWord(scalars: view).string
+        return SnowballWord(scalars: view)
     }
 
     // MARK: Step 1: standard suffixes

@@ -7,6 +7,12 @@ public struct SpanishStemmer: Stemmer {
 
     public func stem(_ word: String) -> String {
         var w = SnowballWord(word)
+        Self.stem(&w)
+        return w.string
+    }
+
+    /// Stems `w` in place.
+    static func stem(_ w: inout SnowballWord) {
         let regions = Self.markRegions(w)
 
         Self.attachedPronoun(&w, regions)
@@ -14,7 +20,7 @@ public struct SpanishStemmer: Stemmer {
             Self.verbSuffix(&w, regions)
         }
         Self.residualSuffix(&w, regions)
-        return Self.postlude(w)
+        w = Self.postlude(w)
     }
 
     // MARK: Letters and regions
@@ -59,7 +65,7 @@ public struct SpanishStemmer: Stemmer {
     }
 
     /// Removes the acute accents left on vowels.
-    private static func postlude(_ w: SnowballWord) -> String {
+    private static func postlude(_ w: SnowballWord) -> SnowballWord {
         var view: [Unicode.Scalar] = []
         view.reserveCapacity(w.count)
         for c in w {
@@ -72,7 +78,7 @@ public struct SpanishStemmer: Stemmer {
             default: view.append(c)
             }
         }
-        return SnowballWord(scalars: view).string
+        return SnowballWord(scalars: view)
     }
 
     // MARK: Step 0: attached pronouns

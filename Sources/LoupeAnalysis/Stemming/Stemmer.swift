@@ -37,11 +37,43 @@ struct SnowballWord: RandomAccessCollection, MutableCollection, Sendable {
         set { scalars[position] = newValue }
     }
 
-    /// The word as a `String` (encoded to UTF-8 by hand: appending to a `UnicodeScalarView` one
-    /// scalar at a time showed up in query profiles).
-    var string: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(scalars.count * 2)
+    /// The scalars of valid UTF-8 bytes, decoded in one pass (a malformed sequence, which
+    /// normalized text never holds, becomes U+FFFD).
+    init(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b0 = UInt32(bytes[i])
+            if b0 < 0x80 {
+                scalars.append(Unicode.Scalar(UInt8(b0)))
+                i += 1
+                continue
+            }
+            let length = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 0
+            var value = b0 & (0x7F >> UInt32(length))
+            var valid = length > 0 && i + length <= bytes.count
+            if valid {
+                for k in 1..<length {
+                    let b = UInt32(bytes[i + k])
+                    if b & 0xC0 != 0x80 { valid = false; break }
+                    value = value << 6 | (b & 0x3F)
+                }
+            }
+            if valid, let scalar = Unicode.Scalar(value) {
+                scalars.append(scalar)
+                i += length
+            } else {
+                scalars.append("\u{FFFD}")
+                i += 1
+            }
+        }
+        self.scalars = scalars
+    }
+
+    /// Appends the word's UTF-8 bytes to `bytes` (encoded by hand: appending to a
+    /// `UnicodeScalarView` one scalar at a time showed up in query profiles).
+    func appendUTF8(to bytes: inout [UInt8]) {
         for scalar in scalars {
             let v = scalar.value
             switch v {
@@ -61,6 +93,13 @@ struct SnowballWord: RandomAccessCollection, MutableCollection, Sendable {
                 bytes.append(UInt8(0x80 | (v & 0x3F)))
             }
         }
+    }
+
+    /// The word as a `String`.
+    var string: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.count * 2)
+        appendUTF8(to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
