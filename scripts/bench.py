@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Loupe against its peers on the same corpora and queries, in one run: `make bench`.
 
-  scripts/bench.py [--cache DIR] [--corpora multilingual,large] [--rounds 3] [--no-peers] [--no-scaling]
+  scripts/bench.py [--cache DIR] [--corpora multilingual,large] [--rounds 3] [--runs 3] [--no-peers] [--no-scaling]
 
 1. Builds the benchmark corpora with ../shared/bench/make-corpus.sh (cached in --cache,
    default ~/.cache/loupe-bench), and a query file for the large corpus with make-queries.py.
@@ -11,12 +11,15 @@
    peers.py times Tantivy (whose queries are parsed before its clock starts), and on a row of its
    own end to end, the query's analysis included.
 3. Runs ../shared/bench/peers.py (Tantivy, SQLite FTS5) on the same corpus and queries.
+   Steps 2 and 3 are each run --runs times (default 3, Loupe and peers in turn) and every figure
+   is the median of its runs, the same for every engine: one run of a 0.3 s job on a shared
+   2-core machine can be off by 20% either way. Peak RSS is the largest of Loupe's runs.
 4. Prints one table per corpus (MB/s, index size / corpus size, p50/p95/p99 µs, Loupe's ratio to
    each peer), then indexing time and p50 at 25/50/100% of the large corpus.
 Peers are timed with the corpus already in memory; Loupe's figure is the whole `loupe index`
 process including reading the files.
 """
-import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
+import argparse, json, os, re, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
@@ -72,17 +75,16 @@ def peers(corpus, queries, rounds, engines):
             rows[f[0]] = dict(seconds=float(f[1]), mbps=float(f[2]), ratio=float(f[3]), p50=float(f[4]), p95=float(f[5]), p99=float(f[6]))
     return rows, p.stdout
 
-def fmt_ratio(a, b, higher_is_better):
-    if not b or b != b:
-        return "-"
-    r = a / b
-    return f"{r:.2f}×"
+def median_row(rows):
+    """Each figure's median over several runs' rows."""
+    return {k: statistics.median(r[k] for r in rows) for k in rows[0]}
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", default=os.path.expanduser("~/.cache/loupe-bench"))
     ap.add_argument("--corpora", default="multilingual,large")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3, help="index and query runs per engine; figures are their medians")
     ap.add_argument("--engines", default="tantivy,fts5")
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--no-scaling", action="store_true")
@@ -107,15 +109,23 @@ def main():
                         subprocess.run([sys.executable, os.path.join(SHARED, "make-queries.py"), corpus, "200", "7"], stdout=f, check=True)
             mb = corpus_bytes(corpus) / 1e6
             index = os.path.join(work, "index-" + kind)
-            seconds, rss = loupe_index(corpus, index)
-            size = dir_size(index)
-            q = loupe_bench(index, queries, a.rounds)
-            rows = {"loupe": dict(seconds=seconds, mbps=mb / seconds, ratio=size / (mb * 1e6), p50=q["p50_us"], p95=q["p95_us"], p99=q["p99_us"])}
-            raw = ""
-            if not a.no_peers:
-                peer_rows, raw = peers(corpus, queries, a.rounds, a.engines)
-                rows.update(peer_rows)
-            print(f"\n## {kind}: {mb:.1f} MB, {len(open(queries).read().split(chr(10))) - 1} queries, top 10; Loupe peak RSS {rss / 2**20:.0f} MiB")
+            runs, peer_runs, raw = [], [], ""
+            for _ in range(a.runs):
+                seconds, rss = loupe_index(corpus, index)
+                size = dir_size(index)
+                q = loupe_bench(index, queries, a.rounds)
+                runs.append(dict(seconds=seconds, mbps=mb / seconds, ratio=size / (mb * 1e6), p50=q["p50_us"], p95=q["p95_us"], p99=q["p99_us"],
+                                 rss=rss, e2e50=q["end_to_end_p50_us"], e2e95=q["end_to_end_p95_us"], e2e99=q["end_to_end_p99_us"]))
+                if not a.no_peers:
+                    peer_rows, raw = peers(corpus, queries, a.rounds, a.engines)
+                    peer_runs.append(peer_rows)
+            rows = {"loupe": median_row(runs)}
+            rss = max(r["rss"] for r in runs)
+            q = {"end_to_end_p50_us": rows["loupe"]["e2e50"], "end_to_end_p95_us": rows["loupe"]["e2e95"], "end_to_end_p99_us": rows["loupe"]["e2e99"]}
+            for name in (peer_runs[0] if peer_runs else {}):
+                rows[name] = median_row([r[name] for r in peer_runs if name in r])
+            print(f"\n## {kind}: {mb:.1f} MB, {len(open(queries).read().split(chr(10))) - 1} queries, top 10; Loupe peak RSS {rss / 2**20:.0f} MiB; "
+                  f"medians of {a.runs} runs")
             print(f"| engine | index s | MB/s | size/corpus | p50 µs | p95 µs | p99 µs |")
             print(f"| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
             for name, r in rows.items():
@@ -129,7 +139,7 @@ def main():
                 print(f"| ratio vs {name} (>1: Loupe better) | {r['seconds'] / L['seconds']:.2f} | {L['mbps'] / r['mbps']:.2f} | {r['ratio'] / L['ratio']:.2f} | "
                       f"{r['p50'] / L['p50']:.2f} | {r['p95'] / L['p95']:.2f} | {r['p99'] / L['p99']:.2f} |")
             if raw:
-                print("\npeers.py said:\n" + "\n".join("    " + l for l in raw.strip().splitlines()))
+                print(f"\npeers.py said (last of {a.runs} runs):\n" + "\n".join("    " + l for l in raw.strip().splitlines()))
         if not a.no_scaling and "large" in a.corpora.split(","):
             corpus = ensure_corpus("large", a.cache)
             files = sorted(os.path.relpath(os.path.join(d, n), corpus) for d, _, fs in os.walk(corpus) for n in fs)
