@@ -29,7 +29,9 @@ extension LanguageDetector {
     /// folded; accented ones are simply not counted). Reads at most the first 8 KiB, and stops
     /// early once one language has 40 votes and four times the runner-up's.
     public func detect(utf8 text: UnsafeBufferPointer<UInt8>) -> Language {
-        var votes = [0, 0, 0, 0, 0]
+        // Per language raw value (1–4); a SIMD value lives in registers: no array to allocate,
+        // no uniqueness check per vote.
+        var votes = SIMD8<Int32>()
         var words = 0
         var packed: UInt64 = 0
         var length = 0
@@ -68,20 +70,32 @@ extension LanguageDetector {
             }
         }
         finish()
-        let ranked = Language.allCases.filter { $0 != .other }.map { ($0, votes[Int($0.rawValue)]) }
-            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.rawValue < $1.0.rawValue }
+        // The leader (the lower raw value on a tie) and the most votes of the others.
+        var best = Language.other, bestVotes = -1, runnerUp = 0
+        for language in Self.voting {
+            let v = Int(votes[Int(language.rawValue)])
+            if v > bestVotes {
+                runnerUp = max(runnerUp, bestVotes)
+                (best, bestVotes) = (language, v)
+            } else {
+                runnerUp = max(runnerUp, v)
+            }
+        }
         // Short texts (a proverb, a title) cannot show three votes; two are enough there.
-        guard let best = ranked.first, best.1 >= (words < 40 ? 2 : Self.minimumVotes) else { return .other }
-        let runnerUp = ranked.count > 1 ? ranked[1].1 : 0
-        guard Double(best.1) >= 1.5 * Double(runnerUp), best.1 * 100 >= 3 * words else { return .other }
-        return best.0
+        guard best != .other, bestVotes >= (words < 40 ? 2 : Self.minimumVotes) else { return .other }
+        guard Double(bestVotes) >= 1.5 * Double(runnerUp), bestVotes * 100 >= 3 * words else { return .other }
+        return best
     }
+
+    /// The languages that can win, in raw-value order.
+    private static let voting = Language.allCases.filter { $0 != .other }.sorted { $0.rawValue < $1.rawValue }
 
     /// One language has at least 40 votes and four times the runner-up's.
     @inline(__always)
-    static func clearLead(_ votes: [Int]) -> Bool {
-        var first = 0, second = 0
-        for v in votes {
+    static func clearLead(_ votes: SIMD8<Int32>) -> Bool {
+        var first: Int32 = 0, second: Int32 = 0
+        for k in 0..<8 {
+            let v = votes[k]
             if v > first { (first, second) = (v, first) } else if v > second { second = v }
         }
         return first >= 40 && first >= 4 * second
