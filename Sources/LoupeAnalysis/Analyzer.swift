@@ -178,7 +178,7 @@ public final class Analyzer {
         if apostrophe < word.count {
             var i = 0, scalars = 0, allLower = true
             while i < apostrophe && allLower {
-                let (scalar, next) = decodeScalar(word, at: i)
+                let (scalar, next) = decodeUTF8Scalar(word, at: i)
                 allLower = letterCase(scalar).isLower
                 scalars += 1
                 i = next
@@ -189,7 +189,7 @@ public final class Analyzer {
         var i = start
         var index = 0, sawLetter = false, lowerAfterFirst = false
         while i < word.count {
-            let (scalar, next) = decodeScalar(word, at: i)
+            let (scalar, next) = decodeUTF8Scalar(word, at: i)
             let kind = letterCase(scalar)
             if !sawLetter && kind.isAlphabetic {
                 guard kind.isUpper else { return false }
@@ -203,23 +203,6 @@ public final class Analyzer {
         return false
     }
 
-    /// The scalar starting at byte `i` of valid UTF-8 (U+FFFD and one byte for a malformed one)
-    /// and the index after it.
-    @inline(__always)
-    static func decodeScalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
-        let b0 = UInt32(bytes[i])
-        if b0 < 0x80 { return (b0, i + 1) }
-        let length = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 0
-        guard length > 0, i + length <= bytes.count else { return (0xFFFD, i + 1) }
-        var value = b0 & (0x7F >> UInt32(length))
-        for k in 1..<length {
-            let b = UInt32(bytes[i + k])
-            guard b & 0xC0 == 0x80 else { return (0xFFFD, i + 1) }
-            value = value << 6 | (b & 0x3F)
-        }
-        return (value, i + length)
-    }
-
     struct LetterCase {
         var isAlphabetic: Bool
         var isUpper: Bool
@@ -229,7 +212,8 @@ public final class Analyzer {
     /// Unicode's Alphabetic, Uppercase and Lowercase properties of a scalar; ASCII and Latin-1 are
     /// answered from their fixed ranges, anything else from the stdlib's tables.
     @inline(__always)
-    static func letterCase(_ v: UInt32) -> LetterCase {
+    static func letterCase(_ scalar: Unicode.Scalar) -> LetterCase {
+        let v = scalar.value
         if v < 0x80 {
             let upper = v &- 0x41 < 26, lower = v &- 0x61 < 26
             return LetterCase(isAlphabetic: upper || lower, isUpper: upper, isLower: lower)
@@ -241,7 +225,6 @@ public final class Analyzer {
             let upper = v < 0xDF
             return LetterCase(isAlphabetic: true, isUpper: upper, isLower: !upper)
         }
-        guard let scalar = Unicode.Scalar(v) else { return LetterCase(isAlphabetic: false, isUpper: false, isLower: false) }
         let p = scalar.properties
         return LetterCase(isAlphabetic: p.isAlphabetic, isUpper: p.isUppercase, isLower: p.isLowercase)
     }

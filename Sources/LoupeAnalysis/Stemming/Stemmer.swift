@@ -44,29 +44,9 @@ struct SnowballWord: RandomAccessCollection, MutableCollection, Sendable {
         scalars.reserveCapacity(bytes.count)
         var i = 0
         while i < bytes.count {
-            let b0 = UInt32(bytes[i])
-            if b0 < 0x80 {
-                scalars.append(Unicode.Scalar(UInt8(b0)))
-                i += 1
-                continue
-            }
-            let length = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 0
-            var value = b0 & (0x7F >> UInt32(length))
-            var valid = length > 0 && i + length <= bytes.count
-            if valid {
-                for k in 1..<length {
-                    let b = UInt32(bytes[i + k])
-                    if b & 0xC0 != 0x80 { valid = false; break }
-                    value = value << 6 | (b & 0x3F)
-                }
-            }
-            if valid, let scalar = Unicode.Scalar(value) {
-                scalars.append(scalar)
-                i += length
-            } else {
-                scalars.append("\u{FFFD}")
-                i += 1
-            }
+            let (scalar, next) = decodeUTF8Scalar(bytes, at: i)
+            scalars.append(scalar)
+            i = next
         }
         self.scalars = scalars
     }
