@@ -127,10 +127,10 @@ extension LanguageDetector {
     }()
 }
 
-/// A small open-addressing table from packed words (nonzero UInt64) to languages, probed with a
-/// multiplicative hash: the detector looks up every short ASCII word of a document's start.
-/// A hash table from words of at most 8 bytes, packed little-endian into a UInt64 (0 is no word),
-/// to a value: no String is built to look a word up.
+/// A small open-addressing table from words of at most 8 bytes, packed little-endian into a
+/// nonzero UInt64, to a value, probed with a multiplicative hash: no String is built to look a
+/// word up (the detector looks up every short word of a document's start, the stop-word check
+/// every new spelling).
 struct PackedWordTable<Value: Sendable>: Sendable {
     private let keys: [UInt64]
     private let values: [Value]
@@ -162,11 +162,10 @@ struct PackedWordTable<Value: Sendable>: Sendable {
         return packed
     }
 
-    /// The bytes of `word` (at most 8) packed as the table's keys are.
+    /// The bytes of `word` (its first 8) packed as the table's keys are (0 for an empty word).
     static func pack(_ word: String) -> UInt64 {
-        var packed: UInt64 = 0
-        for (i, b) in word.utf8.prefix(8).enumerated() { packed |= UInt64(b) << (8 * UInt64(i)) }
-        return packed
+        var word = word
+        return word.withUTF8 { pack(UnsafeBufferPointer(rebasing: $0.prefix(8))) } ?? 0
     }
 
     @inline(__always)

@@ -292,7 +292,6 @@ struct IgnoreRules {
 final class DirectoryHandles: @unchecked Sendable {
     let capacity: Int
     private let handles: UnsafeMutablePointer<OpaquePointer?>
-    private let descriptors: UnsafeMutablePointer<Int32>
     private var count = 0
 
     init(capacity: Int? = nil) {
@@ -300,26 +299,25 @@ final class DirectoryHandles: @unchecked Sendable {
         let files = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 ? Int(clamping: limit.rlim_cur) : 256
         self.capacity = capacity ?? max(0, min(1024, files / 4))
         handles = .allocate(capacity: max(1, self.capacity))
-        descriptors = .allocate(capacity: max(1, self.capacity))
+        handles.initialize(repeating: nil, count: max(1, self.capacity))
     }
 
     /// Keeps `dir` open; returns its number, or -1 when full (the caller closes it).
     func keep(_ dir: OpaquePointer) -> Int32 {
         guard count < capacity else { return -1 }
         handles[count] = dir
-        descriptors[count] = dirfd(dir)
         count += 1
         return Int32(count - 1)
     }
 
     /// The descriptor of directory `number`, or nil for -1.
     func descriptor(_ number: Int32) -> Int32? {
-        number >= 0 && Int(number) < capacity ? descriptors[Int(number)] : nil
+        guard number >= 0, Int(number) < capacity, let dir = handles[Int(number)] else { return nil }
+        return dirfd(dir)
     }
 
     deinit {
         for i in 0..<count { if let dir = handles[i] { closedir(dir) } }
         handles.deallocate()
-        descriptors.deallocate()
     }
 }
