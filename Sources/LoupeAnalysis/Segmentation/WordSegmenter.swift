@@ -37,18 +37,24 @@ public final class WordSegmenter {
         for c in 0..<0x800 { twoByteClasses[c] = c < 0x80 ? 0 : fastClass(c) }
         punctuationClasses = .allocate(capacity: 0x800)
         for c in 0..<0x800 { punctuationClasses[c] = fastClass(0x2000 + c) }
+        heldWords = .allocate(capacity: 2 * heldCapacity)
     }
 
     deinit {
         classes.deallocate()
         twoByteClasses.deallocate()
         punctuationClasses.deallocate()
+        heldWords.deallocate()
     }
 
     /// When true, every piece goes through ICU (used to check the fast path against ICU).
     public var forceICU = false
 
     /// Calls `body(start, end)` with the byte range of each word in `text`, in order.
+    ///
+    /// One pass: the word rules run as the bytes of each piece (a run between ASCII white space)
+    /// are read, and the piece's words are held back until its end; a character the fast path
+    /// does not handle discards them and sends the piece to ICU instead.
     public func forEachWord(in text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
         let count = text.count
         if forceICU {
@@ -56,9 +62,27 @@ public final class WordSegmenter {
             return
         }
         let classes = self.classes
-        let space = CharClass.space.rawValue
+        let twoByteClasses = self.twoByteClasses, punctuationClasses = self.punctuationClasses
+        let space = CharClass.space.rawValue, letter = CharClass.letter.rawValue, digit = CharClass.digit.rawValue
+        let extend = CharClass.extendNumLet.rawValue, midNumLet = CharClass.midNumLet.rawValue, midNum = CharClass.midNum.rawValue
+        let unhandled: UInt8 = 0xFF
+        /// The class and byte length of the character at `i`, or `unhandled` for one the fast
+        /// path leaves to ICU.
+        @inline(__always) func character(_ i: Int) -> (UInt8, Int) {
+            let byte = text[i]
+            if byte < 0x80 { return (classes[Int(byte)], 1) }
+            if byte &- 0xC2 < 30, i + 1 < count, text[i + 1] & 0xC0 == 0x80 {
+                let c = twoByteClasses[Int(byte & 0x1F) << 6 | Int(text[i + 1] & 0x3F)]
+                if c != 0 { return (c & 0x7F, 2) }
+            } else if byte == 0xE2, i + 2 < count, text[i + 1] &- 0x80 < 0x20, text[i + 2] & 0xC0 == 0x80 {
+                let c = punctuationClasses[Int(text[i + 1] & 0x3F) << 6 | Int(text[i + 2] & 0x3F)]
+                if c != 0 { return (c & 0x7F, 3) }
+            }
+            return (unhandled, 1)
+        }
+        @inline(__always) func joins(_ c: UInt8) -> Bool { c == letter || c == digit || c == extend }
         var i = 0
-        // Start of a pending run of non-ASCII pieces (to hand to ICU in one call), or -1.
+        // Start and end of a pending run of pieces for ICU (handed over in one call), or -1.
         var icuStart = -1
         var icuEnd = 0
         while i < count {
@@ -66,98 +90,98 @@ public final class WordSegmenter {
             while i < count, classes[Int(text[i])] == space { i += 1 }
             if i >= count { break }
             let pieceStart = i
+            held = 0
+            // UAX #29 as ICU 72 applies it to the fast path's characters: letters (ICU counts
+            // `@` as one), digits and the ExtendNumLet `_` join freely; `.`, `'`, ‘ and ’ join
+            // two letters, `.` and `'` also two digits; `,` and `;` join two digits; everything
+            // else breaks. Tokens made only of `_` are not words.
+            var tokenStart = -1, hasAlnum = false, last: UInt8 = 0
+            // A MidNumLet or MidNum right after the token (where it ends unless the next
+            // character lets it join), or -1.
+            var mid = -1, midClass: UInt8 = 0
             var needsICU = false
             while i < count {
-                let byte = text[i]
-                if byte < 0x80 {
-                    if classes[Int(byte)] == space { break }
-                } else if !needsICU {
-                    // A character the fast path handles (see above) stays on it; anything else
-                    // sends the piece to ICU.
-                    if byte &- 0xC2 < 30, i + 1 < count, text[i + 1] & 0xC0 == 0x80,
-                       twoByteClasses[Int(byte & 0x1F) << 6 | Int(text[i + 1] & 0x3F)] != 0 {
-                        i += 2
-                        continue
-                    }
-                    if byte == 0xE2, i + 2 < count, text[i + 1] &- 0x80 < 0x20, text[i + 2] & 0xC0 == 0x80,
-                       punctuationClasses[Int(text[i + 1] & 0x3F) << 6 | Int(text[i + 2] & 0x3F)] != 0 {
-                        i += 3
-                        continue
-                    }
+                let (c, length) = character(i)
+                if c == space { break }
+                if c == unhandled {
                     needsICU = true
+                    break
                 }
-                i += 1
+                if tokenStart >= 0 {
+                    if mid >= 0 {
+                        if (midClass == midNumLet && last == letter && c == letter) || (last == digit && c == digit) {
+                            last = c
+                            mid = -1
+                            i += length
+                            continue
+                        }
+                        if hasAlnum { hold(tokenStart, mid) }
+                        tokenStart = -1
+                        mid = -1
+                        // `c` starts afresh below.
+                    } else if joins(c) {
+                        last = c
+                        if c != extend { hasAlnum = true }
+                        i += length
+                        continue
+                    } else if c == midNumLet || c == midNum {
+                        (mid, midClass) = (i, c)
+                        i += length
+                        continue
+                    } else {
+                        if hasAlnum { hold(tokenStart, i) }
+                        tokenStart = -1
+                        i += length
+                        continue
+                    }
+                }
+                if joins(c) {
+                    (tokenStart, last, hasAlnum) = (i, c, c != extend)
+                }
+                i += length
             }
             if needsICU {
+                while i < count, text[i] >= 0x80 || classes[Int(text[i])] != space { i += 1 }
                 if icuStart < 0 { icuStart = pieceStart }
                 icuEnd = i
-            } else {
-                if icuStart >= 0 {
-                    icuWords(text, from: icuStart, to: icuEnd, body)
-                    icuStart = -1
-                }
-                asciiWords(text, from: pieceStart, to: i, body)
+                continue
             }
+            if tokenStart >= 0 && hasAlnum { hold(tokenStart, mid >= 0 ? mid : i) }
+            if icuStart >= 0 {
+                icuWords(text, from: icuStart, to: icuEnd, body)
+                icuStart = -1
+            }
+            for k in 0..<held { body(Int(heldWords[2 * k]), Int(heldWords[2 * k + 1])) }
         }
         if icuStart >= 0 { icuWords(text, from: icuStart, to: icuEnd, body) }
+    }
+
+    /// The current piece's words (start, end pairs), held until the piece is known to stay on
+    /// the fast path.
+    private var heldWords: UnsafeMutablePointer<Int32>
+    private var heldCapacity = 64
+    private var held = 0
+
+    @inline(__always)
+    private func hold(_ start: Int, _ end: Int) {
+        if held == heldCapacity { growHeld() }
+        heldWords[2 * held] = Int32(truncatingIfNeeded: start)
+        heldWords[2 * held + 1] = Int32(truncatingIfNeeded: end)
+        held += 1
+    }
+
+    private func growHeld() {
+        let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: 4 * heldCapacity)
+        bigger.update(from: heldWords, count: 2 * held)
+        heldWords.deallocate()
+        heldWords = bigger
+        heldCapacity *= 2
     }
 
     private func icuWords(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, _ body: (Int, Int) -> Void) {
         let slice = UnsafeBufferPointer(rebasing: text[start..<end])
         icu.segments(slice) { s, e, status in
             if status >= 100 && status < 500 { body(start + s, start + e) }
-        }
-    }
-
-    /// UAX #29 as ICU 72 applies it to the fast path's characters: letters (ICU counts `@` as
-    /// one), digits and the ExtendNumLet `_` join freely; `.`, `'`, ‘ and ’ join two letters,
-    /// `.` and `'` also two digits; `,` and `;` join two digits; everything else breaks. Tokens
-    /// made only of `_` are not words.
-    private func asciiWords(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, _ body: (Int, Int) -> Void) {
-        let letter = CharClass.letter.rawValue, digit = CharClass.digit.rawValue, extend = CharClass.extendNumLet.rawValue
-        let midNumLet = CharClass.midNumLet.rawValue, midNum = CharClass.midNum.rawValue
-        let asciiClass = self.classes
-        let twoByteClasses = self.twoByteClasses, punctuationClasses = self.punctuationClasses
-        /// The class and byte length of the character at `i` (the piece holds only characters
-        /// the fast path handles).
-        @inline(__always) func character(_ i: Int) -> (UInt8, Int) {
-            let byte = text[i]
-            if byte < 0x80 { return (asciiClass[Int(byte)], 1) }
-            if byte == 0xE2 { return (punctuationClasses[Int(text[i + 1] & 0x3F) << 6 | Int(text[i + 2] & 0x3F)] & 0x7F, 3) }
-            return (twoByteClasses[Int(byte & 0x1F) << 6 | Int(text[i + 1] & 0x3F)] & 0x7F, 2)
-        }
-        @inline(__always) func joins(_ c: UInt8) -> Bool { c == letter || c == digit || c == extend }
-        var i = start
-        while i < end {
-            var (cls, length) = character(i)
-            guard joins(cls) else {
-                i += length
-                continue
-            }
-            let tokenStart = i
-            var hasAlnum = cls != extend
-            // `last` is where the token's last character starts.
-            var last = i
-            while true {
-                let n = last + length
-                guard n < end else { break }
-                let (next, nextLength) = character(n)
-                if joins(next) {
-                    (last, length, cls) = (n, nextLength, next)
-                    if next != extend { hasAlnum = true }
-                    continue
-                }
-                let a = n + nextLength
-                guard a < end, next == midNumLet || next == midNum else { break }
-                let (after, afterLength) = character(a)
-                if (next == midNumLet && cls == letter && after == letter) || (cls == digit && after == digit) {
-                    (last, length, cls) = (a, afterLength, after)
-                    continue
-                }
-                break
-            }
-            i = last + length
-            if hasAlnum { body(tokenStart, i) }
         }
     }
 }
