@@ -114,6 +114,49 @@ import Testing
         }
     }
 
+    /// Descriptors the process has open on files under `directory` (other tests run meanwhile).
+    func openDescriptors(under directory: String) throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").filter { fd in
+            let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + fd)
+            return target?.hasPrefix(directory + "/") == true
+        }.count
+    }
+
+    @Test(arguments: [0, 1, 3])
+    func prefetchedFilesReadAsFilesReadByPathAndNoneStaysOpen(prefetchChunks: Int) throws {
+        let dir = TemporaryDirectory()
+        for d in 0..<6 { for f in 0..<7 { try dir.write("d\(d)/f\(f).txt", "directory \(d), file \(f)") } }
+        do {
+            let feed = try CorpusFeed(root: dir.path, filesPerChunk: 4, prefetchChunks: prefetchChunks)
+            var paths: [String] = []
+            // Every chunk read whole, in order (the prefetch stays `prefetchChunks` ahead).
+            var index = 0
+            while let files = feed.chunk(index) {
+                for file in files {
+                    paths.append(file.relativePath)
+                    #expect(try CorpusWalker.read(file, in: feed.directories, sizeLimit: .max).bytes == CorpusWalker.read(file.absolutePath))
+                }
+                index += 1
+            }
+            #expect(paths.count == 42)
+            #expect(paths == paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            guard case .success(let walked) = feed.finish() else { throw IndexError.invalidInput("walk failed") }
+            #expect(walked.files == 42 && walked.chunks == 11)
+        }
+        // The directories the walk kept are closed with it too.
+        #expect(try openDescriptors(under: dir.path) == 0)
+        // A build that stops early: chunks taken and dropped, chunks never taken.
+        do {
+            let feed = try CorpusFeed(root: dir.path, filesPerChunk: 4, prefetchChunks: prefetchChunks)
+            // Time for the prefetch to open what its window allows, so that there is some to close.
+            usleep(20_000)
+            if let first = feed.chunk(0) { CorpusFeed.close(first) }
+            _ = feed.chunk(2).map { CorpusFeed.close($0) }
+            _ = feed.finish()
+        }
+        #expect(try openDescriptors(under: dir.path) == 0)
+    }
+
     @Test func walkerSkipsHiddenUnknownAndIgnoredFiles() throws {
         let dir = TemporaryDirectory()
         try dir.write("b.txt", "b")

@@ -6,13 +6,28 @@ import Glibc
 /// chunks (of `filesPerChunk` files, in path order) as soon as each is complete: the workers start
 /// reading and inverting while the walk goes on, instead of after it. The walk keeps directories
 /// open (`DirectoryHandles`) so that the workers open files relative to them.
+///
+/// The same thread also opens the files of the next few chunks the workers will take (up to
+/// `prefetchChunks` beyond the chunks taken) and asks the kernel to start reading them
+/// (`POSIX_FADV_WILLNEED`): files not in the page cache — a first build, a cold cache — then
+/// arrive from the disk many at a time while the workers are busy, instead of one at a time as
+/// each worker blocks on its read. A worker reads a prefetched file from the descriptor it comes
+/// with (and closes it); whatever is never taken is closed by `finish`.
 final class CorpusFeed: @unchecked Sendable {
     let directories = DirectoryHandles()
     private let filesPerChunk: Int
+    private let prefetchChunks: Int
     private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     // Guarded by `lock`.
     private var chunks: [[CorpusFile]] = []
+    private var taken: [Bool] = []
+    private var takenCount = 0
+    /// The next chunk to prefetch.
+    private var prefetched = 0
+    /// The prefetch is waiting for the workers to take chunks.
+    private var prefetchWaiting = false
+    private var stopping = false
     private var filesFound = 0
     private var walkEnded = false
     private var skipped: [SkippedFile] = []
@@ -20,10 +35,12 @@ final class CorpusFeed: @unchecked Sendable {
     private var thread = pthread_t()
     private var joined = false
 
-    /// Checks the root, then starts walking it.
-    init(root: String, filesPerChunk: Int) throws {
+    /// Checks the root, then starts walking it. `prefetchChunks` defaults to 8, fewer when the
+    /// process may not hold that many more descriptors (a quarter of its limit at most).
+    init(root: String, filesPerChunk: Int, prefetchChunks: Int? = nil) throws {
         try CorpusWalker.checkRoot(root)
         self.filesPerChunk = max(1, filesPerChunk)
+        self.prefetchChunks = prefetchChunks ?? min(8, DirectoryHandles.descriptorLimit / 4 / max(1, filesPerChunk))
         pthread_mutex_init(lock, nil)
         pthread_cond_init(changed, nil)
         let job = Unmanaged.passRetained(WalkJob { [self] in walk(root) }).toOpaque()
@@ -41,6 +58,8 @@ final class CorpusFeed: @unchecked Sendable {
 
     deinit {
         _ = finish()
+        // Chunks no worker took: their prefetched descriptors are still open.
+        for (index, chunk) in chunks.enumerated() where !taken[index] { Self.close(chunk) }
         pthread_cond_destroy(changed)
         pthread_mutex_destroy(lock)
         lock.deallocate()
@@ -55,6 +74,7 @@ final class CorpusFeed: @unchecked Sendable {
             pending.removeAll(keepingCapacity: true)
             locked {
                 chunks.append(chunk)
+                taken.append(false)
                 filesFound += chunk.count
             }
             pthread_cond_broadcast(changed)
@@ -62,7 +82,11 @@ final class CorpusFeed: @unchecked Sendable {
         do {
             let unreadable = try CorpusWalker.walk(root, statFiles: false, directories: directories) { file in
                 pending.append(file)
-                if pending.count == filesPerChunk { publish() }
+                if pending.count == filesPerChunk {
+                    publish()
+                    // The walk goes on at once: only what already fits is prefetched meanwhile.
+                    while prefetchNext(wait: false) {}
+                }
             }
             if !pending.isEmpty { publish() }
             locked { skipped = unreadable }
@@ -71,14 +95,72 @@ final class CorpusFeed: @unchecked Sendable {
         }
         locked { walkEnded = true }
         pthread_cond_broadcast(changed)
+        while prefetchNext(wait: true) {}
+    }
+
+    /// Opens the files of the next chunk to prefetch, if it is within `prefetchChunks` of the
+    /// chunks taken (else, with `wait`, waits until it is), and starts their reads. False when
+    /// there is nothing (more) to do now: with `wait`, when every chunk is prefetched or the
+    /// feed is stopping.
+    private func prefetchNext(wait: Bool) -> Bool {
+        guard prefetchChunks > 0 else { return false }
+        pthread_mutex_lock(lock)
+        while true {
+            if stopping || prefetched >= chunks.count {
+                pthread_mutex_unlock(lock)
+                return false
+            }
+            if taken[prefetched] {
+                // A worker got there first: it opens the files itself.
+                prefetched += 1
+                continue
+            }
+            if prefetched < takenCount + prefetchChunks { break }
+            if !wait {
+                pthread_mutex_unlock(lock)
+                return false
+            }
+            // Sleep until half the window is free, then fill it: a wake-up per few chunks.
+            prefetchWaiting = true
+            while !stopping && prefetched >= takenCount + prefetchChunks - prefetchChunks / 2 { pthread_cond_wait(changed, lock) }
+            prefetchWaiting = false
+        }
+        let index = prefetched
+        var files = chunks[index]
+        pthread_mutex_unlock(lock)
+        for i in files.indices { files[i].descriptor = CorpusWalker.openForPrefetch(files[i], in: directories) }
+        let stale = locked { () -> Bool in
+            prefetched = index + 1
+            if taken[index] { return true }
+            chunks[index] = files
+            return false
+        }
+        if stale { Self.close(files) }
+        return true
+    }
+
+    /// Closes the prefetched descriptors of `files` (a chunk that will not be read).
+    static func close(_ files: [CorpusFile]) {
+        for file in files where file.descriptor >= 0 { Glibc.close(file.descriptor) }
     }
 
     /// Chunk `index` (waiting until the walk has found it), or nil when the corpus has fewer.
+    /// The caller owns the chunk's prefetched descriptors: `CorpusWalker.read` closes each, and
+    /// files it will not read it passes to `close`.
     func chunk(_ index: Int) -> [CorpusFile]? {
         pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
         while chunks.count <= index && !walkEnded { pthread_cond_wait(changed, lock) }
-        return index < chunks.count ? chunks[index] : nil
+        guard index < chunks.count, !taken[index] else {
+            pthread_mutex_unlock(lock)
+            return nil
+        }
+        taken[index] = true
+        takenCount += 1
+        let files = chunks[index]
+        let wake = prefetchWaiting && prefetched < takenCount + prefetchChunks - prefetchChunks / 2
+        pthread_mutex_unlock(lock)
+        if wake { pthread_cond_broadcast(changed) }
+        return files
     }
 
     /// Files found so far.
@@ -87,6 +169,8 @@ final class CorpusFeed: @unchecked Sendable {
     /// Waits for the walk's end: its chunk and file counts and the directories it could not read,
     /// or the error that stopped it.
     func finish() -> Result<(chunks: Int, files: Int, skipped: [SkippedFile]), IndexError> {
+        locked { stopping = true }
+        pthread_cond_broadcast(changed)
         if !joined {
             pthread_join(thread, nil)
             joined = true

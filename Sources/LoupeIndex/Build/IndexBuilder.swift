@@ -128,7 +128,10 @@ public enum IndexBuilder {
                 var chunk = worker
                 while let files = feed.chunk(chunk) {
                     let documentsBefore = builder.documentCount
-                    if shared.withLock({ $0.error != nil || $0.otherError != nil }) { return }
+                    if shared.withLock({ $0.error != nil || $0.otherError != nil }) {
+                        CorpusFeed.close(files)
+                        return
+                    }
                     var localBytes = 0
                     var localTokens: UInt64 = 0
                     var localLanguages: [Language: Int] = [:]

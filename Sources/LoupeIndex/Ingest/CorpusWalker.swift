@@ -14,6 +14,8 @@ public struct CorpusFile: Sendable, Equatable {
     /// The file's directory in the walk's `DirectoryHandles` (read relative to it, with no path
     /// lookup from the root), or -1: read by its absolute path.
     var directory: Int32 = -1
+    /// The file already open (by the build's prefetch, see `CorpusFeed`), or -1.
+    var descriptor: Int32 = -1
 
     public init(relativePath: String, absolutePath: String, size: Int, modified: Int64) {
         self.relativePath = relativePath
@@ -195,12 +197,19 @@ public enum CorpusWalker {
     /// Reads a whole file (its size and time from the open file, so the walk need not stat it);
     /// a file larger than `sizeLimit` is not read. A file that grows meanwhile is read to its end.
     public static func read(_ path: String, sizeLimit: Int) throws -> OpenedFile {
-        try read(open(path, O_RDONLY | O_CLOEXEC), path: path, sizeLimit: sizeLimit)
+        try read(Glibc.open(path, O_RDONLY | O_CLOEXEC), path: path, sizeLimit: sizeLimit)
     }
 
-    /// Reads a file the walk found: relative to its directory when the walk kept that open.
+    /// Reads a file the walk found: from its prefetched descriptor when it has one, else
+    /// relative to its directory when the walk kept that open.
     static func read(_ file: CorpusFile, in directories: DirectoryHandles, sizeLimit: Int) throws -> OpenedFile {
-        let fd = directories.descriptor(file.directory).map { directory in
+        let fd = file.descriptor >= 0 ? file.descriptor : open(file, in: directories)
+        return try read(fd, path: file.absolutePath, sizeLimit: sizeLimit)
+    }
+
+    /// Opens a file the walk found (an open's result: -1 with `errno` on failure).
+    private static func open(_ file: CorpusFile, in directories: DirectoryHandles) -> Int32 {
+        directories.descriptor(file.directory).map { directory in
             file.relativePath.withCString { path in
                 // The name is what follows the last `/` of the relative path.
                 var name = path
@@ -211,8 +220,16 @@ public enum CorpusWalker {
                 }
                 return openat(directory, name, O_RDONLY | O_CLOEXEC)
             }
-        } ?? open(file.absolutePath, O_RDONLY | O_CLOEXEC)
-        return try read(fd, path: file.absolutePath, sizeLimit: sizeLimit)
+        } ?? Glibc.open(file.absolutePath, O_RDONLY | O_CLOEXEC)
+    }
+
+    /// Opens a file the walk found and asks the kernel to start reading its first MiB (the rest
+    /// of a longer file comes with the usual read-ahead). -1 when it cannot be opened: the reader
+    /// then opens it again, and reports the error.
+    static func openForPrefetch(_ file: CorpusFile, in directories: DirectoryHandles) -> Int32 {
+        let fd = open(file, in: directories)
+        if fd >= 0 { _ = posix_fadvise(fd, 0, 1 << 20, POSIX_FADV_WILLNEED) }
+        return fd
     }
 
     /// Reads the file open as `fd` (the result of an open: an error when negative), and closes it.
@@ -294,10 +311,14 @@ final class DirectoryHandles: @unchecked Sendable {
     private let handles: UnsafeMutablePointer<OpaquePointer?>
     private var count = 0
 
-    init(capacity: Int? = nil) {
+    /// The process's limit on open descriptors (256 when it cannot be read).
+    static var descriptorLimit: Int {
         var limit = rlimit()
-        let files = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 ? Int(clamping: limit.rlim_cur) : 256
-        self.capacity = capacity ?? max(0, min(1024, files / 4))
+        return getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 ? Int(clamping: limit.rlim_cur) : 256
+    }
+
+    init(capacity: Int? = nil) {
+        self.capacity = capacity ?? max(0, min(1024, Self.descriptorLimit / 4))
         handles = .allocate(capacity: max(1, self.capacity))
         handles.initialize(repeating: nil, count: max(1, self.capacity))
     }
