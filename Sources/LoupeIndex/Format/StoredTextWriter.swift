@@ -3,7 +3,7 @@ import CZstd
 /// Accumulates document texts into blocks of about `blockSize` bytes and compresses each full
 /// block with zstd (see docs/FORMAT.md, "Store"). A document is never split across blocks.
 public struct StoredTextWriter {
-    public static let blockSize = 64 * 1024
+    public static let blockSize = 128 * 1024
     public static let compressionLevel: Int32 = 1
     public static let codecZstd: UInt32 = 1
 
