@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Loupe against its peers on the same corpora and queries, in one run: `make bench`.
 
-  scripts/bench.py [--cache DIR] [--corpora multilingual,large] [--rounds 3] [--runs 3] [--no-peers] [--no-scaling]
+  scripts/bench.py [--cache DIR] [--corpora multilingual,large] [--rounds 3] [--runs 3] [--no-peers] [--no-scaling] [--cold]
 
 1. Builds the benchmark corpora with ../shared/bench/make-corpus.sh (cached in --cache,
    default ~/.cache/loupe-bench), and a query file for the large corpus with make-queries.py.
@@ -17,7 +17,11 @@
 4. Prints one table per corpus (MB/s, index size / corpus size, p50/p95/p99 µs, Loupe's ratio to
    each peer), then indexing time and p50 at 25/50/100% of the large corpus.
 Peers are timed with the corpus already in memory; Loupe's figure is the whole `loupe index`
-process including reading the files.
+process including reading the files. Just before each timed `loupe index` the corpus's files are
+read once, so that they come from the page cache as the peers' come from memory: on the
+benchmark machines the kernel pages out file pages unused for a few seconds (DAMON reclaim), and
+a run after the peers' long query rounds would otherwise be timed partly on disk reads (up to
++40%). `--cold` drops the page cache instead (root only) to time a first build.
 """
 import argparse, json, os, re, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -50,8 +54,28 @@ def ensure_corpus(kind, cache):
         subprocess.run(["bash", os.path.join(SHARED, "make-corpus.sh"), kind, out], check=True)
     return out
 
-def loupe_index(corpus, index):
+def warm_page_cache(corpus):
+    """Reads every file of the corpus once (the peers read it into memory before timing)."""
+    for dirpath, _, files in os.walk(corpus):
+        for name in files:
+            try:
+                with open(os.path.join(dirpath, name), "rb") as f:
+                    while f.read(1 << 20):
+                        pass
+            except OSError:
+                pass
+
+def drop_page_cache():
+    subprocess.run(["sync"], check=True)
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("3\n")
+
+def loupe_index(corpus, index, cold=False):
     shutil.rmtree(index, ignore_errors=True)
+    if cold:
+        drop_page_cache()
+    else:
+        warm_page_cache(corpus)
     p = subprocess.run(["/usr/bin/time", "-v", LOUPE, "index", corpus, "--index", index, "--quiet"],
                        text=True, capture_output=True)
     if p.returncode:
@@ -88,6 +112,7 @@ def main():
     ap.add_argument("--engines", default="tantivy,fts5")
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--no-scaling", action="store_true")
+    ap.add_argument("--cold", action="store_true", help="drop the page cache before each loupe index (root only): a first build's time")
     a = ap.parse_args()
     os.makedirs(a.cache, exist_ok=True)
     if not a.no_peers:
@@ -111,7 +136,7 @@ def main():
             index = os.path.join(work, "index-" + kind)
             runs, peer_runs, raw = [], [], ""
             for _ in range(a.runs):
-                seconds, rss = loupe_index(corpus, index)
+                seconds, rss = loupe_index(corpus, index, a.cold)
                 size = dir_size(index)
                 q = loupe_bench(index, queries, a.rounds)
                 runs.append(dict(seconds=seconds, mbps=mb / seconds, ratio=size / (mb * 1e6), p50=q["p50_us"], p95=q["p95_us"], p99=q["p99_us"],
@@ -155,7 +180,7 @@ def main():
                     os.link(os.path.join(corpus, rel), dst)
                 mb = corpus_bytes(sub) / 1e6
                 index = os.path.join(work, f"index-large-{share}")
-                seconds, _ = loupe_index(sub, index)
+                seconds, _ = loupe_index(sub, index, a.cold)
                 q = loupe_bench(index, queries, a.rounds)
                 print(f"| {share}% | {mb:.1f} | {seconds:.2f} | {mb / seconds:.1f} | {q['p50_us']:.0f} | {q['p99_us']:.0f} |")
                 shutil.rmtree(sub, ignore_errors=True)
