@@ -67,3 +67,32 @@ extension WordSegmenterTests {
     }
 }
 
+
+extension WordSegmenterTests {
+    /// The eight-bytes-at-a-time letter and digit count against a byte-by-byte one, on every
+    /// byte value in every position (the ranges' edges: `/0 9: @A Z[ `a z{`, and bytes ≥ 0x80).
+    @Test func leadingLettersAndDigitsMatchesAByteLoop() {
+        func reference(_ bytes: [UInt8]) -> Int {
+            bytes.prefix { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }.count
+        }
+        var rng = SplitMix(seed: 7)
+        let edges: [UInt8] = [0x2F, 0x30, 0x39, 0x3A, 0x40, 0x41, 0x5A, 0x5B, 0x5F, 0x60, 0x61, 0x7A, 0x7B, 0x7F, 0x80, 0xC3, 0xE1, 0xFA, 0xFF, 0x00, 0x20]
+        for trial in 0..<50_000 {
+            var bytes = (0..<8).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            if trial % 2 == 0 {
+                // Mostly letters, so that long runs and every stopping place are covered.
+                for k in 0..<8 { bytes[k] = rng.next() % 4 == 0 ? edges[Int(rng.next() % UInt64(edges.count))] : UInt8(0x61 + rng.next() % 26) }
+            }
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            #expect(WordSegmenter.leadingLettersAndDigits(word) == reference(bytes), "\(bytes)")
+        }
+        for value in 0...255 {
+            for position in 0..<8 {
+                var bytes = [UInt8](repeating: 0x61, count: 8)
+                bytes[position] = UInt8(value)
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                #expect(WordSegmenter.leadingLettersAndDigits(word) == reference(bytes))
+            }
+        }
+    }
+}

@@ -81,6 +81,7 @@ public final class WordSegmenter {
             return (unhandled, 1)
         }
         @inline(__always) func joins(_ c: UInt8) -> Bool { c == letter || c == digit || c == extend }
+        guard let base = text.baseAddress else { return }
         var i = 0
         // Start and end of a pending run of pieces for ICU (handed over in one call), or -1.
         var icuStart = -1
@@ -100,6 +101,20 @@ public final class WordSegmenter {
             // character lets it join), or -1.
             var mid = -1, midClass: UInt8 = 0
             var needsICU = false
+            /// Inside a token, steps over the ASCII letters and digits that follow eight bytes at
+            /// a time (they join whatever precedes them, and leave `last` a letter or digit).
+            @inline(__always) func skipLettersAndDigits() {
+                let start = i
+                while i + 8 <= count {
+                    let run = Self.leadingLettersAndDigits(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                    i += run
+                    if run < 8 { break }
+                }
+                if i > start {
+                    last = classes[Int(text[i - 1])]
+                    hasAlnum = true
+                }
+            }
             while i < count {
                 let (c, length) = character(i)
                 if c == space { break }
@@ -123,6 +138,7 @@ public final class WordSegmenter {
                         last = c
                         if c != extend { hasAlnum = true }
                         i += length
+                        skipLettersAndDigits()
                         continue
                     } else if c == midNumLet || c == midNum {
                         (mid, midClass) = (i, c)
@@ -137,6 +153,9 @@ public final class WordSegmenter {
                 }
                 if joins(c) {
                     (tokenStart, last, hasAlnum) = (i, c, c != extend)
+                    i += length
+                    skipLettersAndDigits()
+                    continue
                 }
                 i += length
             }
@@ -176,6 +195,20 @@ public final class WordSegmenter {
         heldWords.deallocate()
         heldWords = bigger
         heldCapacity *= 2
+    }
+
+    /// How many of the eight bytes of `w` (in memory order), from the first, are ASCII letters
+    /// or digits: the bytes' ranges tested all at once (SWAR), with no branch per byte.
+    @inline(__always)
+    static func leadingLettersAndDigits(_ w: UInt64) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        // Bytes below 0x80 only, so that adding to a byte never carries into the next.
+        let low = w & ~high
+        let folded = low | 0x20 * ones  // A–Z to a–z (digits already have the bit)
+        let letter = (folded &+ (0x80 - 0x61) * ones) & ~(folded &+ (0x80 - 0x7B) * ones)
+        let digit = (low &+ (0x80 - 0x30) * ones) & ~(low &+ (0x80 - 0x3A) * ones)
+        let other = ~((letter | digit) & ~w) & high
+        return other.trailingZeroBitCount >> 3
     }
 
     private func icuWords(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, _ body: (Int, Int) -> Void) {
