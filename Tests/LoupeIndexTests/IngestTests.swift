@@ -128,6 +128,8 @@ import Testing
         for d in 0..<6 { for f in 0..<7 { try dir.write("d\(d)/f\(f).txt", "directory \(d), file \(f)") } }
         do {
             let feed = try CorpusFeed(root: dir.path, filesPerChunk: 4, prefetchChunks: prefetchChunks)
+            // The files are cached: start the prefetch as a read from the disk would.
+            feed.noteUncachedRead()
             var paths: [String] = []
             // Every chunk read whole, in order (the prefetch stays `prefetchChunks` ahead).
             var index = 0
@@ -148,6 +150,7 @@ import Testing
         // A build that stops early: chunks taken and dropped, chunks never taken.
         do {
             let feed = try CorpusFeed(root: dir.path, filesPerChunk: 4, prefetchChunks: prefetchChunks)
+            feed.noteUncachedRead()
             // Time for the prefetch to open what its window allows, so that there is some to close.
             usleep(20_000)
             if let first = feed.chunk(0) { CorpusFeed.close(first) }

@@ -2,6 +2,7 @@
 #define CSUPPORT_H
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /// CRC32C (Castagnoli) of bytes, continuing from crc (0 to start). Uses the SSE4.2 crc32
 /// instruction when the CPU has it, a table otherwise; both give the same value.
@@ -13,5 +14,10 @@ static inline void csupport_prefetch(const void *address) { __builtin_prefetch(a
 /// Tells glibc's malloc to keep freed memory for reuse (see `Allocator.keepFreedMemory`); does
 /// nothing on other C libraries.
 void csupport_keep_freed_memory(void);
+
+/// Reads up to `length` bytes at the file's position only as far as they are in the page cache
+/// (`preadv2` with `RWF_NOWAIT`): the count read (possibly short), -1 when the first bytes are not
+/// cached, -2 when the kernel or file system cannot tell (or another error): read normally then.
+ssize_t csupport_read_if_cached(int fd, void *buffer, size_t length);
 
 #endif

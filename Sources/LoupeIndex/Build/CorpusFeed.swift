@@ -1,18 +1,21 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// The corpus's files for a build, found by a walk on a thread of its own and handed out in
 /// chunks (of `filesPerChunk` files, in path order) as soon as each is complete: the workers start
 /// reading and inverting while the walk goes on, instead of after it. The walk keeps directories
 /// open (`DirectoryHandles`) so that the workers open files relative to them.
 ///
-/// The same thread also opens the files of the next few chunks the workers will take (up to
-/// `prefetchChunks` beyond the chunks taken) and asks the kernel to start reading them
-/// (`POSIX_FADV_WILLNEED`): files not in the page cache — a first build, a cold cache — then
-/// arrive from the disk many at a time while the workers are busy, instead of one at a time as
-/// each worker blocks on its read. A worker reads a prefetched file from the descriptor it comes
-/// with (and closes it); whatever is never taken is closed by `finish`.
+/// Once a worker has had to wait for the disk (`noteUncachedRead`), the same thread also opens the
+/// files of the next few chunks the workers will take (up to `prefetchChunks` beyond the chunks
+/// taken) and asks the kernel to start reading them (`POSIX_FADV_WILLNEED`): files not in the page
+/// cache — a first build, a cold cache — then arrive from the disk many at a time while the
+/// workers are busy, instead of one at a time as each worker blocks on its read. A build whose
+/// files are all cached never starts it, and pays nothing for it. A worker reads a prefetched
+/// file from the descriptor it comes with (and closes it); whatever is never taken is closed by
+/// the feed.
 final class CorpusFeed: @unchecked Sendable {
     let directories = DirectoryHandles()
     private let filesPerChunk: Int
@@ -27,6 +30,9 @@ final class CorpusFeed: @unchecked Sendable {
     private var prefetched = 0
     /// The prefetch is waiting for the workers to take chunks.
     private var prefetchWaiting = false
+    /// A read has missed the page cache: prefetching is on (set once, under `lock`).
+    private var prefetchStarted = false
+    private let missedCache = Atomic<Bool>(false)
     private var stopping = false
     private var filesFound = 0
     private var walkEnded = false
@@ -106,6 +112,17 @@ final class CorpusFeed: @unchecked Sendable {
         guard prefetchChunks > 0 else { return false }
         pthread_mutex_lock(lock)
         while true {
+            if !prefetchStarted && !stopping {
+                if !wait {
+                    pthread_mutex_unlock(lock)
+                    return false
+                }
+                // Nothing to do until a worker finds a file that is not cached, or the build ends.
+                prefetchWaiting = true
+                while !prefetchStarted && !stopping { pthread_cond_wait(changed, lock) }
+                prefetchWaiting = false
+                continue
+            }
             if stopping || prefetched >= chunks.count {
                 pthread_mutex_unlock(lock)
                 return false
@@ -139,6 +156,13 @@ final class CorpusFeed: @unchecked Sendable {
         return true
     }
 
+    /// A worker's read had to wait for the disk: start prefetching (the first call does).
+    func noteUncachedRead() {
+        guard prefetchChunks > 0, !missedCache.exchange(true, ordering: .relaxed) else { return }
+        locked { prefetchStarted = true }
+        pthread_cond_broadcast(changed)
+    }
+
     /// Closes the prefetched descriptors of `files` (a chunk that will not be read).
     static func close(_ files: [CorpusFile]) {
         for file in files where file.descriptor >= 0 { Glibc.close(file.descriptor) }
@@ -157,7 +181,7 @@ final class CorpusFeed: @unchecked Sendable {
         taken[index] = true
         takenCount += 1
         let files = chunks[index]
-        let wake = prefetchWaiting && prefetched < takenCount + prefetchChunks - prefetchChunks / 2
+        let wake = prefetchWaiting && prefetchStarted && prefetched < takenCount + prefetchChunks - prefetchChunks / 2
         pthread_mutex_unlock(lock)
         if wake { pthread_cond_broadcast(changed) }
         return files

@@ -141,6 +141,7 @@ public enum IndexBuilder {
                         let opened: CorpusWalker.OpenedFile
                         do {
                             opened = try CorpusWalker.read(file, in: feed.directories, sizeLimit: IndexOptions.maxFileSize)
+                            if opened.missedCache { feed.noteUncachedRead() }
                             guard let read = opened.bytes else {
                                 localSkipped.append(SkippedFile(path: file.relativePath, reason: "larger than \(IndexOptions.maxFileSize >> 20) MiB; skipped"))
                                 continue

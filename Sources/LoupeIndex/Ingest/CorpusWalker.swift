@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSupport
 
 /// One file found under the corpus directory.
 public struct CorpusFile: Sendable, Equatable {
@@ -192,6 +193,8 @@ public enum CorpusWalker {
         public var bytes: [UInt8]?
         public var size: Int
         public var modified: Int64
+        /// Some of the bytes were not in the page cache.
+        public var missedCache = false
     }
 
     /// Reads a whole file (its size and time from the open file, so the walk need not stat it);
@@ -241,7 +244,8 @@ public enum CorpusWalker {
         let size = Int(st.st_size)
         let modified = Int64(st.st_mtim.tv_sec)
         guard size <= sizeLimit else { return OpenedFile(bytes: nil, size: size, modified: modified) }
-        return OpenedFile(bytes: try readAll(fd, path: path, expected: size), size: size, modified: modified)
+        let (bytes, missed) = try readAll(fd, path: path, expected: size)
+        return OpenedFile(bytes: bytes, size: size, modified: modified, missedCache: missed)
     }
 
     /// Reads a whole file.
@@ -252,9 +256,15 @@ public enum CorpusWalker {
     /// Reads to the end of the file. The buffer has room for one byte more than `expected`, so a
     /// read that returns fewer bytes than asked has met the end (a regular file gives short reads
     /// only there) and no second read is needed to see it; a file that grew is read on.
-    private static func readAll(_ fd: Int32, path: String, expected: Int) throws -> [UInt8] {
+    ///
+    /// The first read takes only what the page cache holds (`csupport_read_if_cached`): `missed`
+    /// tells whether the file had to come from the disk (then read as usual), which starts the
+    /// build's prefetch. All `expected` bytes from the cache is the whole file.
+    private static func readAll(_ fd: Int32, path: String, expected: Int) throws -> (bytes: [UInt8], missed: Bool) {
         var bytes: [UInt8] = []
         var capacity = expected + 1
+        var missed = false
+        var first = true
         while true {
             var failure: Int32 = 0
             var atEnd = false
@@ -263,6 +273,17 @@ public enum CorpusWalker {
                 guard let base = buffer.baseAddress else { return }
                 count = old.count
                 old.withUnsafeBufferPointer { if let source = $0.baseAddress { base.update(from: source, count: $0.count) } }
+                if first {
+                    first = false
+                    let n = csupport_read_if_cached(fd, base, capacity)
+                    if n == expected && expected > 0 {
+                        count = n
+                        atEnd = true
+                        return
+                    }
+                    if n >= 0 { count = n }
+                    if n == -1 || (n >= 0 && n < expected) { missed = true }
+                }
                 while count < capacity {
                     let n = Glibc.read(fd, base + count, capacity - count)
                     if n < 0 {
@@ -276,7 +297,7 @@ public enum CorpusWalker {
                 }
             }
             if failure != 0 { throw IndexError.io(path: path, operation: "read", errno: failure) }
-            if atEnd { return bytes }
+            if atEnd { return (bytes, missed) }
             capacity = max(capacity * 2, capacity + 4096)
         }
     }
