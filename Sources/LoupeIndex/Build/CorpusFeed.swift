@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// The corpus's files for a build, found by a walk on a thread of its own and handed out in
 /// chunks (of `filesPerChunk` files, in path order) as soon as each is complete: the workers start
@@ -30,9 +29,8 @@ final class CorpusFeed: @unchecked Sendable {
     private var prefetched = 0
     /// The prefetch is waiting for the workers to take chunks.
     private var prefetchWaiting = false
-    /// A read has missed the page cache: prefetching is on (set once, under `lock`).
+    /// A read has missed the page cache: prefetching is on.
     private var prefetchStarted = false
-    private let missedCache = Atomic<Bool>(false)
     private var stopping = false
     private var filesFound = 0
     private var walkEnded = false
@@ -158,9 +156,13 @@ final class CorpusFeed: @unchecked Sendable {
 
     /// A worker's read had to wait for the disk: start prefetching (the first call does).
     func noteUncachedRead() {
-        guard prefetchChunks > 0, !missedCache.exchange(true, ordering: .relaxed) else { return }
-        locked { prefetchStarted = true }
-        pthread_cond_broadcast(changed)
+        guard prefetchChunks > 0 else { return }
+        // Only reads that waited for the disk come here: a lock each costs nothing beside them.
+        let started = locked { () -> Bool in
+            defer { prefetchStarted = true }
+            return !prefetchStarted
+        }
+        if started { pthread_cond_broadcast(changed) }
     }
 
     /// Closes the prefetched descriptors of `files` (a chunk that will not be read).
