@@ -198,20 +198,21 @@ public enum CorpusWalker {
     }
 
     /// Reads a whole file (its size and time from the open file, so the walk need not stat it);
-    /// a file larger than `sizeLimit` is not read. A file that grows meanwhile is read to its end.
+    /// a file larger than `sizeLimit` is not read. A file that grows meanwhile is read to its end,
+    /// unless its first read found all of its stat'ed size in the page cache (see `readAll`).
     public static func read(_ path: String, sizeLimit: Int) throws -> OpenedFile {
-        try read(Glibc.open(path, O_RDONLY | O_CLOEXEC), path: path, sizeLimit: sizeLimit)
+        try read(open(path, O_RDONLY | O_CLOEXEC), path: path, sizeLimit: sizeLimit)
     }
 
     /// Reads a file the walk found: from its prefetched descriptor when it has one, else
     /// relative to its directory when the walk kept that open.
     static func read(_ file: CorpusFile, in directories: DirectoryHandles, sizeLimit: Int) throws -> OpenedFile {
-        let fd = file.descriptor >= 0 ? file.descriptor : open(file, in: directories)
+        let fd = file.descriptor >= 0 ? file.descriptor : openFile(file, in: directories)
         return try read(fd, path: file.absolutePath, sizeLimit: sizeLimit)
     }
 
     /// Opens a file the walk found (an open's result: -1 with `errno` on failure).
-    private static func open(_ file: CorpusFile, in directories: DirectoryHandles) -> Int32 {
+    private static func openFile(_ file: CorpusFile, in directories: DirectoryHandles) -> Int32 {
         directories.descriptor(file.directory).map { directory in
             file.relativePath.withCString { path in
                 // The name is what follows the last `/` of the relative path.
@@ -223,14 +224,14 @@ public enum CorpusWalker {
                 }
                 return openat(directory, name, O_RDONLY | O_CLOEXEC)
             }
-        } ?? Glibc.open(file.absolutePath, O_RDONLY | O_CLOEXEC)
+        } ?? open(file.absolutePath, O_RDONLY | O_CLOEXEC)
     }
 
     /// Opens a file the walk found and asks the kernel to start reading its first MiB (the rest
     /// of a longer file comes with the usual read-ahead). -1 when it cannot be opened: the reader
     /// then opens it again, and reports the error.
     static func openForPrefetch(_ file: CorpusFile, in directories: DirectoryHandles) -> Int32 {
-        let fd = open(file, in: directories)
+        let fd = openFile(file, in: directories)
         if fd >= 0 { _ = posix_fadvise(fd, 0, 1 << 20, POSIX_FADV_WILLNEED) }
         return fd
     }
@@ -257,9 +258,10 @@ public enum CorpusWalker {
     /// read that returns fewer bytes than asked has met the end (a regular file gives short reads
     /// only there) and no second read is needed to see it; a file that grew is read on.
     ///
-    /// The first read takes only what the page cache holds (`csupport_read_if_cached`): `missed`
-    /// tells whether the file had to come from the disk (then read as usual), which starts the
-    /// build's prefetch. All `expected` bytes from the cache is the whole file.
+    /// The first read takes only what the page cache holds (`csupport_read_if_cached`), whose short
+    /// reads do not mean the end: `missed` tells whether the file had to come from the disk (then
+    /// read as usual), which starts the build's prefetch. When it returns all `expected` bytes,
+    /// that is taken as the whole file, without a read to look for growth.
     private static func readAll(_ fd: Int32, path: String, expected: Int) throws -> (bytes: [UInt8], missed: Bool) {
         var bytes: [UInt8] = []
         var capacity = expected + 1
