@@ -20,4 +20,9 @@ void csupport_keep_freed_memory(void);
 /// cached, -2 when the kernel or file system cannot tell (or another error): read normally then.
 ssize_t csupport_read_if_cached(int fd, void *buffer, size_t length);
 
+/// Starts writing back to disk the file's dirty pages in [offset, offset + length) (length 0: to
+/// the end) without waiting (`sync_file_range` with `SYNC_FILE_RANGE_WRITE`), so that a later
+/// fsync has less to wait for. Does nothing where the call is missing; it is only a hint.
+void csupport_start_writeback(int fd, int64_t offset, int64_t length);
+
 #endif

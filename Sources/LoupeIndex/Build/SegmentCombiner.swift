@@ -58,6 +58,9 @@ enum SegmentCombiner {
         let failure = Mutex<IndexError?>(nil)
         let ranges = rangesPerPart, frozenOwner = owner
         let streaming = OneTask(value: writer)
+        // Job 0's use of the writer: `writeDocuments` touches only its own files (under a lock),
+        // never the terms' state the other jobs use.
+        let documentsWriter = OneTask(value: writer)
         let appender = OrderedAppender(writer: writer, count: rangeCount)
         // Job 0 writes the documents and the store; job r + 1 combines key range r.
         let nextJob = Atomic<Int>(0)
@@ -75,7 +78,7 @@ enum SegmentCombiner {
                             record.storeBlock += blockBases[Int(s)]
                             documents.add(record, length: docLengths[combined])
                         }
-                        try SegmentWriter.writeDocuments(documents, store: &store, directory: directory, name: name)
+                        try documentsWriter.value.writeDocuments(documents, store: &store)
                         BuildTrace.mark("combine \(name): documents written", since: started)
                     } else if !parallel {
                         try combineTerms(sources, ranges: ranges[0], docLengths, into: streaming.value)

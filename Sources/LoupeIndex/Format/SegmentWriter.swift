@@ -1,7 +1,11 @@
+import Synchronization
+
 /// Writes one segment's five files: terms are added in key order with their postings (the
 /// `.postings` and `.positions` streams grow as they come, the dictionary in memory), then
 /// `finishTerms` writes `.terms`; `writeDocuments` writes `.docs` and `.store`. Every file is
-/// created exclusively and fsynced. Used by `SegmentCombiner`.
+/// created exclusively; each is completed (and its writeback started) as soon as it is written,
+/// and `finishTerms` fsyncs them all last, so the disk writes overlap the rest of the combine.
+/// Used by `SegmentCombiner`.
 final class SegmentWriter: TermSink {
     private let directory: IndexDirectory
     private let name: String
@@ -9,6 +13,14 @@ final class SegmentWriter: TermSink {
     private let positionsFile: IndexFileWriter
     private var dictionary = TermDictionaryWriter()
     private var postingBuffer: [UInt8] = []
+    /// Files completed by `writeDocuments` (on another thread), to fsync with the rest.
+    private let completedDocuments = Mutex(HandedOver())
+
+    /// Writers passed from the thread that completed them to the one that syncs them; neither
+    /// touches them again.
+    private struct HandedOver: @unchecked Sendable {
+        var files: [IndexFileWriter] = []
+    }
 
     init(directory: IndexDirectory, name: String) throws {
         self.directory = directory
@@ -47,23 +59,26 @@ final class SegmentWriter: TermSink {
         try positionsFile.write(terms.positions)
     }
 
-    /// Finishes the postings and positions files and writes the dictionary.
+    /// Finishes the postings and positions files, writes the dictionary, then fsyncs every file
+    /// of the segment (`writeDocuments` must have returned).
     func finishTerms() throws {
-        try postingsFile.finish()
-        try positionsFile.finish()
+        try postingsFile.complete()
+        try positionsFile.complete()
         let termsFile = try IndexFileWriter(path: directory.file(name + ".terms"), kind: .terms)
         try termsFile.write(dictionary.finish())
-        try termsFile.finish()
+        try termsFile.complete()
+        for file in completedDocuments.withLock({ $0.files }) + [postingsFile, positionsFile, termsFile] { try file.sync() }
     }
 
-    /// Writes a segment's document table and store (independent of its terms, so another thread
-    /// may write them while the terms are encoded).
-    static func writeDocuments(_ documents: DocumentTableWriter, store: inout StoredTextWriter, directory: IndexDirectory, name: String) throws {
+    /// Writes the segment's document table and store (independent of its terms, so another
+    /// thread may write them while the terms are encoded); `finishTerms` fsyncs them.
+    func writeDocuments(_ documents: DocumentTableWriter, store: inout StoredTextWriter) throws {
         let docsFile = try IndexFileWriter(path: directory.file(name + ".docs"), kind: .documents)
         try docsFile.write(documents.finish())
-        try docsFile.finish()
+        try docsFile.complete()
         let storeFile = try IndexFileWriter(path: directory.file(name + ".store"), kind: .store)
         try store.finish(into: storeFile)
-        try storeFile.finish()
+        try storeFile.complete()
+        completedDocuments.withLock { $0.files += [docsFile, storeFile] }
     }
 }

@@ -1,3 +1,4 @@
+import CSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -49,12 +50,18 @@ public enum IndexFile {
 
 /// Writes one index file: header, body through a buffer, footer with the running CRC32C; `finish`
 /// fsyncs and closes. The file is created exclusively: writers never overwrite a file in place.
+///
+/// Each span handed to the kernel is also handed to writeback at once (`sync_file_range`, a
+/// hint that does not wait), so the disk writes overlap the work that follows. A writer that
+/// holds several files can `complete` each when its last byte is written and `sync` them all at
+/// the end: the fsyncs then find little left to write.
 public final class IndexFileWriter {
     public let path: String
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var crc: UInt32 = 0
     private var written: UInt64 = 0
+    private var completed = false
     private var closed = false
     private static let bufferSize = 1 << 20
 
@@ -103,6 +110,7 @@ public final class IndexFileWriter {
     private func emit(_ bytes: UnsafeRawBufferPointer) throws {
         crc = CRC32C.checksum(bytes, continuing: crc)
         guard let base = bytes.baseAddress else { return }
+        let start = written
         var done = 0
         while done < bytes.count {
             let n = Glibc.write(fd, base + done, bytes.count - done)
@@ -113,11 +121,21 @@ public final class IndexFileWriter {
             done += n
         }
         written += UInt64(bytes.count)
+        csupport_start_writeback(fd, Int64(start), Int64(bytes.count))
     }
 
     /// Appends the footer, flushes, fsyncs and closes. Returns the file's total length.
     @discardableResult
     public func finish() throws -> UInt64 {
+        try complete()
+        try sync()
+        return written
+    }
+
+    /// Appends the footer and the checksum and hands everything to the kernel (writeback
+    /// started); nothing may be written after. `sync` makes the file durable.
+    public func complete() throws {
+        precondition(!completed, "an index file is completed once")
         var footer = ByteWriter(capacity: IndexFile.footerSize)
         footer.writeBytes(IndexFile.footerMagic)
         footer.writeUInt64(position + UInt64(IndexFile.footerSize))
@@ -129,9 +147,14 @@ public final class IndexFileWriter {
         let savedCRC = crc
         try flush()
         crc = savedCRC
+        completed = true
+    }
+
+    /// Fsyncs and closes a completed file.
+    public func sync() throws {
+        precondition(completed && !closed, "sync follows complete, once")
         guard fsync(fd) == 0 else { throw IndexError.io(path: path, operation: "fsync", errno: errno) }
         closed = true
         guard close(fd) == 0 else { throw IndexError.io(path: path, operation: "close", errno: errno) }
-        return written
     }
 }
