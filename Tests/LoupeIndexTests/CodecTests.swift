@@ -67,6 +67,57 @@ import Testing
         }
     }
 
+    /// Random appends of every kind (values, runs, varints, repeats, bytes written through
+    /// `reserveTail`, overwrites) from a small capacity, so it grows many times: the buffer must
+    /// always hold what an `Array` given the same operations holds, and its varints must match
+    /// `ByteWriter`'s.
+    @Test func growableBufferMatchesAnArray() {
+        var rng = SplitMix(seed: 11)
+        let buffer = GrowableBuffer<UInt8>(capacity: 1)
+        var expected: [UInt8] = []
+        for _ in 0..<5_000 {
+            switch rng.below(7) {
+            case 0:
+                let b = UInt8(truncatingIfNeeded: rng.next())
+                buffer.append(b)
+                expected.append(b)
+            case 1:
+                let run = (0..<rng.below(300)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                run.withUnsafeBufferPointer { buffer.append(contentsOf: $0) }
+                expected += run
+            case 2:
+                let v = UInt32(truncatingIfNeeded: rng.next() >> UInt64(rng.below(64)))
+                buffer.appendVarUInt(v)
+                var w = ByteWriter()
+                w.writeVarUInt(UInt64(v))
+                expected += w.bytes
+            case 3:
+                let n = rng.below(40)
+                #expect(buffer.append(repeating: 7, count: n) == expected.count)
+                expected += [UInt8](repeating: 7, count: n)
+            case 4:
+                let n = rng.below(200)
+                let tail = buffer.reserveTail(n)
+                for i in 0..<n { tail.storeBytes(of: UInt8(i & 0xFF), toByteOffset: i, as: UInt8.self) }
+                buffer.advance(n)
+                expected += (0..<n).map { UInt8($0 & 0xFF) }
+            case 5 where expected.count >= 4:
+                let at = rng.below(expected.count - 3)
+                let v = UInt32(truncatingIfNeeded: rng.next())
+                buffer.storeUInt32(v, at: at)
+                withUnsafeBytes(of: v.littleEndian) { for k in 0..<4 { expected[at + k] = $0[k] } }
+            default:
+                if rng.below(20) == 0 {
+                    buffer.removeAll()
+                    expected.removeAll()
+                }
+            }
+            #expect(buffer.count == expected.count)
+        }
+        #expect(Array(buffer.bytes) == expected)
+        #expect(buffer.capacity >= buffer.count)
+    }
+
     @Test func crc32cMatchesTheStandardCheckValue() {
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
         let whole = CRC32C.checksum(Array("hello, world".utf8))

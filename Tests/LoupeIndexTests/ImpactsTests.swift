@@ -54,9 +54,10 @@ import Testing
         builder.add(tf: 4, length: 90)
         builder.add(tf: 9, length: 700)
         let impacts = builder.build(averageLength: 300)
-        var writer = ByteWriter()
-        impacts.write(into: &writer)
-        #expect(writer.count == Impacts.byteSize)
-        writer.bytes.withUnsafeBytes { #expect(Impacts.load($0, at: 0) == impacts) }
+        // Stored at an odd offset: neither side may assume alignment.
+        var bytes = [UInt8](repeating: 0xAA, count: Impacts.byteSize + 2)
+        bytes.withUnsafeMutableBytes { impacts.store(to: $0.baseAddress! + 1) }
+        #expect(bytes.first == 0xAA && bytes.last == 0xAA)
+        bytes.withUnsafeBytes { #expect(Impacts.load($0, at: 1) == impacts) }
     }
 }

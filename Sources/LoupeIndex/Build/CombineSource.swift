@@ -1,12 +1,12 @@
 /// One input of `SegmentCombiner`: a segment builder still in memory or a segment on disk, with
 /// its terms in key order and where each of its documents goes in the combined segment.
 final class CombineSource: @unchecked Sendable {
-    enum Content {
-        case memory(SegmentBuilder, termIDs: [Int])
-        case disk(SegmentReader, infos: [TermInfo])
-    }
-
-    let content: Content
+    /// The source: a builder and its term ids in key order, or a segment and its terms' entries
+    /// (stored apart rather than as an enum's payload, which every access would copy and retain).
+    private let builder: SegmentBuilder?
+    private let termIDs: [Int]
+    private let segment: SegmentReader?
+    private let infos: [TermInfo]
     /// Local doc id → combined doc id, increasing (a source's documents keep their order).
     let docMap: [UInt32]
     let terms: SortedTerms
@@ -17,7 +17,10 @@ final class CombineSource: @unchecked Sendable {
         let sorted = builder.sortedTerms()
         self.terms = sorted.keys
         self.docMap = docMap
-        content = .memory(builder, termIDs: sorted.ids)
+        self.builder = builder
+        termIDs = sorted.ids
+        segment = nil
+        infos = []
     }
 
     /// A segment's documents and terms (the dictionary is decoded here, once).
@@ -35,86 +38,81 @@ final class CombineSource: @unchecked Sendable {
         }
         self.terms = terms
         self.docMap = docMap
-        content = .disk(segment, infos: infos)
+        builder = nil
+        termIDs = []
+        self.segment = segment
+        self.infos = infos
     }
 
     var docCount: Int { docMap.count }
 
     /// Bytes of postings and positions to read (decides whether the combine may buffer its output).
     var inputBytes: Int {
-        switch content {
-        case .memory(let builder, _): return builder.postingsBytes
-        case .disk(let segment, _): return segment.postingsFile.body.count + segment.positionsFile.body.count
-        }
+        if let builder { return builder.postingsBytes }
+        guard let segment else { return 0 }
+        return segment.postingsFile.body.count + segment.positionsFile.body.count
     }
 
     func record(_ doc: Int) throws -> DocumentRecord {
-        switch content {
-        case .memory(let builder, _): return builder.records[doc]
-        case .disk(let segment, _): return try segment.documents.record(doc)
-        }
+        if let builder { return builder.records[doc] }
+        guard let segment else { preconditionFailure("a combine source holds a builder or a segment") }
+        return try segment.documents.record(doc)
     }
 
     func length(_ doc: Int) -> UInt32 {
-        switch content {
-        case .memory(let builder, _): return builder.docLengths[doc]
-        case .disk(let segment, _): return segment.documents.length(doc)
-        }
+        if let builder { return builder.docLengths[doc] }
+        return segment?.documents.length(doc) ?? 0
     }
 
     /// Appends this source's stored-text blocks to `store` as they are; returns the number of
     /// the first (records' block numbers shift by it). A builder's store is moved out.
     func moveStore(to store: inout StoredTextWriter) throws -> UInt32 {
-        switch content {
-        case .memory(let builder, _):
-            return builder.moveStore(to: &store)
-        case .disk(let segment, _):
-            var base: UInt32?
-            for b in 0..<segment.store.count {
-                let block = try segment.store.compressedBlock(b)
-                let number = store.appendCompressedBlock(block.bytes, rawLength: block.rawLength)
-                base = base ?? number
-            }
-            return base ?? 0
+        if let builder { return builder.moveStore(to: &store) }
+        var base: UInt32?
+        for b in 0..<(segment?.store.count ?? 0) {
+            guard let block = try segment?.store.compressedBlock(b) else { break }
+            let number = store.appendCompressedBlock(block.bytes, rawLength: block.rawLength)
+            base = base ?? number
         }
+        return base ?? 0
     }
 
     /// Starts fetching what gathering the `i`-th term will read: its state `far` terms ahead of
     /// the merge, its streams' first bytes `near` terms ahead (by then the state is cached).
     @inline(__always)
     func prefetch(far: Int, near: Int) {
-        guard case .memory(let builder, let ids) = content else { return }
-        if far < ids.count { builder.prefetchState(term: ids[far]) }
-        if near < ids.count { builder.prefetchStreams(term: ids[near]) }
+        guard let builder else { return }
+        if far < termIDs.count { builder.prefetchState(term: termIDs[far]) }
+        if near < termIDs.count { builder.prefetchStreams(term: termIDs[near]) }
     }
 
     /// Appends the postings of this source's `i`-th term (in key order) to `out`, doc ids mapped.
-    func gather(_ i: Int, into out: inout GatheredPostings) throws {
-        switch content {
-        case .memory(let builder, let ids):
-            builder.gather(term: ids[i], docMap: docMap, into: &out)
-        case .disk(let segment, let infos):
-            let info = infos[i]
-            let it = try segment.postings(info)
-            let file = segment.name + ".positions"
-            let body = segment.positionsFile.body
-            guard info.positionsOffset >= 0, info.positionsLength >= 0, info.positionsOffset <= body.count - info.positionsLength else {
-                throw IndexError.corrupt(file: file, reason: "a term's positions run past the end of the file")
-            }
-            let positions = UnsafeRawBufferPointer(rebasing: body[info.positionsOffset..<(info.positionsOffset + info.positionsLength)])
-            var total = 0
-            while try it.next() != PostingsIterator.exhausted {
-                out.docs.append(docMap[Int(it.doc)])
-                out.freqs.append(it.freq)
-                total += Int(it.freq)
-            }
-            guard total == info.totalTermFreq, VarIntCursor.count(positions) == total else {
-                throw IndexError.corrupt(file: file, reason: "positions do not match the frequencies")
-            }
-            out.positions.append(contentsOf: positions)
-            out.totalFreq += info.totalTermFreq
-            out.nameFreq += info.nameFreq
+    func gather(_ i: Int, into out: GatheredPostings) throws {
+        if let builder {
+            docMap.withUnsafeBufferPointer { builder.gather(term: termIDs[i], docMap: $0, into: out) }
+            return
         }
+        guard let segment else { return }
+        let info = infos[i]
+        let it = try segment.postings(info)
+        let file = segment.name + ".positions"
+        let body = segment.positionsFile.body
+        guard info.positionsOffset >= 0, info.positionsLength >= 0, info.positionsOffset <= body.count - info.positionsLength else {
+            throw IndexError.corrupt(file: file, reason: "a term's positions run past the end of the file")
+        }
+        let positions = UnsafeRawBufferPointer(rebasing: body[info.positionsOffset..<(info.positionsOffset + info.positionsLength)])
+        var total = 0
+        while try it.next() != PostingsIterator.exhausted {
+            out.docs.append(docMap[Int(it.doc)])
+            out.freqs.append(it.freq)
+            total += Int(it.freq)
+        }
+        guard total == info.totalTermFreq, VarIntCursor.count(positions) == total else {
+            throw IndexError.corrupt(file: file, reason: "positions do not match the frequencies")
+        }
+        out.positions.append(contentsOf: positions)
+        out.totalFreq += info.totalTermFreq
+        out.nameFreq += info.nameFreq
     }
 }
 
@@ -182,45 +180,44 @@ struct SortedTermsView {
 
 /// One term's postings gathered from its sources, in combined doc ids, with its documents'
 /// positions back to back as the positions file holds them (per document `tf` varint deltas,
-/// the first from 0).
-struct GatheredPostings {
-    var docs: [UInt32] = []
-    var freqs: [UInt32] = []
-    var positions: [UInt8] = []
+/// the first from 0). Reused from term to term.
+final class GatheredPostings {
+    let docs = GrowableBuffer<UInt32>()
+    let freqs = GrowableBuffer<UInt32>()
+    let positions = GrowableBuffer<UInt8>(capacity: 1024)
     var totalFreq = 0
     var nameFreq = 0
 
     var count: Int { docs.count }
 
-    mutating func reset() {
-        docs.removeAll(keepingCapacity: true)
-        freqs.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
+    func reset() {
+        docs.removeAll()
+        freqs.removeAll()
+        positions.removeAll()
         totalFreq = 0
         nameFreq = 0
     }
 
     /// Replaces the contents with `parts[members]` (each sorted by doc, no doc in two) merged by
     /// doc id; runs of documents from one part move their positions in one copy.
-    mutating func merge(_ parts: [GatheredPostings], _ members: [Int]) {
+    func merge(_ parts: [GatheredPostings], _ members: [Int]) {
         reset()
         if members.count == 2 {
-            mergeTwo(parts[members[0]], parts[members[1]])
+            mergeTwo(parts[members[0]].view, parts[members[1]].view)
         } else {
+            let views = parts.map(\.view)
             var heads = [Int](repeating: 0, count: parts.count)
             var cursors: [Int] = Array(repeating: 0, count: parts.count)
             while true {
                 var best = -1
-                for p in members where heads[p] < parts[p].count {
-                    if best < 0 || parts[p].docs[heads[p]] < parts[best].docs[heads[best]] { best = p }
+                for p in members where heads[p] < views[p].docs.count {
+                    if best < 0 || views[p].docs[heads[p]] < views[best].docs[heads[best]] { best = p }
                 }
                 guard best >= 0 else { break }
                 // The run: documents of `best` below every other part's next document.
                 var limit = UInt32.max
-                for p in members where p != best && heads[p] < parts[p].count { limit = min(limit, parts[p].docs[heads[p]]) }
-                parts[best].withBuffers { part in
-                    (heads[best], cursors[best]) = appendRun(of: part, from: heads[best], positionsFrom: cursors[best], below: limit)
-                }
+                for p in members where p != best && heads[p] < views[p].docs.count { limit = min(limit, views[p].docs[heads[p]]) }
+                (heads[best], cursors[best]) = appendRun(of: views[best], from: heads[best], positionsFrom: cursors[best], below: limit)
             }
         }
         for p in members {
@@ -230,37 +227,29 @@ struct GatheredPostings {
     }
 
     /// The two-part merge (the common case: a build's two workers), with no allocation.
-    private mutating func mergeTwo(_ a: GatheredPostings, _ b: GatheredPostings) {
-        a.withBuffers { a in
-            b.withBuffers { b in
-                var (i, pi, j, pj) = (0, 0, 0, 0)
-                while i < a.docs.count || j < b.docs.count {
-                    if j == b.docs.count || (i < a.docs.count && a.docs[i] < b.docs[j]) {
-                        (i, pi) = appendRun(of: a, from: i, positionsFrom: pi, below: j < b.docs.count ? b.docs[j] : .max)
-                    } else {
-                        (j, pj) = appendRun(of: b, from: j, positionsFrom: pj, below: i < a.docs.count ? a.docs[i] : .max)
-                    }
-                }
+    private func mergeTwo(_ a: View, _ b: View) {
+        var (i, pi, j, pj) = (0, 0, 0, 0)
+        while i < a.docs.count || j < b.docs.count {
+            if j == b.docs.count || (i < a.docs.count && a.docs[i] < b.docs[j]) {
+                (i, pi) = appendRun(of: a, from: i, positionsFrom: pi, below: j < b.docs.count ? b.docs[j] : .max)
+            } else {
+                (j, pj) = appendRun(of: b, from: j, positionsFrom: pj, below: i < a.docs.count ? a.docs[i] : .max)
             }
         }
     }
 
-    /// A part's arrays, read through pointers.
-    struct Buffers {
+    /// The gathered postings read through pointers, valid until the next change.
+    struct View {
         let docs: UnsafeBufferPointer<UInt32>
         let freqs: UnsafeBufferPointer<UInt32>
         let positions: UnsafeRawBufferPointer
     }
 
-    func withBuffers<R>(_ body: (Buffers) -> R) -> R {
-        docs.withUnsafeBufferPointer { d in
-            freqs.withUnsafeBufferPointer { f in positions.withUnsafeBytes { body(Buffers(docs: d, freqs: f, positions: $0)) } }
-        }
-    }
+    var view: View { View(docs: docs.buffer, freqs: freqs.buffer, positions: positions.bytes) }
 
     /// Appends `part`'s documents from `start` while they are below `limit`, with their positions
     /// (which start at byte `positionsStart`); returns where both stopped.
-    private mutating func appendRun(of part: Buffers, from start: Int, positionsFrom positionsStart: Int, below limit: UInt32) -> (Int, Int) {
+    private func appendRun(of part: View, from start: Int, positionsFrom positionsStart: Int, below limit: UInt32) -> (Int, Int) {
         var end = start
         var tfs = 0
         while end < part.docs.count && part.docs[end] < limit {

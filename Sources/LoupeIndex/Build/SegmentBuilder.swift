@@ -211,40 +211,40 @@ public final class SegmentBuilder {
 
     /// Appends term `t`'s postings to `out`, doc ids mapped through `docMap`; positions are copied.
     /// The documents stream is decoded straight from the pool's slices (a varint may straddle two).
-    func gather(term t: Int, docMap: [UInt32], into out: inout GatheredPostings) {
+    func gather(term t: Int, docMap map: UnsafeBufferPointer<UInt32>, into out: GatheredPostings) {
         var total = 0
         var doc = 0
         var value: UInt32 = 0
         var shift: UInt32 = 0
         var expectingTf = false
-        docMap.withUnsafeBufferPointer { map in
-            pool.read(states[t].docs) { slice in
-                for byte in slice {
-                    value |= UInt32(byte & 0x7F) << shift
-                    if byte >= 0x80 {
-                        shift += 7
-                        continue
-                    }
-                    if expectingTf {
-                        out.freqs.append(value)
-                        total += Int(value)
-                        expectingTf = false
-                    } else {
-                        doc += Int(value >> 1)
-                        out.docs.append(map[doc])
-                        if value & 1 == 1 {
-                            out.freqs.append(1)
-                            total += 1
-                        } else {
-                            expectingTf = true
-                        }
-                    }
-                    value = 0
-                    shift = 0
+        let docs = out.docs, freqs = out.freqs
+        pool.read(states[t].docs) { slice in
+            for byte in slice {
+                value |= UInt32(byte & 0x7F) << shift
+                if byte >= 0x80 {
+                    shift += 7
+                    continue
                 }
+                if expectingTf {
+                    freqs.append(value)
+                    total += Int(value)
+                    expectingTf = false
+                } else {
+                    doc += Int(value >> 1)
+                    docs.append(map[doc])
+                    if value & 1 == 1 {
+                        freqs.append(1)
+                        total += 1
+                    } else {
+                        expectingTf = true
+                    }
+                }
+                value = 0
+                shift = 0
             }
         }
-        pool.read(states[t].positions) { out.positions.append(contentsOf: $0) }
+        let positions = out.positions
+        pool.read(states[t].positions) { positions.append(contentsOf: $0) }
         out.totalFreq += total
         out.nameFreq += Int(states[t].nameFreq)
     }

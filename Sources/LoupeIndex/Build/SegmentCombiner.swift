@@ -103,41 +103,40 @@ enum SegmentCombiner {
 
     /// Combines the terms of `ranges` (one index range per source) into `sink`, in key order.
     static func combineTerms(_ sources: [CombineSource], ranges: [Range<Int>], _ docLengths: [UInt32], into sink: TermSink) throws {
-        try SortedTerms.withViews(sources.map(\.terms)) { terms in
-            var heads = ranges.map(\.lowerBound)
-            let ends = ranges.map(\.upperBound)
-            let averageDocLength = DocumentLengths.average(docLengths)
-            var out = GatheredPostings()
-            var parts = [GatheredPostings](repeating: GatheredPostings(), count: sources.count)
-            var members: [Int] = []
-            while true {
-                var smallest = -1
-                for s in terms.indices where heads[s] < ends[s] {
-                    if smallest < 0 || terms[s].compare(heads[s], terms[smallest], heads[smallest]) < 0 { smallest = s }
-                }
-                guard smallest >= 0 else { break }
-                members.removeAll(keepingCapacity: true)
-                for s in terms.indices where heads[s] < ends[s] {
-                    if s == smallest || terms[s].compare(heads[s], terms[smallest], heads[smallest]) == 0 { members.append(s) }
-                }
-                let key = terms[smallest].key(heads[smallest]).assumingMemoryBound(to: UInt8.self)
-                out.reset()
-                if members.count == 1 {
-                    try sources[smallest].gather(heads[smallest], into: &out)
-                } else {
-                    for s in members {
-                        parts[s].reset()
-                        try sources[s].gather(heads[s], into: &parts[s])
+        let averageDocLength = DocumentLengths.average(docLengths)
+        let out = GatheredPostings()
+        let parts = sources.map { _ in GatheredPostings() }
+        try docLengths.withUnsafeBufferPointer { docLengths in
+            try SortedTerms.withViews(sources.map(\.terms)) { terms in
+                var heads = ranges.map(\.lowerBound)
+                let ends = ranges.map(\.upperBound)
+                var members: [Int] = []
+                while true {
+                    var smallest = -1
+                    for s in terms.indices where heads[s] < ends[s] {
+                        if smallest < 0 || terms[s].compare(heads[s], terms[smallest], heads[smallest]) < 0 { smallest = s }
                     }
-                    out.merge(parts, members)
-                }
-                for s in members {
-                    heads[s] += 1
-                    sources[s].prefetch(far: heads[s] + 8, near: heads[s] + 4)
-                }
-                try out.positions.withUnsafeBytes { positions in
-                    try sink.addTerm(key, docs: out.docs, freqs: out.freqs, docLengths: docLengths, averageDocLength: averageDocLength,
-                                     totalTermFreq: out.totalFreq, nameFreq: out.nameFreq, positions: positions)
+                    guard smallest >= 0 else { break }
+                    members.removeAll(keepingCapacity: true)
+                    for s in terms.indices where heads[s] < ends[s] {
+                        if s == smallest || terms[s].compare(heads[s], terms[smallest], heads[smallest]) == 0 { members.append(s) }
+                    }
+                    let key = terms[smallest].key(heads[smallest]).assumingMemoryBound(to: UInt8.self)
+                    out.reset()
+                    if members.count == 1 {
+                        try sources[smallest].gather(heads[smallest], into: out)
+                    } else {
+                        for s in members {
+                            parts[s].reset()
+                            try sources[s].gather(heads[s], into: parts[s])
+                        }
+                        out.merge(parts, members)
+                    }
+                    for s in members {
+                        heads[s] += 1
+                        sources[s].prefetch(far: heads[s] + 8, near: heads[s] + 4)
+                    }
+                    try sink.addTerm(key, out, docLengths: docLengths, averageDocLength: averageDocLength)
                 }
             }
         }

@@ -20,18 +20,24 @@ public enum BitPacking {
         out.append(contentsOf: repeatElement(0, count: width * 16 + 8))
         out.withUnsafeMutableBytes { raw in
             guard let origin = raw.baseAddress else { return }  // never: width > 0 appended bytes
-            let base = origin + start
-            var bit = 0
-            for v in values {
-                let byteIndex = bit >> 3
-                let shift = UInt64(bit & 7)
-                var word = base.loadUnaligned(fromByteOffset: byteIndex, as: UInt64.self)
-                word |= UInt64(v) << shift
-                base.storeBytes(of: word, toByteOffset: byteIndex, as: UInt64.self)
-                bit += width
-            }
+            pack(values, width: width, to: origin + start)
         }
         out.removeLast(8)
+    }
+
+    /// Packs the `blockSize` values with `width` bits each at `base`, which holds `width · 16 + 8`
+    /// zero bytes (the last 8 are scratch: values are or-ed in 8 bytes at a time).
+    @inline(__always)
+    static func pack(_ values: UnsafeBufferPointer<UInt32>, width: Int, to base: UnsafeMutableRawPointer) {
+        var bit = 0
+        for v in values {
+            let byteIndex = bit >> 3
+            let shift = UInt64(bit & 7)
+            var word = base.loadUnaligned(fromByteOffset: byteIndex, as: UInt64.self)
+            word |= UInt64(v) << shift
+            base.storeBytes(of: word, toByteOffset: byteIndex, as: UInt64.self)
+            bit += width
+        }
     }
 
     /// Reads `blockSize` values of `width` bits from `source`. The caller guarantees that 8 bytes past

@@ -46,14 +46,3 @@ public struct ByteWriter: Sendable {
     }
 
 }
-
-/// Appends a LEB128 varint to a plain byte array (the in-memory postings buffers use this).
-@inline(__always)
-public func appendVarUInt(_ bytes: inout [UInt8], _ value: UInt32) {
-    var v = value
-    while v >= 0x80 {
-        bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-        v >>= 7
-    }
-    bytes.append(UInt8(truncatingIfNeeded: v))
-}

@@ -63,11 +63,12 @@ public struct Impacts: Equatable, Sendable {
         tfs.0 > 0 && tfs.0 <= tfs.1 && tfs.1 <= tfs.2 && lengths.0 <= lengths.1 && lengths.1 <= lengths.2
     }
 
-    func write(into writer: inout ByteWriter) {
+    /// Stores the 24 bytes at `address`.
+    func store(to address: UnsafeMutableRawPointer) {
         for i in 0..<Self.count {
             let p = pair(i)
-            writer.writeUInt32(p.tf)
-            writer.writeUInt32(p.length)
+            address.storeBytes(of: p.tf.littleEndian, toByteOffset: 8 * i, as: UInt32.self)
+            address.storeBytes(of: p.length.littleEndian, toByteOffset: 8 * i + 4, as: UInt32.self)
         }
     }
 

@@ -15,82 +15,88 @@ public enum PostingsEncoder {
     /// After the skip table: tail offsets and term impacts.
     public static let skipTrailerSize = 8 + Impacts.byteSize
 
-    /// Encodes a term's postings. `positions` holds every document's encoded positions back to
-    /// back, in doc order, as the positions file stores them: the caller writes them as they are,
-    /// and skip entries locate each block's first by counting varints.
+    /// Encodes a term's postings at the end of `postings`. `positions` holds every document's
+    /// encoded positions back to back, in doc order, as the positions file stores them: the caller
+    /// writes them as they are, and skip entries locate each block's first by counting varints.
     /// `averageDocLength` (the segment's) steers how impacts are reduced. Returns the term's
     /// largest tf and shortest document length.
-    public static func encode(docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double,
-                              positions: UnsafeRawBufferPointer, postings: inout [UInt8])
+    static func encode(docs: UnsafeBufferPointer<UInt32>, freqs: UnsafeBufferPointer<UInt32>, docLengths: UnsafeBufferPointer<UInt32>,
+                       averageDocLength: Double, positions: UnsafeRawBufferPointer, postings: GrowableBuffer<UInt8>)
         -> (maxTf: UInt32, minDocLength: UInt32) {
+        precondition(docs.count == freqs.count, "one frequency per document")
         let df = docs.count
-        let fullBlocks = df / BitPacking.blockSize
+        let blockSize = BitPacking.blockSize
+        let fullBlocks = df / blockSize
         let termStart = postings.count
         var positionCursor = VarIntCursor(positions)
-        let skipStart = postings.count
-        postings.append(contentsOf: repeatElement(0, count: fullBlocks * skipEntrySize + (fullBlocks > 0 ? skipTrailerSize : 0)))
+        // The skip table and trailer, filled in as the blocks are written.
+        let skipStart = postings.append(repeating: 0, count: fullBlocks * skipEntrySize + (fullBlocks > 0 ? skipTrailerSize : 0))
         var blockImpacts = Impacts.Builder(), termImpacts = Impacts.Builder()
         var maxTf: UInt32 = 0
         var minDl: UInt32 = .max
         var previous: UInt32 = 0
-        var deltas = [UInt32](repeating: 0, count: fullBlocks > 0 ? BitPacking.blockSize : 0)
-        var tfMinusOne = [UInt32](repeating: 0, count: fullBlocks > 0 ? BitPacking.blockSize : 0)
-        for block in 0..<fullBlocks {
-            let base = block * BitPacking.blockSize
-            let blockOffset = UInt32(postings.count - termStart)
-            let positionsOffset = UInt32(positionCursor.offset)
-            for i in 0..<BitPacking.blockSize {
-                let doc = docs[base + i]
-                deltas[i] = doc &- previous
-                previous = doc
-                let tf = freqs[base + i]
-                tfMinusOne[i] = tf &- 1
-                blockImpacts.add(tf: tf, length: docLengths[Int(doc)])
-                positionCursor.skip(Int(tf))
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * blockSize) { scratch in
+            let deltas = UnsafeMutableBufferPointer(rebasing: scratch[0..<blockSize])
+            let tfMinusOne = UnsafeMutableBufferPointer(rebasing: scratch[blockSize...])
+            for block in 0..<fullBlocks {
+                let base = block * blockSize
+                let blockOffset = UInt32(postings.count - termStart)
+                let positionsOffset = UInt32(positionCursor.offset)
+                for i in 0..<blockSize {
+                    let doc = docs[base + i]
+                    deltas[i] = doc &- previous
+                    previous = doc
+                    let tf = freqs[base + i]
+                    tfMinusOne[i] = tf &- 1
+                    blockImpacts.add(tf: tf, length: docLengths[Int(doc)])
+                    positionCursor.skip(Int(tf))
+                }
+                let docBits = BitPacking.bitWidth(UnsafeBufferPointer(deltas))
+                let tfBits = BitPacking.bitWidth(UnsafeBufferPointer(tfMinusOne))
+                // Two width bytes, then both packed runs (each needs 8 zero bytes of slack).
+                let packedBytes = 2 + 16 * (docBits + tfBits)
+                let out = postings.reserveTail(packedBytes + 8)
+                out.initializeMemory(as: UInt8.self, repeating: 0, count: packedBytes + 8)
+                out.storeBytes(of: UInt8(docBits), as: UInt8.self)
+                out.storeBytes(of: UInt8(tfBits), toByteOffset: 1, as: UInt8.self)
+                if docBits > 0 { BitPacking.pack(UnsafeBufferPointer(deltas), width: docBits, to: out + 2) }
+                if tfBits > 0 { BitPacking.pack(UnsafeBufferPointer(tfMinusOne), width: tfBits, to: out + 2 + 16 * docBits) }
+                postings.advance(packedBytes)
+                let impacts = blockImpacts.build(averageLength: averageDocLength)
+                let entry = skipStart + block * skipEntrySize
+                postings.storeUInt32(previous, at: entry)
+                postings.storeUInt32(blockOffset, at: entry + 4)
+                postings.storeUInt32(positionsOffset, at: entry + 8)
+                impacts.store(to: UnsafeMutableRawPointer(postings.base + entry + 12))
+                termImpacts.add(impacts)
+                blockImpacts.reset()
+                // The impacts' loosest pair is the block's largest tf and shortest document.
+                maxTf = max(maxTf, impacts.loosest.tf)
+                minDl = min(minDl, impacts.loosest.length)
             }
-            let docBits = deltas.withUnsafeBufferPointer { BitPacking.bitWidth($0) }
-            let tfBits = tfMinusOne.withUnsafeBufferPointer { BitPacking.bitWidth($0) }
-            postings.append(UInt8(docBits))
-            postings.append(UInt8(tfBits))
-            deltas.withUnsafeBufferPointer { BitPacking.pack($0, width: docBits, into: &postings) }
-            tfMinusOne.withUnsafeBufferPointer { BitPacking.pack($0, width: tfBits, into: &postings) }
-            var entry = ByteWriter(capacity: skipEntrySize)
-            entry.writeUInt32(previous)
-            entry.writeUInt32(blockOffset)
-            entry.writeUInt32(positionsOffset)
-            let impacts = blockImpacts.build(averageLength: averageDocLength)
-            impacts.write(into: &entry)
-            termImpacts.add(impacts)
-            blockImpacts.reset()
-            let at = skipStart + block * skipEntrySize
-            postings.replaceSubrange(at..<(at + skipEntrySize), with: entry.bytes)
-            // The impacts' loosest pair is the block's largest tf and shortest document.
-            maxTf = max(maxTf, impacts.loosest.tf)
-            minDl = min(minDl, impacts.loosest.length)
         }
         let tailOffset = UInt32(postings.count - termStart), tailPositionsOffset = UInt32(positionCursor.offset)
-        for i in (fullBlocks * BitPacking.blockSize)..<df {
+        for i in (fullBlocks * blockSize)..<df {
             let doc = docs[i]
             let tf = freqs[i]
             let delta = doc &- previous
             previous = doc
             if tf == 1 {
-                appendVarUInt(&postings, delta << 1 | 1)
+                postings.appendVarUInt(delta << 1 | 1)
             } else {
-                appendVarUInt(&postings, delta << 1)
-                appendVarUInt(&postings, tf)
+                postings.appendVarUInt(delta << 1)
+                postings.appendVarUInt(tf)
             }
             maxTf = max(maxTf, tf)
-            minDl = min(minDl, docLengths[Int(doc)])
-            if fullBlocks > 0 { termImpacts.add(tf: tf, length: docLengths[Int(doc)]) }
+            let length = docLengths[Int(doc)]
+            minDl = min(minDl, length)
+            if fullBlocks > 0 { termImpacts.add(tf: tf, length: length) }
         }
         if fullBlocks > 0 {
-            var trailer = ByteWriter(capacity: skipTrailerSize)
-            trailer.writeUInt32(tailOffset)
-            trailer.writeUInt32(tailPositionsOffset)
-            termImpacts.build(averageLength: averageDocLength).write(into: &trailer)
-            let at = skipStart + fullBlocks * skipEntrySize
-            postings.replaceSubrange(at..<(at + skipTrailerSize), with: trailer.bytes)
+            let trailer = skipStart + fullBlocks * skipEntrySize
+            postings.storeUInt32(tailOffset, at: trailer)
+            postings.storeUInt32(tailPositionsOffset, at: trailer + 4)
+            termImpacts.build(averageLength: averageDocLength).store(to: UnsafeMutableRawPointer(postings.base + trailer + 8))
         }
         return (maxTf, minDl == .max ? 0 : minDl)
     }

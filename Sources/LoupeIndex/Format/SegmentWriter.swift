@@ -12,7 +12,7 @@ final class SegmentWriter: TermSink {
     private let postingsFile: IndexFileWriter
     private let positionsFile: IndexFileWriter
     private var dictionary = TermDictionaryWriter()
-    private var postingBuffer: [UInt8] = []
+    private let postingBuffer = GrowableBuffer<UInt8>(capacity: 1 << 16)
     /// Files completed by `writeDocuments` (on another thread), to fsync with the rest.
     private let completedDocuments = Mutex(HandedOver())
 
@@ -29,18 +29,17 @@ final class SegmentWriter: TermSink {
         positionsFile = try IndexFileWriter(path: directory.file(name + ".positions"), kind: .positions)
     }
 
-    /// Adds the next term (keys in increasing byte order); `positions` holds its documents'
-    /// encoded positions back to back.
-    func addTerm(_ key: UnsafeBufferPointer<UInt8>, docs: [UInt32], freqs: [UInt32], docLengths: [UInt32], averageDocLength: Double, totalTermFreq: Int,
-                 nameFreq: Int, positions: UnsafeRawBufferPointer) throws {
-        postingBuffer.removeAll(keepingCapacity: true)
-        let bounds = PostingsEncoder.encode(docs: docs, freqs: freqs, docLengths: docLengths, averageDocLength: averageDocLength,
-                                            positions: positions, postings: &postingBuffer)
-        let info = TermInfo(docFreq: docs.count, totalTermFreq: totalTermFreq, nameFreq: nameFreq, maxTermFreq: Int(bounds.maxTf),
+    /// Adds the next term (keys in increasing byte order) with its postings.
+    func addTerm(_ key: UnsafeBufferPointer<UInt8>, _ gathered: GatheredPostings, docLengths: UnsafeBufferPointer<UInt32>, averageDocLength: Double) throws {
+        postingBuffer.removeAll()
+        let positions = gathered.positions.bytes
+        let bounds = PostingsEncoder.encode(docs: gathered.docs.buffer, freqs: gathered.freqs.buffer, docLengths: docLengths,
+                                            averageDocLength: averageDocLength, positions: positions, postings: postingBuffer)
+        let info = TermInfo(docFreq: gathered.count, totalTermFreq: gathered.totalFreq, nameFreq: gathered.nameFreq, maxTermFreq: Int(bounds.maxTf),
                             minDocLength: Int(bounds.minDocLength), postingsOffset: Int(postingsFile.bodyOffset), postingsLength: postingBuffer.count,
                             positionsOffset: Int(positionsFile.bodyOffset), positionsLength: positions.count)
         dictionary.add(key, info)
-        try postingsFile.write(postingBuffer)
+        try postingsFile.write(postingBuffer.bytes)
         try positionsFile.write(positions)
     }
 
@@ -55,8 +54,8 @@ final class SegmentWriter: TermSink {
                 dictionary.add(keys.key(i).assumingMemoryBound(to: UInt8.self), info)
             }
         }
-        try postingsFile.write(terms.postings)
-        try positionsFile.write(terms.positions)
+        try postingsFile.write(terms.postings.bytes)
+        try positionsFile.write(terms.positions.bytes)
     }
 
     /// Finishes the postings and positions files, writes the dictionary, then fsyncs every file
