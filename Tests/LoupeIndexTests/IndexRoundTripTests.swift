@@ -45,7 +45,7 @@ import Testing
         (2, 1 << 30, .always, 1),
         // A budget so small that every chunk is flushed: many segments, then one merged segment.
         (2, 1 << 20, .whenOverBudget, 1),
-        (2, 1 << 20, .never, 14),
+        (2, 1 << 20, .never, 15),
         // One thread: the merge streams straight into the files instead of merging ranges in memory.
         (1, 1 << 20, .always, 1),
     ]

@@ -4,7 +4,9 @@ import Glibc
 
 /// The corpus's files for a build, found by a walk on a thread of its own and handed out in
 /// chunks (of `filesPerChunk` files, in path order) as soon as each is complete: the workers start
-/// reading and inverting while the walk goes on, instead of after it. The walk keeps directories
+/// reading and inverting while the walk goes on, instead of after it. Before the walk reads a
+/// directory it hands out the files it holds, however few: a directory of ten thousand entries
+/// takes milliseconds to read and sort, which a worker would otherwise spend waiting. The walk keeps directories
 /// open (`DirectoryHandles`) so that the workers open files relative to them.
 ///
 /// Once a worker has had to wait for the disk (`noteUncachedRead`), the same thread also opens the
@@ -84,7 +86,11 @@ final class CorpusFeed: @unchecked Sendable {
             pthread_cond_broadcast(changed)
         }
         do {
-            let unreadable = try CorpusWalker.walk(root, statFiles: false, directories: directories) { file in
+            // Files found before a directory is read go out at once, even short of a chunk:
+            // reading a large directory takes long enough to leave a worker idle.
+            let unreadable = try CorpusWalker.walk(root, statFiles: false, directories: directories, listing: {
+                if !pending.isEmpty { publish() }
+            }) { file in
                 pending.append(file)
                 if pending.count == filesPerChunk {
                     publish()

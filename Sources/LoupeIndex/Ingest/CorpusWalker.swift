@@ -90,9 +90,11 @@ public enum CorpusWalker {
     /// of the relative paths: each directory's entries are sorted (a directory's name with a `/`
     /// after it, as it shows in its files' paths) and subdirectories are walked in their place.
     /// Returns the unreadable directories. Directories kept in `directories` (while it has room)
-    /// stay open for reading their files relative to them.
+    /// stay open for reading their files relative to them. `listing` is called before each
+    /// directory is read (which takes a while for a large one: its entries are all read and
+    /// sorted before the first is found).
     static func walk(_ root: String, statFiles: Bool = true, directories: DirectoryHandles? = nil,
-                     found: (CorpusFile) -> Void) throws -> [SkippedFile] {
+                     listing: () -> Void = {}, found: (CorpusFile) -> Void) throws -> [SkippedFile] {
         try checkRoot(root)
         var skipped: [SkippedFile] = []
         let base = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
@@ -105,6 +107,7 @@ public enum CorpusWalker {
         }
         func visit(_ relativeDir: String) {
             let absoluteDir = relativeDir.isEmpty ? base : base + "/" + relativeDir
+            listing()
             guard let dir = opendir(absoluteDir) else {
                 skipped.append(SkippedFile(path: relativeDir.isEmpty ? "." : relativeDir, reason: "cannot read directory: \(String(cString: strerror(errno)))"))
                 return
@@ -114,7 +117,7 @@ public enum CorpusWalker {
             while let entry = readdir(dir) {
                 let name = Self.entryName(entry)
                 if name.hasPrefix(".") { continue }
-                if ignore.matches(name: name, path: relativeDir.isEmpty ? name : relativeDir + "/" + name) { continue }
+                if !ignore.isEmpty && ignore.matches(name: name, path: relativeDir.isEmpty ? name : relativeDir + "/" + name) { continue }
                 // The entry type usually comes with readdir: no stat for directories, and files are
                 // stat'ed relative to their open directory (no path lookup from the root).
                 let type = entry.pointee.d_type
@@ -318,6 +321,8 @@ struct IgnoreRules {
             if pattern.contains("/") { pathPatterns.append(cleaned.hasSuffix("/") ? String(cleaned.dropLast()) : cleaned) } else { namePatterns.append(cleaned) }
         }
     }
+
+    var isEmpty: Bool { namePatterns.isEmpty && pathPatterns.isEmpty }
 
     func matches(name: String, path: String) -> Bool {
         namePatterns.contains { fnmatch($0, name, 0) == 0 } || pathPatterns.contains { fnmatch($0, path, FNM_PATHNAME) == 0 }
