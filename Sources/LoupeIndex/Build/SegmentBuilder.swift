@@ -171,7 +171,12 @@ public final class SegmentBuilder {
     }
 
     /// Counts for `LOUPE_TRACE`.
-    var traceSummary: String { "\(documentCount) documents, \(rawWords.count) spellings, \(terms.count) terms" }
+    var traceSummary: String {
+        let mib = { (bytes: Int) in "\((bytes * 10 + 524_288) / 1_048_576 / 10).\((bytes * 10 + 524_288) / 1_048_576 % 10)" }
+        return "\(documentCount) documents, \(rawWords.count) spellings, \(terms.count) terms; MiB: pool \(mib(pool.memoryUsage)), "
+            + "states \(mib(stateCapacity * MemoryLayout<TermState>.stride)), terms \(mib(terms.memoryUsage)), "
+            + "spellings \(mib(rawWords.memoryUsage)), store \(mib(store.memoryUsage)), records \(mib(records.count * 160))"
+    }
 
     /// Writes the segment's five files into `directory` under `name`, each fsynced.
     public func write(to directory: IndexDirectory, name: String) throws -> Manifest.Segment {
