@@ -21,10 +21,10 @@ public final class SegmentBuilder {
     private let pool = PostingsPool()
     private var states: UnsafeMutablePointer<TermState>
     private var stateCapacity = 1 << 12
-    private var docTerms: [Int32] = []
+    private let docTerms = GrowableBuffer<Int32>(capacity: 4096)
     /// The document's words, then its tokens (term id << 1 | name flag), reused across documents.
-    private var words: [PendingWord] = []
-    private var tokens: [Int32] = []
+    private let words = GrowableBuffer<PendingWord>(capacity: 4096)
+    private let tokens = GrowableBuffer<Int32>(capacity: 4096)
     private(set) var records: [DocumentRecord] = []
     private(set) var docLengths: [UInt32] = []
     private var store = StoredTextWriter()
@@ -67,7 +67,7 @@ public final class SegmentBuilder {
         // Three passes over the document's words, so that the table reads each needs can be
         // prefetched a few words ahead: the per-token work is bound by cache misses (the word
         // cache, the term's state, the tail of its positions stream), not by instructions.
-        words.removeAll(keepingCapacity: true)
+        words.removeAll()
         text.withUnsafeBufferPointer { buffer in
             analyzer.forEachWord(in: buffer) { word in
                 let raw = UnsafeBufferPointer(rebasing: buffer[word.start..<word.end])
@@ -75,8 +75,10 @@ public final class SegmentBuilder {
                 words.append(PendingWord(start: Int32(word.start), end: Int32(word.end), qualifier: qualifier,
                                          probe: WordCache.probe(prefix: qualifier, raw)))
             }
-            tokens.removeAll(keepingCapacity: true)
-            words.withUnsafeBufferPointer { words in
+            tokens.removeAll()
+            do {
+                // Read through a pointer: nothing appends to the words meanwhile.
+                let words = self.words.buffer
                 for i in 0..<words.count {
                     if i + Self.lookAhead < words.count { rawWords.prefetch(words[i + Self.lookAhead].probe) }
                     let word = words[i]
@@ -86,7 +88,9 @@ public final class SegmentBuilder {
                 }
             }
         }
-        tokens.withUnsafeBufferPointer { tokens in
+        do {
+            // Read through a pointer: nothing appends to the tokens meanwhile.
+            let tokens = self.tokens.buffer
             for i in 0..<tokens.count {
                 if i + Self.lookAhead < tokens.count { csupport_prefetch(states + Int(tokens[i + Self.lookAhead] >> 1)) }
                 if i + Self.lookAhead / 2 < tokens.count { pool.prefetch(states[Int(tokens[i + Self.lookAhead / 2] >> 1)].positions) }
@@ -94,8 +98,9 @@ public final class SegmentBuilder {
             }
         }
         let position = Int32(tokens.count)
-        for (i, t) in docTerms.enumerated() {
-            if i + Self.lookAhead < docTerms.count { pool.prefetch(states[Int(docTerms[i + Self.lookAhead])].docs) }
+        let docTermIDs = docTerms.buffer
+        for (i, t) in docTermIDs.enumerated() {
+            if i + Self.lookAhead < docTermIDs.count { pool.prefetch(states[Int(docTermIDs[i + Self.lookAhead])].docs) }
             let state = states + Int(t)
             let delta = UInt32(doc - state.pointee.writtenDoc)
             if state.pointee.tf == 1 {
@@ -106,7 +111,7 @@ public final class SegmentBuilder {
             }
             state.pointee.writtenDoc = doc
         }
-        docTerms.removeAll(keepingCapacity: true)
+        docTerms.removeAll()
         let location = text.withUnsafeBufferPointer { store.add($0) }
         let record = DocumentRecord(path: path, title: title, language: language.rawValue, contentHash: contentHash, modified: modified,
                                     fileSize: fileSize, textLength: UInt32(text.count), storeBlock: location.block, storeOffset: location.offset)
