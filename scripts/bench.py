@@ -26,11 +26,14 @@ a run after the peers' long query rounds would otherwise be timed partly on disk
 import argparse, json, os, re, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
+SHARED = os.environ.get("LOUPE_SHARED_BENCH", os.path.join(os.path.dirname(ROOT), "shared", "bench"))
 LOUPE = os.path.join(ROOT, ".build", "release", "loupe")
 
 def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+    p = subprocess.run(cmd, text=True, capture_output=True, **kw)
+    if p.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed (exit {p.returncode}):\n{p.stderr.strip()}")
+    return p
 
 def corpus_bytes(path):
     """UTF-8 text bytes, counted as peers.py counts them (undecodable files skipped)."""
@@ -114,6 +117,9 @@ def main():
     ap.add_argument("--no-scaling", action="store_true")
     ap.add_argument("--cold", action="store_true", help="drop the page cache before each loupe index (root only): a first build's time")
     a = ap.parse_args()
+    if not os.path.isfile(os.path.join(SHARED, "peers.py")):
+        sys.exit(f"bench: the shared benchmark scripts are not in {SHARED} (they sit in ../shared/bench "
+                 "beside the checkout; set LOUPE_SHARED_BENCH to their directory)")
     os.makedirs(a.cache, exist_ok=True)
     if not a.no_peers:
         try:
