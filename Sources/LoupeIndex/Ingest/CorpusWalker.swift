@@ -117,7 +117,7 @@ public enum CorpusWalker {
             while let entry = readdir(dir) {
                 let name = Self.entryName(entry)
                 if name.hasPrefix(".") { continue }
-                if !ignore.isEmpty && ignore.matches(name: name, path: relativeDir.isEmpty ? name : relativeDir + "/" + name) { continue }
+                if ignore.matches(name: name, path: relativeDir.isEmpty ? name : relativeDir + "/" + name) { continue }
                 // The entry type usually comes with readdir: no stat for directories, and files are
                 // stat'ed relative to their open directory (no path lookup from the root).
                 let type = entry.pointee.d_type
@@ -322,10 +322,13 @@ struct IgnoreRules {
         }
     }
 
-    var isEmpty: Bool { namePatterns.isEmpty && pathPatterns.isEmpty }
-
-    func matches(name: String, path: String) -> Bool {
-        namePatterns.contains { fnmatch($0, name, 0) == 0 } || pathPatterns.contains { fnmatch($0, path, FNM_PATHNAME) == 0 }
+    /// Whether a pattern matches the entry. `path` is built only when there are path patterns
+    /// (the walk asks for every entry of every directory).
+    func matches(name: String, path: @autoclosure () -> String) -> Bool {
+        if namePatterns.contains(where: { fnmatch($0, name, 0) == 0 }) { return true }
+        guard !pathPatterns.isEmpty else { return false }
+        let path = path()
+        return pathPatterns.contains { fnmatch($0, path, FNM_PATHNAME) == 0 }
     }
 }
 
