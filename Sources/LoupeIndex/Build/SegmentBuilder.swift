@@ -55,9 +55,12 @@ public final class SegmentBuilder {
     public var termCount: Int { terms.count }
 
     /// Approximate bytes held, for the memory budget.
-    public var memoryUsage: Int {
-        pool.memoryUsage + stateCapacity * MemoryLayout<TermState>.stride + terms.memoryUsage + rawWords.memoryUsage
-            + store.memoryUsage + records.count * 160
+    public var memoryUsage: Int { memoryParts.reduce(0) { $0 + $1.bytes } }
+
+    /// What `memoryUsage` adds up, part by part (`LOUPE_TRACE` shows them).
+    private var memoryParts: [(name: String, bytes: Int)] {
+        [("pool", pool.memoryUsage), ("states", stateCapacity * MemoryLayout<TermState>.stride), ("terms", terms.memoryUsage),
+         ("spellings", rawWords.memoryUsage), ("store", store.memoryUsage), ("records", records.count * 160)]
     }
 
     /// Analyzes and inverts one document. Returns its length in tokens.
@@ -177,10 +180,11 @@ public final class SegmentBuilder {
 
     /// Counts for `LOUPE_TRACE`.
     var traceSummary: String {
-        let mib = { (bytes: Int) in "\((bytes * 10 + 524_288) / 1_048_576 / 10).\((bytes * 10 + 524_288) / 1_048_576 % 10)" }
-        return "\(documentCount) documents, \(rawWords.count) spellings, \(terms.count) terms; MiB: pool \(mib(pool.memoryUsage)), "
-            + "states \(mib(stateCapacity * MemoryLayout<TermState>.stride)), terms \(mib(terms.memoryUsage)), "
-            + "spellings \(mib(rawWords.memoryUsage)), store \(mib(store.memoryUsage)), records \(mib(records.count * 160))"
+        let parts = memoryParts.map { part -> String in
+            let tenths = (part.bytes * 10 + (1 << 19)) >> 20  // MiB to one decimal, rounded
+            return "\(part.name) \(tenths / 10).\(tenths % 10)"
+        }
+        return "\(documentCount) documents, \(rawWords.count) spellings, \(terms.count) terms; MiB: " + parts.joined(separator: ", ")
     }
 
     /// Writes the segment's five files into `directory` under `name`, each fsynced.

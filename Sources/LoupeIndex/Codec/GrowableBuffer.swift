@@ -16,8 +16,6 @@ final class GrowableBuffer<Element: BitwiseCopyable> {
 
     deinit { base.deallocate() }
 
-    var isEmpty: Bool { count == 0 }
-
     /// The values, valid until the next change.
     @inline(__always)
     var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
