@@ -198,6 +198,19 @@ final class GatheredPostings {
         nameFreq = 0
     }
 
+    /// Encodes the postings at the end of `postings` and returns the term's dictionary entry,
+    /// with its postings at `postingsOffset` and its positions (written as they are, by the
+    /// caller) at `positionsOffset` in their files. `docLengths` is indexed by doc id.
+    func encode(into postings: GrowableBuffer<UInt8>, docLengths: UnsafeBufferPointer<UInt32>, averageDocLength: Double,
+                postingsOffset: Int, positionsOffset: Int) -> TermInfo {
+        let start = postings.count
+        let bounds = PostingsEncoder.encode(docs: docs.buffer, freqs: freqs.buffer, docLengths: docLengths, averageDocLength: averageDocLength,
+                                            positions: positions.bytes, postings: postings)
+        return TermInfo(docFreq: count, totalTermFreq: totalFreq, nameFreq: nameFreq, maxTermFreq: Int(bounds.maxTf),
+                        minDocLength: Int(bounds.minDocLength), postingsOffset: postingsOffset, postingsLength: postings.count - start,
+                        positionsOffset: positionsOffset, positionsLength: positions.count)
+    }
+
     /// Replaces the contents with `parts[members]` (each sorted by doc, no doc in two) merged by
     /// doc id; runs of documents from one part move their positions in one copy.
     func merge(_ parts: [GatheredPostings], _ members: [Int]) {

@@ -32,15 +32,11 @@ final class SegmentWriter: TermSink {
     /// Adds the next term (keys in increasing byte order) with its postings.
     func addTerm(_ key: UnsafeBufferPointer<UInt8>, _ gathered: GatheredPostings, docLengths: UnsafeBufferPointer<UInt32>, averageDocLength: Double) throws {
         postingBuffer.removeAll()
-        let positions = gathered.positions.bytes
-        let bounds = PostingsEncoder.encode(docs: gathered.docs.buffer, freqs: gathered.freqs.buffer, docLengths: docLengths,
-                                            averageDocLength: averageDocLength, positions: positions, postings: postingBuffer)
-        let info = TermInfo(docFreq: gathered.count, totalTermFreq: gathered.totalFreq, nameFreq: gathered.nameFreq, maxTermFreq: Int(bounds.maxTf),
-                            minDocLength: Int(bounds.minDocLength), postingsOffset: Int(postingsFile.bodyOffset), postingsLength: postingBuffer.count,
-                            positionsOffset: Int(positionsFile.bodyOffset), positionsLength: positions.count)
+        let info = gathered.encode(into: postingBuffer, docLengths: docLengths, averageDocLength: averageDocLength,
+                                   postingsOffset: Int(postingsFile.bodyOffset), positionsOffset: Int(positionsFile.bodyOffset))
         dictionary.add(key, info)
         try postingsFile.write(postingBuffer.bytes)
-        try positionsFile.write(positions)
+        try positionsFile.write(gathered.positions.bytes)
     }
 
     /// Appends terms encoded in memory (which must follow every term added so far in key order).

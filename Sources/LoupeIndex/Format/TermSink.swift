@@ -24,14 +24,9 @@ final class BufferedTerms: TermSink, @unchecked Sendable {
     }
 
     func addTerm(_ key: UnsafeBufferPointer<UInt8>, _ gathered: GatheredPostings, docLengths: UnsafeBufferPointer<UInt32>, averageDocLength: Double) throws {
-        let postingsStart = postings.count, positionsStart = positions.count
-        let bounds = PostingsEncoder.encode(docs: gathered.docs.buffer, freqs: gathered.freqs.buffer, docLengths: docLengths,
-                                            averageDocLength: averageDocLength, positions: gathered.positions.bytes, postings: postings)
+        infos.append(gathered.encode(into: postings, docLengths: docLengths, averageDocLength: averageDocLength,
+                                     postingsOffset: postings.count, positionsOffset: positions.count))
         positions.append(contentsOf: gathered.positions.bytes)
         keys.append(key)
-        infos.append(TermInfo(docFreq: gathered.count, totalTermFreq: gathered.totalFreq, nameFreq: gathered.nameFreq, maxTermFreq: Int(bounds.maxTf),
-                              minDocLength: Int(bounds.minDocLength), postingsOffset: postingsStart,
-                              postingsLength: postings.count - postingsStart, positionsOffset: positionsStart,
-                              positionsLength: positions.count - positionsStart))
     }
 }
