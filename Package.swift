@@ -3,7 +3,11 @@ import PackageDescription
 
 // Release builds drop the runtime exclusivity checks in the hot loops (their cost showed up in
 // profiles of indexing); debug builds and the tests keep them.
-let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+// Cross-module optimization lets the layers' small hot functions (varints, bit unpacking, the
+// growable buffers) inline and specialize across targets as they did inside one module.
+let fast: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release))
+]
 
 let package = Package(
     name: "Loupe",
@@ -34,8 +38,20 @@ let package = Package(
         // Small C kernels: hardware CRC32C.
         .target(name: "CSupport"),
         .target(name: "LoupeAnalysis", dependencies: ["CICU"], swiftSettings: fast),
-        .target(name: "LoupeIndex", dependencies: ["LoupeAnalysis", "CZstd", "CSupport"], swiftSettings: fast),
-        .target(name: "LoupeSearch", dependencies: ["LoupeIndex", "LoupeAnalysis"], swiftSettings: fast),
+        // The index, in layers the compiler keeps apart (each imports only those above it here):
+        // the bytes of every file kind (codecs, readers and writers of one segment file's body),
+        // the files themselves (frame, mapping, directory, commit), the corpus's files (walk and
+        // text extraction), readers of whole segments and indexes, and the build.
+        .target(name: "LoupeFormat", dependencies: ["LoupeAnalysis", "CZstd", "CSupport"], swiftSettings: fast),
+        .target(name: "LoupeStorage", dependencies: ["LoupeFormat", "CSupport"], swiftSettings: fast),
+        .target(name: "LoupeIngest", dependencies: ["LoupeStorage", "LoupeFormat", "CSupport"], swiftSettings: fast),
+        .target(name: "LoupeRead", dependencies: ["LoupeStorage", "LoupeFormat"], swiftSettings: fast),
+        .target(name: "LoupeBuild",
+                dependencies: ["LoupeRead", "LoupeIngest", "LoupeStorage", "LoupeFormat", "LoupeAnalysis", "CSupport"],
+                swiftSettings: fast),
+        // The index's public face: re-exports the layers above for the CLI and library users.
+        .target(name: "LoupeIndex", dependencies: ["LoupeBuild", "LoupeRead", "LoupeIngest", "LoupeStorage", "LoupeFormat"]),
+        .target(name: "LoupeSearch", dependencies: ["LoupeRead", "LoupeStorage", "LoupeFormat", "LoupeAnalysis"], swiftSettings: fast),
         .executableTarget(
             name: "loupe",
             dependencies: [
@@ -51,8 +67,12 @@ let package = Package(
             dependencies: ["LoupeAnalysis", "LoupeTestSupport"],
             resources: [.copy("Resources")]
         ),
-        .testTarget(name: "LoupeIndexTests", dependencies: ["LoupeIndex", "LoupeTestSupport"]),
-        .testTarget(name: "LoupeSearchTests", dependencies: ["LoupeSearch", "LoupeTestSupport"]),
+        .testTarget(
+            name: "LoupeIndexTests",
+            dependencies: ["LoupeIndex", "LoupeBuild", "LoupeRead", "LoupeIngest", "LoupeStorage", "LoupeFormat", "LoupeTestSupport"],
+            resources: [.copy("Golden")]
+        ),
+        .testTarget(name: "LoupeSearchTests", dependencies: ["LoupeSearch", "LoupeIndex", "LoupeTestSupport"]),
         .testTarget(name: "LoupeCLITests", dependencies: ["loupe", "LoupeTestSupport"]),
     ]
 )

@@ -1,4 +1,6 @@
-import LoupeIndex
+import LoupeFormat
+import LoupeRead
+import LoupeStorage
 
 // Exact top-k strategies that read postings a block at a time from the decoded arrays, rather
 // than document by document through cursors: term at a time for queries with few postings, one

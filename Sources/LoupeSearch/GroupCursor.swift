@@ -1,4 +1,6 @@
-import LoupeIndex
+import LoupeFormat
+import LoupeRead
+import LoupeStorage
 
 /// Walks the union of a term group's postings in one segment: the current document is the
 /// smallest among its members', and its frequency the sum of the members positioned there.

@@ -1,5 +1,7 @@
 import LoupeAnalysis
-import LoupeIndex
+import LoupeFormat
+import LoupeRead
+import LoupeStorage
 
 /// A query word after analysis, before it meets an index: the folded word and, per language, the
 /// dictionary keys it may be found under (its surface form and, for stemming languages, its stem).

@@ -1,5 +1,7 @@
 import LoupeAnalysis
-import LoupeIndex
+import LoupeFormat
+import LoupeRead
+import LoupeStorage
 
 /// One query word as it is searched: the dictionary terms that count as that word, scored as a
 /// single BM25 term (their frequencies add up in a document).

@@ -1,4 +1,6 @@
-import LoupeIndex
+import LoupeFormat
+import LoupeRead
+import LoupeStorage
 
 /// Runs a relevance test set — lines `query<TAB>expected path[|other path]`, `#` comments — against
 /// an index and reports precision at 1 and mean reciprocal rank (over the top 10).

@@ -1,5 +1,7 @@
 import LoupeAnalysis
-import LoupeIndex
+import LoupeFormat
+import LoupeRead
+import LoupeStorage
 
 /// One result as shown to a user.
 public struct SearchHit: Sendable {

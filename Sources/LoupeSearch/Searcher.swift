@@ -1,5 +1,7 @@
 import LoupeAnalysis
-import LoupeIndex
+import LoupeFormat
+import LoupeRead
+import LoupeStorage
 
 /// How to collect the top k.
 public enum RetrievalStrategy: String, Sendable, CaseIterable {

@@ -1,5 +1,7 @@
 import LoupeAnalysis
-import LoupeIndex
+import LoupeFormat
+import LoupeRead
+import LoupeStorage
 
 /// A passage of a document with the query's matches marked.
 public struct Snippet: Sendable, Equatable {

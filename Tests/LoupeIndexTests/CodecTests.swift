@@ -1,5 +1,9 @@
 import Testing
-@testable import LoupeIndex
+@testable import LoupeBuild
+@testable import LoupeFormat
+@testable import LoupeIngest
+@testable import LoupeRead
+@testable import LoupeStorage
 
 @Suite struct CodecTests {
     /// Values computed from the definition in docs/FORMAT.md §4.5 by an independent script, so the

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import LoupeIndex
+@testable import LoupeBuild
+@testable import LoupeFormat
+@testable import LoupeIngest
+@testable import LoupeRead
+@testable import LoupeStorage
 
 /// Corrupt files must give `IndexError`, never a crash; commits must never lose the previous index.
 @Suite struct DurabilityTests {

@@ -1,6 +1,10 @@
 import LoupeTestSupport
 import Testing
-@testable import LoupeIndex
+@testable import LoupeBuild
+@testable import LoupeFormat
+@testable import LoupeIngest
+@testable import LoupeRead
+@testable import LoupeStorage
 
 @Suite struct ImpactsTests {
     /// BM25's tf part under arbitrary parameters.

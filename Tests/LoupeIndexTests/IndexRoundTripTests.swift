@@ -1,7 +1,11 @@
 import Foundation
 import LoupeAnalysis
 import Testing
-@testable import LoupeIndex
+@testable import LoupeBuild
+@testable import LoupeFormat
+@testable import LoupeIngest
+@testable import LoupeRead
+@testable import LoupeStorage
 
 /// Write an index, reopen it, and compare every posting, position and document with what the
 /// analyzer says about the source files.

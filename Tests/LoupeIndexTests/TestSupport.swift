@@ -1,6 +1,10 @@
 import Foundation
 @_exported import LoupeTestSupport
-@testable import LoupeIndex
+@testable import LoupeBuild
+@testable import LoupeFormat
+@testable import LoupeIngest
+@testable import LoupeRead
+@testable import LoupeStorage
 
 /// Random documents over a small vocabulary, in three languages, so terms get long postings.
 func makeCorpus(in dir: TemporaryDirectory, documents: Int, seed: UInt64) throws {

@@ -1,0 +1,38 @@
+import LoupeAnalysis
+import LoupeFormat
+import LoupeIngest
+import LoupeRead
+import LoupeStorage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options for building an index.
+public struct IndexOptions: Sendable {
+    /// Worker threads for reading, analysis and inversion (default: one per core).
+    public var threads: Int
+    /// Memory the in-memory segments may hold before they are written out (default 1 GiB).
+    public var memoryBudget: Int
+    /// Files larger than this are skipped with a warning (the store keeps a document in one block).
+    public static let maxFileSize = 256 << 20
+    /// Files per unit of work handed to a worker.
+    public var filesPerChunk: Int
+    /// When to merge the segments into one before committing. A merge makes queries cheaper (one
+    /// dictionary lookup per term instead of one per segment, one pruning threshold) at the cost of
+    /// a pass over the postings at the end of the build; by default the index is always merged.
+    public var mergeSegments: MergePolicy
+
+    public enum MergePolicy: Sendable {
+        case never, always
+        /// Merge when there are more segments than threads.
+        case whenOverBudget
+    }
+
+    public init(threads: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), memoryBudget: Int = 1 << 30, filesPerChunk: Int = 32,
+                mergeSegments: MergePolicy = .always) {
+        self.threads = max(1, threads)
+        self.memoryBudget = max(1 << 20, memoryBudget)
+        self.filesPerChunk = max(1, filesPerChunk)
+        self.mergeSegments = mergeSegments
+    }
+}

@@ -1,0 +1,82 @@
+/// A bounds-checked little-endian reader over bytes that came from disk. Every read checks the
+/// remaining length and throws `IndexError.corrupt` naming `file` instead of reading past the end.
+public struct ByteReader {
+    public let buffer: UnsafeRawBufferPointer
+    public var offset: Int
+    public let file: String
+
+    public init(_ buffer: UnsafeRawBufferPointer, offset: Int = 0, file: String) {
+        self.buffer = buffer
+        self.offset = offset
+        self.file = file
+    }
+
+    public var remaining: Int { buffer.count - offset }
+    public var isAtEnd: Bool { offset >= buffer.count }
+
+    @inline(__always)
+    func need(_ n: Int) throws {
+        guard n >= 0, offset >= 0, n <= buffer.count - offset else {
+            throw IndexError.corrupt(file: file, reason: "read of \(n) bytes at offset \(offset) runs past the end (\(buffer.count) bytes)")
+        }
+    }
+
+    public mutating func seek(to position: Int) throws {
+        guard position >= 0, position <= buffer.count else {
+            throw IndexError.corrupt(file: file, reason: "offset \(position) is outside the file (\(buffer.count) bytes)")
+        }
+        offset = position
+    }
+
+    @inline(__always)
+    public mutating func readUInt8() throws -> UInt8 {
+        try need(1)
+        defer { offset += 1 }
+        return buffer[offset]
+    }
+
+    public mutating func readUInt32() throws -> UInt32 {
+        try need(4)
+        defer { offset += 4 }
+        return UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    public mutating func readUInt64() throws -> UInt64 {
+        try need(8)
+        defer { offset += 8 }
+        return UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    public mutating func readInt64() throws -> Int64 { Int64(bitPattern: try readUInt64()) }
+
+    @inline(__always)
+    public mutating func readVarUInt() throws -> UInt64 {
+        guard offset >= 0, let base = buffer.baseAddress, let (value, next) = VarInt.decode(base, at: offset, end: buffer.count) else {
+            throw IndexError.corrupt(file: file, reason: "varint runs past the end or over \(VarInt.maxLength) bytes at offset \(offset)")
+        }
+        offset = next
+        return value
+    }
+
+    /// A varint that must fit in `limit` (an `Int` that later indexes or sizes something).
+    @inline(__always)
+    public mutating func readVarInt(max limit: Int = Int(Int32.max)) throws -> Int {
+        let value = try readVarUInt()
+        guard value <= UInt64(limit) else {
+            throw IndexError.corrupt(file: file, reason: "value \(value) at offset \(offset) exceeds its bound \(limit)")
+        }
+        return Int(value)
+    }
+
+    public mutating func readBytes(_ n: Int) throws -> UnsafeRawBufferPointer {
+        try need(n)
+        defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + n])
+    }
+
+    public mutating func readString(maxLength: Int = 1 << 20) throws -> String {
+        let length = try readVarInt(max: maxLength)
+        let raw = try readBytes(length)
+        return String(decoding: raw, as: UTF8.self)
+    }
+}

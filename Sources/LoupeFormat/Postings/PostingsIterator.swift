@@ -1,0 +1,257 @@
+/// Iterates one term's postings in one segment, block by block, with skipping.
+///
+/// Every offset and length read from the file is checked against the term's byte range before it
+/// is used, and every decoded block is checked (doc ids increasing, below the segment's document
+/// count, last id equal to its skip entry), so a corrupt file produces `IndexError.corrupt`, never
+/// a crash. Allocation happens once, at creation.
+public final class PostingsIterator {
+    /// The doc id past the end.
+    public static let exhausted = UInt32.max
+
+    /// The current document (`exhausted` past the end).
+    @inlinable public var doc: UInt32 { current }
+    @usableFromInline var current: UInt32 = 0
+    public let docFreq: Int
+    /// The term's postings and positions bytes, in place in the mapped files that `owners` keep alive.
+    private let data: UnsafeRawBufferPointer
+    private let positionData: UnsafeRawBufferPointer
+    private let owners: (postings: OwnedBytes, positions: OwnedBytes)
+    private let docCount: UInt32
+    private let file: String
+    private let fullBlocks: Int
+    private let tailOffset: Int
+    private let tailPositionsOffset: Int
+    /// Bounds over all the term's postings (nil when the term has no full block: then its
+    /// dictionary entry's largest tf and shortest document bound it).
+    public let termImpacts: Impacts?
+    @usableFromInline var block = -1
+    /// The number of the decoded block (the tail's is the number of full blocks); −1 before the
+    /// first. Lets callers cache what they compute per block.
+    public var blockNumber: Int { block }
+    @usableFromInline var index = 0
+    @usableFromInline package var count = 0
+    @usableFromInline let docs: UnsafeMutablePointer<UInt32>
+    @usableFromInline let freqs: UnsafeMutablePointer<UInt32>
+    private var positionsBlockStart = 0
+    // Positions cursor inside the current block: where doc `positionsIndex`'s positions start.
+    private var positionsCursor = 0
+    private var positionsIndex = 0
+
+    package init(postings postingsFile: OwnedBytes, positions positionsFile: OwnedBytes, info: TermInfo, docCount: Int, file: String) throws {
+        owners = (postingsFile, positionsFile)
+        let postings = postingsFile.bytes, positions = positionsFile.bytes
+        guard info.postingsOffset >= 0, info.postingsLength >= 0, info.postingsOffset + info.postingsLength <= postings.count else {
+            throw IndexError.corrupt(file: file, reason: "postings range \(info.postingsOffset)+\(info.postingsLength) outside the file")
+        }
+        guard info.positionsOffset >= 0, info.positionsLength >= 0, info.positionsOffset + info.positionsLength <= positions.count else {
+            throw IndexError.corrupt(file: file, reason: "positions range \(info.positionsOffset)+\(info.positionsLength) outside the file")
+        }
+        guard info.docFreq > 0, info.docFreq <= docCount else {
+            throw IndexError.corrupt(file: file, reason: "document frequency \(info.docFreq) impossible in a segment of \(docCount) documents")
+        }
+        data = UnsafeRawBufferPointer(rebasing: postings[info.postingsOffset..<(info.postingsOffset + info.postingsLength)])
+        positionData = UnsafeRawBufferPointer(rebasing: positions[info.positionsOffset..<(info.positionsOffset + info.positionsLength)])
+        self.docCount = UInt32(docCount)
+        self.file = file
+        docFreq = info.docFreq
+        fullBlocks = info.docFreq / BitPacking.blockSize
+        if fullBlocks > 0 {
+            var r = ByteReader(data, offset: fullBlocks * PostingsEncoder.skipEntrySize, file: file)
+            tailOffset = Int(try r.readUInt32())
+            tailPositionsOffset = Int(try r.readUInt32())
+            guard tailOffset <= data.count, tailPositionsOffset <= positionData.count,
+                  r.offset + Impacts.byteSize <= data.count, r.offset + Impacts.byteSize <= tailOffset else {
+                throw IndexError.corrupt(file: file, reason: "tail offset outside the term's postings")
+            }
+            termImpacts = Impacts.load(data, at: r.offset)
+        } else {
+            tailOffset = 0
+            tailPositionsOffset = 0
+            termImpacts = nil
+        }
+        // One allocation for both decoded arrays.
+        docs = .allocate(capacity: 2 * BitPacking.blockSize)
+        freqs = docs + BitPacking.blockSize
+    }
+
+    deinit {
+        docs.deallocate()
+    }
+
+    /// Frequency of the term in the current document.
+    @inlinable
+    public var freq: UInt32 { freqs[index] }
+
+    /// Moves to the next document; returns its id or `exhausted`.
+    @inlinable
+    public func next() throws -> UInt32 {
+        index += 1
+        if index >= count {
+            guard try loadBlock(block + 1) else { current = Self.exhausted; return current }
+        }
+        current = docs[index]
+        return doc
+    }
+
+    /// Calls `body` with the remaining postings, from the current document on, a block at a time:
+    /// doc ids and frequencies side by side (decoded and checked as `next` would). A full block
+    /// that `shouldSkip` rejects, given its impacts and last doc id, is passed over without being
+    /// decoded (it is asked before each block, in order; the tail, which has no skip data, is
+    /// always read). Leaves the iterator exhausted. For scoring every posting without a call per
+    /// document.
+    package func forEachRemainingBlock(skipping shouldSkip: (_ impacts: Impacts, _ lastDoc: UInt32) -> Bool = { _, _ in false },
+                                      _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws -> Void) throws {
+        guard current != Self.exhausted else { return }
+        var b = block
+        var decoded = true  // block `b` is the one decoded, read from `index` on
+        while b <= fullBlocks {
+            if b < fullBlocks, let impacts = blockImpacts(b), shouldSkip(impacts, skipLastDoc(b)) {
+                // Passed over.
+            } else {
+                if !decoded {
+                    guard try loadBlock(b) else { break }
+                }
+                if index < count {
+                    try body(UnsafeBufferPointer(start: docs + index, count: count - index), UnsafeBufferPointer(start: freqs + index, count: count - index))
+                }
+            }
+            b += 1
+            decoded = false
+        }
+        block = fullBlocks + 1
+        count = 0
+        index = 0
+        current = Self.exhausted
+    }
+
+    /// Moves to the first document ≥ `target`; returns its id or `exhausted`.
+    public func advance(to target: UInt32) throws -> UInt32 {
+        if block >= 0 && doc >= target && index < count { return doc }
+        if block < 0 || count == 0 || docs[count - 1] < target {
+            // Find the first block whose last doc is ≥ target using the skip table.
+            var b = max(block + 1, 0)
+            while b < fullBlocks && skipLastDoc(b) < target { b += 1 }
+            guard try loadBlock(b) else { current = Self.exhausted; return doc }
+            if docs[count - 1] < target {
+                guard try loadBlock(b + 1) else { current = Self.exhausted; return doc }
+            }
+        }
+        while index < count && docs[index] < target { index += 1 }
+        if index >= count {
+            guard try loadBlock(block + 1) else { current = Self.exhausted; return current }
+        }
+        current = docs[index]
+        return doc
+    }
+
+    /// The positions of the term in the current document, ascending.
+    public func positions() throws -> [UInt32] {
+        var r = ByteReader(positionData, offset: positionsBlockStart, file: file)
+        if positionsIndex <= index {
+            r.offset = positionsCursor
+        } else {
+            positionsIndex = 0
+        }
+        while positionsIndex < index {
+            for _ in 0..<freqs[positionsIndex] { _ = try r.readVarUInt() }
+            positionsIndex += 1
+        }
+        positionsCursor = r.offset
+        var result: [UInt32] = []
+        result.reserveCapacity(Int(freqs[index]))
+        var last: UInt64 = 0
+        for _ in 0..<freqs[index] {
+            last += try r.readVarUInt()
+            guard last <= UInt64(UInt32.max) else { throw IndexError.corrupt(file: file, reason: "position overflow") }
+            result.append(UInt32(last))
+        }
+        return result
+    }
+
+    @inline(__always)
+    private func skipEntry(_ b: Int, _ field: Int) -> UInt32 {
+        data.loadUnaligned(fromByteOffset: b * PostingsEncoder.skipEntrySize + field * 4, as: UInt32.self).littleEndian
+    }
+
+    @inline(__always)
+    private func skipLastDoc(_ b: Int) -> UInt32 { skipEntry(b, 0) }
+
+    /// Decodes block `b` (the tail when `b == fullBlocks`); false when there is no such block.
+    @usableFromInline
+    func loadBlock(_ b: Int) throws -> Bool {
+        let tailCount = docFreq - fullBlocks * BitPacking.blockSize
+        guard b < fullBlocks || (b == fullBlocks && tailCount > 0) else {
+            block = fullBlocks + 1
+            count = 0
+            index = 0
+            return false
+        }
+        let base: UInt32 = b == 0 ? 0 : skipLastDoc(b - 1)
+        if b < fullBlocks {
+            let offset = Int(skipEntry(b, 1))
+            guard offset + 2 <= data.count else { throw corrupt("block \(b) offset \(offset) outside the postings") }
+            let docBits = Int(data[offset]), tfBits = Int(data[offset + 1])
+            guard docBits <= 32, tfBits <= 32 else { throw corrupt("block \(b) bit widths \(docBits)/\(tfBits)") }
+            let end = offset + 2 + (docBits + tfBits) * 16
+            guard end <= data.count else { throw corrupt("block \(b) runs past the term's postings") }
+            guard let start = data.baseAddress else { throw corrupt("block \(b) in empty postings") }
+            BitPacking.unpack(start + offset + 2, width: docBits, into: docs)
+            BitPacking.unpack(start + offset + 2 + docBits * 16, width: tfBits, into: freqs)
+            var d = UInt64(base)
+            // Every delta but the list's very first must be positive, and no tf − 1 may wrap to 0.
+            var zeroDelta = b > 0 && docs[0] == 0
+            var zeroFreq = false
+            for i in 0..<BitPacking.blockSize {
+                if i > 0 { zeroDelta = zeroDelta || docs[i] == 0 }
+                d += UInt64(docs[i])
+                docs[i] = UInt32(truncatingIfNeeded: d)
+                freqs[i] &+= 1
+                zeroFreq = zeroFreq || freqs[i] == 0
+            }
+            guard !zeroDelta, !zeroFreq else { throw corrupt("block \(b) repeats a doc id or has a zero frequency") }
+            guard d < UInt64(docCount), UInt32(d) == skipLastDoc(b) else {
+                throw corrupt("block \(b) decodes to doc \(d), its skip entry says \(skipLastDoc(b))")
+            }
+            count = BitPacking.blockSize
+            positionsBlockStart = Int(skipEntry(b, 2))
+            guard positionsBlockStart <= positionData.count else { throw corrupt("block \(b) positions offset outside the file") }
+        } else {
+            var r = ByteReader(data, offset: tailOffset, file: file)
+            var d = UInt64(base)
+            for i in 0..<tailCount {
+                let code = try r.readVarUInt()
+                d += code >> 1
+                let tf = code & 1 == 1 ? 1 : try r.readVarUInt()
+                guard d < UInt64(docCount), tf > 0, tf <= UInt64(UInt32.max), i == 0 && b == 0 || code >> 1 > 0 else {
+                    throw corrupt("tail doc \(d) (tf \(tf)) invalid for a segment of \(docCount) documents")
+                }
+                docs[i] = UInt32(d)
+                freqs[i] = UInt32(tf)
+            }
+            count = tailCount
+            positionsBlockStart = tailPositionsOffset
+        }
+        block = b
+        index = 0
+        positionsIndex = 0
+        positionsCursor = positionsBlockStart
+        return true
+    }
+
+    private func corrupt(_ reason: String) -> IndexError { IndexError.corrupt(file: file, reason: reason) }
+
+    /// The impacts of full block `b` (nil past the full blocks).
+    @inline(__always)
+    public func blockImpacts(_ b: Int) -> Impacts? {
+        guard b >= 0, b < fullBlocks else { return nil }
+        return Impacts.load(data, at: b * PostingsEncoder.skipEntrySize + 12)
+    }
+
+    /// For dynamic pruning: the skip data of the block holding the current document — its last
+    /// doc and impacts — or nil in the tail block (no skip data there: the term impacts apply).
+    @inline(__always)
+    public var currentBlockBound: (lastDoc: UInt32, impacts: Impacts)? {
+        guard let impacts = blockImpacts(block) else { return nil }
+        return (skipLastDoc(block), impacts)
+    }
+}

@@ -1,0 +1,68 @@
+import CZstd
+
+/// Reads documents' texts back from a mapped store body, decompressing only the block asked for.
+public final class StoredTextReader: @unchecked Sendable {
+    /// The mapped body, kept alive by `storage`.
+    private let storage: OwnedBytes
+    private let body: UnsafeRawBufferPointer
+    private let file: String
+    private let blockCount: Int
+    private let tableOffset: Int
+
+    package init(body storage: OwnedBytes, file: String) throws {
+        self.storage = storage
+        let body = storage.bytes
+        self.body = body
+        self.file = file
+        guard body.count >= 24 else { throw IndexError.corrupt(file: file, reason: "too short for a store") }
+        var r = ByteReader(body, offset: body.count - 24, file: file)
+        let blocks = try r.readUInt64(), table = try r.readUInt64(), codec = try r.readUInt32()
+        guard codec == StoredTextWriter.codecZstd else { throw IndexError.corrupt(file: file, reason: "unknown compression codec \(codec)") }
+        guard table <= UInt64(body.count - 24), blocks == (UInt64(body.count - 24) - table) / 16, (UInt64(body.count - 24) - table) % 16 == 0 else {
+            throw IndexError.corrupt(file: file, reason: "inconsistent store trailer")
+        }
+        blockCount = Int(blocks)
+        tableOffset = Int(table)
+    }
+
+    public var count: Int { blockCount }
+
+    /// The compressed bytes of block `b` and its uncompressed length (for merges).
+    public func compressedBlock(_ b: Int) throws -> (bytes: UnsafeRawBufferPointer, rawLength: Int) {
+        guard b >= 0, b < blockCount else { throw IndexError.corrupt(file: file, reason: "store block \(b) does not exist") }
+        var r = ByteReader(body, offset: tableOffset + b * 16, file: file)
+        let offset = try r.readUInt64(), length = try r.readUInt32(), raw = try r.readUInt32()
+        guard offset <= UInt64(tableOffset), UInt64(length) <= UInt64(tableOffset) - offset, raw <= 1 << 30 else {
+            throw IndexError.corrupt(file: file, reason: "store block \(b) range outside the file")
+        }
+        return (UnsafeRawBufferPointer(rebasing: body[Int(offset)..<(Int(offset) + Int(length))]), Int(raw))
+    }
+
+    /// The uncompressed bytes of block `b`.
+    public func block(_ b: Int) throws -> [UInt8] {
+        guard b >= 0, b < blockCount else { throw IndexError.corrupt(file: file, reason: "store block \(b) does not exist") }
+        var r = ByteReader(body, offset: tableOffset + b * 16, file: file)
+        let offset = try r.readUInt64(), length = try r.readUInt32(), raw = try r.readUInt32()
+        guard offset <= UInt64(tableOffset), UInt64(length) <= UInt64(tableOffset) - offset, raw <= 1 << 30 else {
+            throw IndexError.corrupt(file: file, reason: "store block \(b) range outside the file")
+        }
+        var out = [UInt8](repeating: 0, count: Int(raw))
+        let source = UnsafeRawBufferPointer(rebasing: body[Int(offset)..<(Int(offset) + Int(length))])
+        let produced = out.withUnsafeMutableBytes { dst in
+            ZSTD_decompress(dst.baseAddress, dst.count, source.baseAddress, source.count)
+        }
+        guard ZSTD_isError(produced) == 0, produced == Int(raw) else {
+            throw IndexError.corrupt(file: file, reason: "store block \(b) does not decompress")
+        }
+        return out
+    }
+
+    /// The text of a document given its record.
+    public func text(of record: DocumentRecord) throws -> [UInt8] {
+        if record.textLength == 0 { return [] }
+        let bytes = try block(Int(record.storeBlock))
+        let start = Int(record.storeOffset), end = start + Int(record.textLength)
+        guard end <= bytes.count else { throw IndexError.corrupt(file: file, reason: "document text outside its store block") }
+        return Array(bytes[start..<end])
+    }
+}

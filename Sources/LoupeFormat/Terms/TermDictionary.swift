@@ -1,0 +1,316 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads a segment's term dictionary from its mapped body: exact lookup by binary search over the
+/// block index (decoded into memory once, at open) then a scan of one block, and ordered iteration
+/// from any term (for prefix ranges).
+public final class TermDictionary: @unchecked Sendable {
+    public let termCount: Int
+    /// The mapped body, kept alive by `storage` (`body` is its bytes, read in place).
+    private let storage: OwnedBytes
+    private let body: UnsafeRawBufferPointer
+    private let file: String
+    private let blockCount: Int
+    private let blocksEnd: Int
+    /// Per block: its offset, its postings and positions bases, and its first term (all first
+    /// terms back to back in `firstKeys`, block b's at `firstKeyStarts[b]..<firstKeyStarts[b+1]`).
+    private let blockOffsets: [Int]
+    private let postingsBases: [Int]
+    private let positionsBases: [Int]
+    private let firstKeys: [UInt8]
+    private let firstKeyStarts: [Int]
+    /// The Bloom filter over the keys, in place in the mapped file.
+    private let bloom: UnsafeRawBufferPointer
+
+    package init(body storage: OwnedBytes, file: String) throws {
+        self.storage = storage
+        let body = storage.bytes
+        self.body = body
+        self.file = file
+        guard body.count >= TermDictionaryWriter.trailerSize else { throw IndexError.corrupt(file: file, reason: "too short for a term dictionary") }
+        var r = ByteReader(body, offset: body.count - TermDictionaryWriter.trailerSize, file: file)
+        let terms = try r.readUInt64(), blocks = try r.readUInt64(), keysAt = try r.readUInt64(), keysLen = try r.readUInt64(), indexAt = try r.readUInt64()
+        let bloomAt = try r.readUInt64(), bloomWords = try r.readUInt64()
+        let limit = UInt64(body.count)
+        guard terms <= limit, blocks <= limit, keysAt <= limit, keysLen <= limit - keysAt, indexAt == keysAt + keysLen,
+              blocks <= limit / UInt64(TermDictionaryWriter.indexEntrySize),
+              bloomAt == indexAt + blocks * UInt64(TermDictionaryWriter.indexEntrySize), bloomWords <= limit / 8,
+              bloomWords > 0, bloomWords & (bloomWords - 1) == 0,
+              bloomAt + bloomWords * 8 == limit - UInt64(TermDictionaryWriter.trailerSize),
+              (terms == 0) == (blocks == 0), blocks <= terms
+        else { throw IndexError.corrupt(file: file, reason: "inconsistent dictionary trailer") }
+        bloom = UnsafeRawBufferPointer(rebasing: body[Int(bloomAt)..<Int(bloomAt + bloomWords * 8)])
+        termCount = Int(terms)
+        blockCount = Int(blocks)
+        blocksEnd = Int(keysAt)
+        var offsets: [Int] = [], postings: [Int] = [], positions: [Int] = [], keys: [UInt8] = [], starts: [Int] = [0]
+        offsets.reserveCapacity(blockCount)
+        postings.reserveCapacity(blockCount)
+        positions.reserveCapacity(blockCount)
+        starts.reserveCapacity(blockCount + 1)
+        let keyArea = UnsafeRawBufferPointer(rebasing: body[Int(keysAt)..<Int(keysAt + keysLen)])
+        var index = ByteReader(body, offset: Int(indexAt), file: file)
+        for b in 0..<blockCount {
+            let offset = try index.readUInt64(), postingsBase = try index.readUInt64(), positionsBase = try index.readUInt64()
+            let key = try index.readUInt32()
+            guard offset < UInt64(blocksEnd), postingsBase < 1 << 48, positionsBase < 1 << 48, Int(key) < keyArea.count,
+                  offset >= UInt64(offsets.last ?? 0), postingsBase >= UInt64(postings.last ?? 0), positionsBase >= UInt64(positions.last ?? 0)
+            else { throw IndexError.corrupt(file: file, reason: "block index entry \(b) out of range or out of order") }
+            var kr = ByteReader(keyArea, offset: Int(key), file: file)
+            let length = try kr.readVarInt(max: 1 << 16)
+            let first = try kr.readBytes(length)
+            if b > 0 {
+                let order = keys.withUnsafeBytes { compareBytes(UnsafeRawBufferPointer(rebasing: $0[starts[b - 1]...]), first) }
+                guard order < 0 else { throw IndexError.corrupt(file: file, reason: "block index keys out of order at block \(b)") }
+            }
+            offsets.append(Int(offset))
+            postings.append(Int(postingsBase))
+            positions.append(Int(positionsBase))
+            keys.append(contentsOf: first)
+            starts.append(keys.count)
+        }
+        blockOffsets = offsets
+        postingsBases = postings
+        positionsBases = positions
+        firstKeys = keys
+        firstKeyStarts = starts
+    }
+
+    /// The last block whose first term is ≤ `key` (nil when `key` sorts before every term).
+    private func block(for key: UnsafeRawBufferPointer) -> Int? {
+        firstKeys.withUnsafeBytes { all in
+            var lo = 0, hi = blockCount - 1
+            var found: Int? = nil
+            while lo <= hi {
+                let mid = (lo + hi) / 2
+                let first = UnsafeRawBufferPointer(rebasing: all[firstKeyStarts[mid]..<firstKeyStarts[mid + 1]])
+                if compareBytes(key, first) >= 0 {
+                    found = mid
+                    lo = mid + 1
+                } else {
+                    hi = mid - 1
+                }
+            }
+            return found
+        }
+    }
+
+    /// The entry for `term`, or nil when the segment does not contain it.
+    ///
+    /// The term can only be in the block found by binary search (the next block starts with a
+    /// larger term). The block is walked with raw reads, every one checked against the block's
+    /// end; entries before the term only have their two lengths decoded.
+    public func lookup(_ term: [UInt8]) throws -> TermInfo? {
+        try term.withUnsafeBytes { key -> TermInfo? in
+            guard TermBloomFilter.mayContain(TermBloomFilter.hash(key), words: bloom) else { return nil }
+            guard let b = block(for: key) else { return nil }
+            var entries = BlockEntries(self, block: b)
+            let keyCount = key.count
+            // Front-coded search: `matched` is how many leading bytes the previous term shares with
+            // the key. A term sharing fewer bytes with its predecessor than that is past the key; one
+            // sharing more is still before it; only one sharing exactly `matched` needs comparing.
+            var matched = 0
+            while !entries.atEnd {
+                let (shared, suffix) = try entries.nextKey()
+                if shared < matched { return nil }
+                if shared == matched {
+                    let i = Self.extendMatch(suffix, key, &matched)
+                    if i < suffix.count {
+                        // Differs at a byte, or the key ended first (then the term is longer: past the key).
+                        if matched == keyCount || suffix[i] > key[matched] { return nil }
+                    } else if matched == keyCount {
+                        return try entries.info()
+                    }
+                }
+                try entries.skipInfo()
+            }
+            return nil
+        }
+    }
+
+    /// The entries of the keys `term` + language byte (`TermKey`: one per language the term
+    /// occurs in), found in one pass: the keys of one term in every language are adjacent in the
+    /// dictionary. `languages` lists the language bytes wanted (each below 0x20).
+    public func lookup(term: [UInt8], languages: [UInt8]) throws -> [LanguageEntry] {
+        try term.withUnsafeBytes { t -> [LanguageEntry] in
+            // The filter first: most words are absent from most languages.
+            let termHash = TermBloomFilter.hash(t)
+            var wanted: UInt32 = 0
+            for l in languages where l < 0x20 && TermBloomFilter.mayContain(TermBloomFilter.extend(termHash, l), words: bloom) {
+                wanted |= 1 << l
+            }
+            guard wanted != 0 else { return [] }
+            var low = Array(t)
+            low.append(UInt8(wanted.trailingZeroBitCount))
+            var b = low.withUnsafeBytes { block(for: $0) } ?? 0
+            let termCount = t.count
+            var found: [LanguageEntry] = []
+            // As in `lookup`, `matched` is how many leading bytes of the term the previous key shares.
+            while b < blockCount {
+                var entries = BlockEntries(self, block: b)
+                var matched = 0
+                while !entries.atEnd {
+                    let (shared, suffix) = try entries.nextKey()
+                    if shared < matched { return found }
+                    if shared == matched {
+                        let i = Self.extendMatch(suffix, t, &matched)
+                        if matched == termCount {
+                            // The key starts with the term: `term + language`, or past every such key.
+                            let rest = suffix.count - i
+                            if rest >= 1 && suffix[i] >= 0x20 { return found }
+                            if rest == 1 && wanted & 1 << suffix[i] != 0 {
+                                found.append(LanguageEntry(language: suffix[i], info: try entries.info()))
+                                wanted &= ~(1 << suffix[i])
+                                if wanted == 0 { return found }
+                                continue
+                            }
+                        } else if i < suffix.count && suffix[i] > t[matched] {
+                            return found
+                        }
+                    }
+                    try entries.skipInfo()
+                }
+                b += 1
+            }
+            return found
+        }
+    }
+
+    /// Compares an entry's suffix with `key` from `matched` on (the bytes the previous entry
+    /// already shares with it), advancing `matched` over the equal bytes; returns how many of the
+    /// suffix's bytes were equal.
+    @inline(__always)
+    private static func extendMatch(_ suffix: UnsafeRawBufferPointer, _ key: UnsafeRawBufferPointer, _ matched: inout Int) -> Int {
+        var i = 0
+        while i < suffix.count && matched < key.count && suffix[i] == key[matched] {
+            i += 1
+            matched += 1
+        }
+        return i
+    }
+
+    /// A term's entry under one language (see `lookup(term:languages:)`).
+    public struct LanguageEntry: Sendable {
+        public var language: UInt8
+        public var info: TermInfo
+    }
+
+    /// Walks one block's entries with raw reads, each checked against the block's end.
+    private struct BlockEntries {
+        let base: UnsafeRawPointer
+        let end: Int
+        let file: String
+        var p: Int
+        var postings: Int
+        var positions: Int
+        var previousLength = 0
+
+        init(_ dictionary: TermDictionary, block b: Int) {
+            base = dictionary.body.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+            end = b + 1 < dictionary.blockCount ? dictionary.blockOffsets[b + 1] : dictionary.blocksEnd
+            file = dictionary.file
+            p = dictionary.blockOffsets[b]
+            postings = dictionary.postingsBases[b]
+            positions = dictionary.positionsBases[b]
+        }
+
+        var atEnd: Bool { p >= end }
+
+        @inline(__always)
+        mutating func varint() throws -> Int {
+            guard let (value, next) = VarInt.decode(base, at: p, end: end), value <= UInt64(Int.max) else {
+                throw IndexError.corrupt(file: file, reason: "varint runs past its block at \(p)")
+            }
+            p = next
+            return Int(value)
+        }
+
+        @inline(__always)
+        mutating func skip() throws {
+            while true {
+                guard p < end else { throw IndexError.corrupt(file: file, reason: "varint runs past its block at \(p)") }
+                let byte = base.load(fromByteOffset: p, as: UInt8.self)
+                p += 1
+                if byte < 0x80 { return }
+            }
+        }
+
+        /// The next entry's shared length and suffix bytes (its statistics follow).
+        @inline(__always)
+        mutating func nextKey() throws -> (shared: Int, suffix: UnsafeRawBufferPointer) {
+            let shared = try varint(), suffixLength = try varint()
+            guard shared <= previousLength, suffixLength <= end - p else { throw IndexError.corrupt(file: file, reason: "bad term entry at \(p)") }
+            let suffix = UnsafeRawBufferPointer(start: base + p, count: suffixLength)
+            p += suffixLength
+            previousLength = shared + suffixLength
+            return (shared, suffix)
+        }
+
+        /// Passes over the current entry's statistics, keeping count of the postings offsets.
+        @inline(__always)
+        mutating func skipInfo() throws {
+            for _ in 0..<5 { try skip() }
+            postings += try varint()
+            positions += try varint()
+        }
+
+        /// Decodes the current entry's statistics.
+        mutating func info() throws -> TermInfo {
+            let df = try varint(), extra = try varint(), names = try varint(), maxTf = try varint(), minDl = try varint()
+            let postingsLength = try varint(), positionsLength = try varint()
+            guard df <= Int(Int32.max), postingsLength < 1 << 48, positionsLength < 1 << 48 else {
+                throw IndexError.corrupt(file: file, reason: "term entry values out of range at \(p)")
+            }
+            let info = TermInfo(docFreq: df, totalTermFreq: df + extra, nameFreq: names, maxTermFreq: maxTf, minDocLength: minDl,
+                                postingsOffset: postings, postingsLength: postingsLength,
+                                positionsOffset: positions, positionsLength: positionsLength)
+            postings += postingsLength
+            positions += positionsLength
+            return info
+        }
+    }
+
+    /// Calls `visit(term, info)` for each term ≥ `start` in order, until it returns false.
+    public func forEach(from start: [UInt8] = [], _ visit: ([UInt8], TermInfo) throws -> Bool) throws {
+        guard blockCount > 0 else { return }
+        let b = start.withUnsafeBytes { block(for: $0) } ?? 0
+        try scan(from: b) { term, info in
+            if term.lexicographicallyPrecedes(start) { return true }
+            return try visit(term, info)
+        }
+    }
+
+    /// Decodes up to `blocks` blocks from `first` on, calling `visit` per term until it returns false.
+    private func scan(from first: Int, blocks: Int = .max, _ visit: ([UInt8], TermInfo) throws -> Bool) throws {
+        var term: [UInt8] = []
+        term.reserveCapacity(64)
+        let last = blocks == .max ? blockCount : min(blockCount, first + blocks)
+        for b in first..<last {
+            let end = b + 1 < blockCount ? blockOffsets[b + 1] : blocksEnd
+            var r = ByteReader(UnsafeRawBufferPointer(rebasing: body[0..<end]), offset: blockOffsets[b], file: file)
+            var postings = postingsBases[b], positions = positionsBases[b]
+            term.removeAll(keepingCapacity: true)
+            while !r.isAtEnd {
+                let shared = try r.readVarInt(max: term.count)
+                let suffixLength = try r.readVarInt(max: 1 << 16)
+                let suffix = try r.readBytes(suffixLength)
+                term.removeLast(term.count - shared)
+                term.append(contentsOf: suffix)
+                let df = try r.readVarInt()
+                let extra = try r.readVarInt(max: Int.max / 2)
+                let names = try r.readVarInt(max: Int.max / 2)
+                let maxTf = try r.readVarInt()
+                let minDl = try r.readVarInt()
+                let postingsLength = try r.readVarInt(max: 1 << 48)
+                let positionsLength = try r.readVarInt(max: 1 << 48)
+                let info = TermInfo(docFreq: df, totalTermFreq: df + extra, nameFreq: names, maxTermFreq: maxTf, minDocLength: minDl,
+                                    postingsOffset: postings, postingsLength: postingsLength,
+                                    positionsOffset: positions, positionsLength: positionsLength)
+                postings += postingsLength
+                positions += positionsLength
+                if try !visit(term, info) { return }
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import LoupeFormat
+import LoupeStorage
+
+/// Verifies everything a reader relies on (after Lucene's CheckIndex): every file's checksum,
+/// the dictionary's order, every term's postings decoded to the end with its statistics
+/// recomputed, every position, every document record and every store block.
+public enum IndexChecker {
+    public struct Report: Sendable {
+        public var segments = 0
+        public var documents = 0
+        public var terms = 0
+        public var postings = 0
+        public var positions = 0
+        public var bytes = 0
+        /// Bytes of stored text decompressed and checked.
+        public var textBytes = 0
+    }
+
+    public static func check(path: String) throws -> Report {
+        let reader = try IndexReader(path: path, verifyChecksums: true)
+        var report = Report()
+        for segment in reader.segments {
+            report.segments += 1
+            report.bytes += segment.byteSize
+            try segment.verifyChecksums()
+            var previous: [UInt8]? = nil
+            var lengthSum = 0
+            for doc in 0..<segment.docCount { lengthSum += Int(segment.documents.length(doc)) }
+            guard UInt64(lengthSum) == segment.documents.totalTokens else {
+                throw IndexError.corrupt(file: segment.name + ".docs", reason: "document lengths do not add up to the token count")
+            }
+            let averageLength = DocumentLengths.average(sum: lengthSum, count: segment.docCount)
+            var pairs: [(tf: UInt32, length: UInt32)] = []
+            try segment.terms.forEach { term, info in
+                if let p = previous, !p.lexicographicallyPrecedes(term) {
+                    throw IndexError.corrupt(file: segment.name + ".terms", reason: "terms out of order")
+                }
+                previous = term
+                let it = try segment.postings(info)
+                var df = 0, ttf = 0, maxTf = 0, minDl = Int.max
+                pairs.removeAll(keepingCapacity: true)
+                while try it.next() != PostingsIterator.exhausted {
+                    df += 1
+                    let tf = Int(it.freq)
+                    pairs.append((it.freq, segment.documents.length(Int(it.doc))))
+                    ttf += tf
+                    maxTf = max(maxTf, tf)
+                    minDl = min(minDl, Int(segment.documents.length(Int(it.doc))))
+                    let positions = try it.positions()
+                    guard positions.count == tf, zip(positions, positions.dropFirst()).allSatisfy({ $0 < $1 }),
+                          let last = positions.last, last < segment.documents.length(Int(it.doc)) else {
+                        throw IndexError.corrupt(file: segment.name + ".positions", reason: "bad positions for doc \(it.doc)")
+                    }
+                    report.positions += tf
+                }
+                guard df == info.docFreq, ttf == info.totalTermFreq, maxTf == info.maxTermFreq, minDl == info.minDocLength else {
+                    throw IndexError.corrupt(file: segment.name + ".postings", reason: "statistics of a term do not match its postings")
+                }
+                try checkImpacts(it, pairs, averageLength: averageLength, file: segment.name + ".postings")
+                report.terms += 1
+                report.postings += df
+                return true
+            }
+            guard report.terms > 0 || segment.docCount == 0 || segment.documents.totalTokens == 0 else {
+                throw IndexError.corrupt(file: segment.name + ".terms", reason: "no terms")
+            }
+            for doc in 0..<segment.docCount {
+                let record = try segment.documents.record(doc)
+                // The text's length is used (not discarded): Swift 6.3's optimizer freed a discarded
+                // copy before filling it (a use-after-free caught by AddressSanitizer).
+                let text = try segment.store.text(of: record)
+                guard text.count == Int(record.textLength) else {
+                    throw IndexError.corrupt(file: segment.name + ".store", reason: "document \(doc) text has the wrong length")
+                }
+                report.textBytes += text.count
+                report.documents += 1
+            }
+        }
+        return report
+    }
+
+    /// Recomputes a term's block and term impacts from its decoded postings.
+    static func checkImpacts(_ it: PostingsIterator, _ pairs: [(tf: UInt32, length: UInt32)], averageLength: Double, file: String) throws {
+        let fullBlocks = pairs.count / BitPacking.blockSize
+        guard fullBlocks > 0 else { return }
+        var term = Impacts.Builder()
+        for b in 0..<fullBlocks {
+            var block = Impacts.Builder()
+            for p in pairs[(b * BitPacking.blockSize)..<((b + 1) * BitPacking.blockSize)] { block.add(tf: p.tf, length: p.length) }
+            let expected = block.build(averageLength: averageLength)
+            guard it.blockImpacts(b) == expected else {
+                throw IndexError.corrupt(file: file, reason: "block \(b) impacts do not match its postings")
+            }
+            term.add(expected)
+        }
+        for p in pairs[(fullBlocks * BitPacking.blockSize)...] { term.add(tf: p.tf, length: p.length) }
+        guard it.termImpacts == term.build(averageLength: averageLength) else {
+            throw IndexError.corrupt(file: file, reason: "term impacts do not match its postings")
+        }
+    }
+}

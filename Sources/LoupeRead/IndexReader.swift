@@ -1,0 +1,80 @@
+import LoupeFormat
+import LoupeStorage
+
+/// An index opened for searching: the manifest's segments, and the collection statistics BM25
+/// needs (document count and average length over all segments).
+public final class IndexReader: @unchecked Sendable {
+    public let directory: IndexDirectory
+    public let manifest: Manifest
+    public let segments: [SegmentReader]
+    public let docCount: Int
+    public let totalTokens: UInt64
+
+    /// Opens the index at `path`. Every file's frame is verified (magic, kind, version, footer,
+    /// recorded length) and the manifest's checksum; segment files' checksums only with
+    /// `verifyChecksums` (as `loupe check` and merges do), so that opening costs the same whatever
+    /// the index's size — as Lucene verifies big files' checksums only when checking or merging.
+    /// Every offset and length read from a segment is bounds-checked either way.
+    public convenience init(path: String, verifyChecksums: Bool = false) throws {
+        let directory = IndexDirectory(path: path)
+        guard directory.exists else { throw IndexError.notFound(directory: path) }
+        let (manifest, segments) = try Self.open(directory, verifyChecksums: verifyChecksums)
+        self.init(directory: directory, manifest: manifest, segments: segments)
+    }
+
+    private init(directory: IndexDirectory, manifest: Manifest, segments: [SegmentReader]) {
+        self.directory = directory
+        self.manifest = manifest
+        self.segments = segments
+        docCount = segments.reduce(0) { $0 + $1.docCount }
+        totalTokens = manifest.totalTokens
+    }
+
+    /// Reads the manifest and opens its segments. A commit may replace the manifest and delete
+    /// old segments between the two: then a file is missing and the manifest has moved on, and
+    /// the open starts again (up to three times).
+    private static func open(_ directory: IndexDirectory, verifyChecksums: Bool) throws -> (Manifest, [SegmentReader]) {
+        var attempt = 0
+        while true {
+            let manifest = try directory.readManifest()
+            guard manifest.analyzerVersion == Manifest.analyzerVersion else {
+                throw IndexError.incompatibleAnalyzer(found: manifest.analyzerVersion, supported: Manifest.analyzerVersion)
+            }
+            do {
+                var segments: [SegmentReader] = []
+                var base = 0
+                for s in manifest.segments {
+                    segments.append(try SegmentReader(directory: directory, segment: s, docBase: base, verifyChecksums: verifyChecksums))
+                    base += s.docCount
+                }
+                return (manifest, segments)
+            } catch IndexError.corrupt(_, let reason) where reason == "the file is missing" && attempt < 3 {
+                attempt += 1
+                if (try? directory.readManifest().generation) == manifest.generation {
+                    throw IndexError.corrupt(file: Manifest.fileName, reason: "names a segment file that is missing")
+                }
+            }
+        }
+    }
+
+    /// Average document length in tokens.
+    public var averageDocLength: Double { docCount == 0 ? 0 : Double(totalTokens) / Double(docCount) }
+
+    /// The segment holding global doc id `doc`, and the local id inside it.
+    public func locate(_ doc: Int) -> (SegmentReader, Int)? {
+        for s in segments where doc >= s.docBase && doc < s.docBase + s.docCount { return (s, doc - s.docBase) }
+        return nil
+    }
+
+    /// The record of global doc id `doc`.
+    public func record(_ doc: Int) throws -> DocumentRecord {
+        guard let (segment, local) = locate(doc) else { throw IndexError.invalidInput("no document \(doc)") }
+        return try segment.documents.record(local)
+    }
+
+    /// The stored text of global doc id `doc`.
+    public func text(_ doc: Int) throws -> [UInt8] {
+        guard let (segment, local) = locate(doc) else { throw IndexError.invalidInput("no document \(doc)") }
+        return try segment.store.text(of: try segment.documents.record(local))
+    }
+}

@@ -1,0 +1,120 @@
+import LoupeFormat
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The only code that touches an index directory's files: create, list, rename, fsync, delete,
+/// lock. Commits follow the protocol in docs/FORMAT.md: segment files are written and fsynced,
+/// then `manifest.tmp` is written and fsynced, renamed over `manifest`, and the directory fsynced;
+/// only then are files of older generations deleted.
+public struct IndexDirectory: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
+    public func file(_ name: String) -> String { path + "/" + name }
+
+    public var exists: Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    public var hasManifest: Bool { access(file(Manifest.fileName), F_OK) == 0 }
+
+    /// Creates the directory (and missing parents).
+    public func create() throws {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw IndexError.io(path: prefix, operation: "create directory", errno: errno)
+            }
+        }
+        guard exists else { throw IndexError.invalidInput("index path exists and is not a directory: \(path)") }
+    }
+
+    public func list() throws -> [String] {
+        guard let dir = opendir(path) else { throw IndexError.io(path: path, operation: "list", errno: errno) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = DirectoryEntry.name(entry)
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    public func remove(_ name: String) {
+        unlink(file(name))
+    }
+
+    public func fsyncDirectory() throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw IndexError.io(path: path, operation: "open directory", errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw IndexError.io(path: path, operation: "fsync directory", errno: errno) }
+    }
+
+    /// Reads and verifies the current manifest.
+    public func readManifest() throws -> Manifest {
+        guard hasManifest else { throw IndexError.notFound(directory: path) }
+        let mapped = try MappedFile(path: file(Manifest.fileName), kind: .manifest)
+        return try mapped.body.withUnsafeBytes { try Manifest.decode($0, file: Manifest.fileName) }
+    }
+
+    /// Atomically replaces the manifest: write `manifest.tmp`, fsync, rename, fsync the directory.
+    public func commit(_ manifest: Manifest) throws {
+        let temporary = Manifest.fileName + ".tmp"
+        remove(temporary)
+        let writer = try IndexFileWriter(path: file(temporary), kind: .manifest)
+        try writer.write(manifest.encode())
+        try writer.finish()
+        // Make the new segment files' directory entries durable before the manifest names them.
+        try fsyncDirectory()
+        guard rename(file(temporary), file(Manifest.fileName)) == 0 else {
+            throw IndexError.io(path: file(Manifest.fileName), operation: "rename", errno: errno)
+        }
+        try fsyncDirectory()
+    }
+
+    /// Deletes segment files that the manifest does not name (older generations, interrupted
+    /// writes). Only names of Loupe's own pattern are ever deleted.
+    public func deleteUnreferenced(keeping manifest: Manifest) throws {
+        let live = Set(manifest.segments.map(\.name))
+        for name in try list() {
+            if name == Manifest.fileName + ".tmp" { remove(name); continue }
+            guard Self.generation(ofFile: name) != nil, let segment = name.split(separator: ".").first.map(String.init) else { continue }
+            if !live.contains(segment) { remove(name) }
+        }
+    }
+
+    /// The generation of a segment file name `s<generation>_<worker>_<seq>.<ext>`, or nil for any other name.
+    public static func generation(ofFile name: String) -> UInt64? {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, IndexFile.Kind.allCases.contains(where: { $0 != .manifest && $0.fileExtension == parts[1] }),
+              parts[0].hasPrefix("s") else { return nil }
+        let numbers = parts[0].dropFirst().split(separator: "_", omittingEmptySubsequences: false)
+        guard numbers.count == 3, numbers.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) }) else { return nil }
+        return UInt64(numbers[0])
+    }
+
+    /// True for the names Loupe writes in an index directory (plus its README).
+    public static func isIndexFileName(_ name: String) -> Bool {
+        name == Manifest.fileName || name == Manifest.fileName + ".tmp" || name == lockName || name == "README.md" || generation(ofFile: name) != nil
+    }
+
+    static let lockName = "write.lock"
+
+    /// Takes the exclusive write lock (released when the returned lock is released or the process ends).
+    public func lock() throws -> WriteLock {
+        let fd = open(file(Self.lockName), O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw IndexError.io(path: file(Self.lockName), operation: "open", errno: errno) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw IndexError.locked(directory: path)
+        }
+        return WriteLock(fd: fd)
+    }
+}

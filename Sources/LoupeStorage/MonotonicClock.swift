@@ -1,0 +1,11 @@
+import LoupeFormat
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Seconds on a monotonic clock.
+public func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
