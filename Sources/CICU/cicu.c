@@ -12,12 +12,13 @@ struct CICUWordBreaker {
     UText *text;
 };
 
-CICUWordBreaker *cicu_wb_open(void) {
+CICUWordBreaker *cicu_wb_open(int32_t *error) {
     UErrorCode status = U_ZERO_ERROR;
     UBreakIterator *bi = ubrk_open(UBRK_WORD, "", NULL, 0, &status);
+    *error = (int32_t)status;
     if (U_FAILURE(status) || bi == NULL) return NULL;
     CICUWordBreaker *wb = calloc(1, sizeof(CICUWordBreaker));
-    if (wb == NULL) { ubrk_close(bi); return NULL; }
+    if (wb == NULL) { ubrk_close(bi); *error = (int32_t)U_MEMORY_ALLOCATION_ERROR; return NULL; }
     wb->bi = bi;
     return wb;
 }

@@ -7,35 +7,13 @@ import Glibc
 
 /// Lists the files to index under a directory, recursively and in a stable (byte-wise path)
 /// order. Hidden files and directories (name starting with `.`) are skipped, as are files whose
-/// extension is not a known text format, and anything matching a pattern of the root's
+/// extension no extractor claims (`ExtractorRegistry`), and anything matching a pattern of the root's
 /// `.loupeignore` (one glob a line, `#` comments; a pattern with no `/` matches a file or
 /// directory name anywhere, one with `/` the path from the root). Symbolic links are not followed.
 public enum CorpusWalker {
-    /// Extensions read as text (lower case, without the dot).
-    public static let textExtensions: Set<String> = ["txt", "text", "md", "markdown", "rst", "org", "csv", "tsv", "log"]
-    /// Extensions read as HTML.
-    public static let htmlExtensions: Set<String> = ["html", "htm", "xhtml"]
-
-    /// Every indexable extension, lower-cased ASCII bytes (what `isIndexable` compares with).
-    private static let extensionBytes: [[UInt8]] = (textExtensions.union(htmlExtensions)).map { Array($0.utf8) }
-
-    /// True when the name has a known text or HTML extension (any case), and a stem before it.
+    /// True when an extractor of the standard registry reads files of this name's extension.
     public static func isIndexable(_ name: String) -> Bool {
-        hasExtension(name, in: extensionBytes, needsStem: true)
-    }
-
-    /// True when the name's extension (after its last dot, at most 8 bytes, any ASCII case) is one
-    /// of `extensions` (lower-case bytes). With `needsStem`, a name that starts with that dot does
-    /// not count. Compares in place: the walk calls it for every entry.
-    package static func hasExtension(_ name: String, in extensions: [[UInt8]], needsStem: Bool) -> Bool {
-        var name = name
-        return name.withUTF8 { bytes in
-            guard let dot = bytes.lastIndex(of: 0x2E), dot > 0 || !needsStem, bytes.count - dot - 1 <= 8 else { return false }
-            let ext = bytes[(dot + 1)...]
-            return extensions.contains { known in
-                known.count == ext.count && zip(known, ext).allSatisfy { $0 == ($1 &- 0x41 < 26 ? $1 | 0x20 : $1) }
-            }
-        }
+        ExtractorRegistry.standard.isIndexable(name)
     }
 
     /// The files to index under `root`, plus the unreadable directories met on the way. With
@@ -51,10 +29,10 @@ public enum CorpusWalker {
     public static func checkRoot(_ root: String) throws {
         var info = stat()
         guard stat(root, &info) == 0 else {
-            throw IndexError.invalidInput("corpus directory not found: \(root)")
+            throw IndexError.corpusNotFound(path: root)
         }
         guard (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw IndexError.invalidInput("not a directory: \(root)")
+            throw IndexError.notADirectory(path: root)
         }
     }
 

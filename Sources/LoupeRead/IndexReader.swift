@@ -48,7 +48,7 @@ public final class IndexReader: @unchecked Sendable {
                     base += s.docCount
                 }
                 return (manifest, segments)
-            } catch IndexError.corrupt(_, let reason) where reason == "the file is missing" && attempt < 3 {
+            } catch IndexError.missingFile where attempt < 3 {
                 attempt += 1
                 if (try? directory.readManifest().generation) == manifest.generation {
                     throw IndexError.corrupt(file: Manifest.fileName, reason: "names a segment file that is missing")
@@ -68,13 +68,13 @@ public final class IndexReader: @unchecked Sendable {
 
     /// The record of global doc id `doc`.
     public func record(_ doc: Int) throws -> DocumentRecord {
-        guard let (segment, local) = locate(doc) else { throw IndexError.invalidInput("no document \(doc)") }
+        guard let (segment, local) = locate(doc) else { throw IndexError.noSuchDocument(doc) }
         return try segment.documents.record(local)
     }
 
     /// The stored text of global doc id `doc`.
     public func text(_ doc: Int) throws -> [UInt8] {
-        guard let (segment, local) = locate(doc) else { throw IndexError.invalidInput("no document \(doc)") }
+        guard let (segment, local) = locate(doc) else { throw IndexError.noSuchDocument(doc) }
         return try segment.store.text(of: try segment.documents.record(local))
     }
 }

@@ -32,7 +32,7 @@ public struct IndexDirectory: Sendable {
                 throw IndexError.io(path: prefix, operation: "create directory", errno: errno)
             }
         }
-        guard exists else { throw IndexError.invalidInput("index path exists and is not a directory: \(path)") }
+        guard exists else { throw IndexError.notADirectory(path: path) }
     }
 
     public func list() throws -> [String] {
@@ -107,14 +107,32 @@ public struct IndexDirectory: Sendable {
 
     static let lockName = "write.lock"
 
-    /// Takes the exclusive write lock (released when the returned lock is released or the process ends).
+    /// Takes the exclusive write lock (released when the returned lock is released or the process
+    /// ends: the kernel drops an `flock` with its holder). The lock file then says who holds it
+    /// (`pid N: command`), which a refused writer reports.
     public func lock() throws -> WriteLock {
-        let fd = open(file(Self.lockName), O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw IndexError.io(path: file(Self.lockName), operation: "open", errno: errno) }
+        let path = file(Self.lockName)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw IndexError.io(path: path, operation: "open", errno: errno) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = Self.readHolder(fd)
             close(fd)
-            throw IndexError.locked(directory: path)
+            throw IndexError.locked(directory: self.path, holder: holder)
         }
+        let command = CommandLine.arguments.prefix(2).map { $0.split(separator: "/").last.map(String.init) ?? $0 }.joined(separator: " ")
+        let line = Array("pid \(getpid()): \(command)\n".utf8)
+        // Best effort: the lock holds whether or not its holder could be written.
+        if ftruncate(fd, 0) == 0 { _ = line.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) } }
         return WriteLock(fd: fd)
+    }
+
+    /// The holder a lock file names (its first line), or nil when it names none.
+    private static func readHolder(_ fd: Int32) -> String? {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else { return nil }
+        let line = buffer[0..<n].prefix { $0 != 0x0A }
+        let text = String(decoding: line, as: UTF8.self).filter { !$0.isASCII || ($0.asciiValue ?? 0) >= 0x20 }
+        return text.isEmpty ? nil : text
     }
 }

@@ -24,7 +24,7 @@ public final class MappedFile: @unchecked Sendable {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            if errno == ENOENT { throw IndexError.corrupt(file: name, reason: "the file is missing") }
+            if errno == ENOENT { throw IndexError.missingFile(file: name) }
             throw IndexError.io(path: path, operation: "open", errno: errno)
         }
         defer { close(fd) }

@@ -123,7 +123,9 @@ import Testing
         let dir = TemporaryDirectory()
         try makeCorpus(in: dir, documents: 3, seed: 1)
         try dir.write("mine/notes.txt", "precious")
-        #expect(throws: IndexError.self) { try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/mine") }
+        #expect(throws: IndexError.foreignDirectory(path: dir.path + "/mine", example: "notes.txt")) {
+            try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/mine")
+        }
         #expect(FileManager.default.fileExists(atPath: dir.path + "/mine/notes.txt"))
     }
 
@@ -131,7 +133,14 @@ import Testing
         let dir = TemporaryDirectory()
         let index = try buildSmallIndex(dir, documents: 3)
         let lock = try IndexDirectory(path: index).lock()
-        #expect(throws: IndexError.locked(directory: index)) { try IndexBuilder.build(corpus: dir.path + "/docs", index: index) }
+        // The refusal names the holder, which the lock file records (this process).
+        let refusal = #expect(throws: IndexError.self) { try IndexBuilder.build(corpus: dir.path + "/docs", index: index) }
+        guard case .locked(let directory, let holder)? = refusal else {
+            Issue.record("expected a lock refusal, got \(String(describing: refusal))")
+            return
+        }
+        #expect(directory == index)
+        #expect(holder?.hasPrefix("pid \(getpid()): ") == true, "holder: \(holder ?? "none")")
         lock.release()
         #expect(try IndexBuilder.build(corpus: dir.path + "/docs", index: index).documents == 3)
     }

@@ -22,7 +22,7 @@ import Testing
         var result = Expected()
         for file in try CorpusWalker.walk(root).files {
             let bytes = try CorpusWalker.read(file.absolutePath)
-            guard case .success(let doc) = TextExtractor.extract(bytes, fileName: file.relativePath) else { continue }
+            guard case .success(let doc) = ExtractorRegistry.standard.extract(bytes, fileName: file.relativePath) else { continue }
             let language = doc.text.withUnsafeBufferPointer { detector.detect(utf8: $0) }
             var byTerm: [[UInt8]: [UInt32]] = [:]
             var order: [[UInt8]] = []

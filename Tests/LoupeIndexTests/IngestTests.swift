@@ -13,7 +13,7 @@ import Testing
             <style>.x { color: red } zzstylezz</style><script>var zzscriptzz = 1;</script></head>
             <body><h1>Heading</h1><p>Premier&nbsp;paragraphe &#8217;ok&#x27;.</p><!-- zzcommentzz --><p>Second</p></body></html>
             """
-        guard case .success(let doc) = TextExtractor.extract(Array(html.utf8), fileName: "a.html") else {
+        guard case .success(let doc) = ExtractorRegistry.standard.extract(Array(html.utf8), fileName: "a.html") else {
             Issue.record("extraction failed")
             return
         }
@@ -26,8 +26,8 @@ import Testing
     }
 
     @Test func titlesComeFromMarkdownHeadingsOrTheFirstLine() throws {
-        guard case .success(let md) = TextExtractor.extract(Array("\n\nsome intro\n# The Title\nbody".utf8), fileName: "x.md"),
-              case .success(let txt) = TextExtractor.extract(Array("\u{FEFF}\n  First line  \nsecond".utf8), fileName: "x.txt")
+        guard case .success(let md) = ExtractorRegistry.standard.extract(Array("\n\nsome intro\n# The Title\nbody".utf8), fileName: "x.md"),
+              case .success(let txt) = ExtractorRegistry.standard.extract(Array("\u{FEFF}\n  First line  \nsecond".utf8), fileName: "x.txt")
         else {
             Issue.record("extraction failed")
             return
@@ -37,10 +37,10 @@ import Testing
     }
 
     @Test func badFilesAreRejectedWithAReason() {
-        #expect(TextExtractor.extract([0x41, 0x00, 0x42], fileName: "a.txt") == .failure(.binary))
-        #expect(TextExtractor.extract([0x41, 0xC3, 0x28], fileName: "a.txt") == .failure(.invalidUTF8(offset: 1)))
-        #expect(TextExtractor.extract([0xED, 0xA0, 0x80], fileName: "a.txt") == .failure(.invalidUTF8(offset: 0)))
-        #expect(TextExtractor.extract(Array(" \n\t".utf8), fileName: "a.txt") == .failure(.empty))
+        #expect(ExtractorRegistry.standard.extract([0x41, 0x00, 0x42], fileName: "a.txt") == .failure(.binary))
+        #expect(ExtractorRegistry.standard.extract([0x41, 0xC3, 0x28], fileName: "a.txt") == .failure(.invalidUTF8(offset: 1)))
+        #expect(ExtractorRegistry.standard.extract([0xED, 0xA0, 0x80], fileName: "a.txt") == .failure(.invalidUTF8(offset: 0)))
+        #expect(ExtractorRegistry.standard.extract(Array(" \n\t".utf8), fileName: "a.txt") == .failure(.empty))
     }
 
     @Test func oneScanDecidesBinaryBlankAndValidAtEveryPosition() {
@@ -49,26 +49,26 @@ import Testing
         for offset in [0, 1, 7, 8, 15, 4096, 8191] {
             var bytes = [UInt8](repeating: 0x61, count: 9000)
             bytes[offset] = 0
-            #expect(TextExtractor.extract(bytes, fileName: "a.txt") == .failure(.binary), "NUL at \(offset)")
+            #expect(ExtractorRegistry.standard.extract(bytes, fileName: "a.txt") == .failure(.binary), "NUL at \(offset)")
         }
         var late = [UInt8](repeating: 0x61, count: 9000)
         late[8192] = 0
-        #expect(TextExtractor.extract(late, fileName: "a.txt").map(\.text) == .success(late))
+        #expect(ExtractorRegistry.standard.extract(late, fileName: "a.txt").map(\.text) == .success(late))
         for offset in [0, 7, 8, 100, 8191, 8192, 20000] {
             var bytes = [UInt8](repeating: 0x20, count: 20001)
-            #expect(TextExtractor.extract(bytes, fileName: "a.txt") == .failure(.empty))
+            #expect(ExtractorRegistry.standard.extract(bytes, fileName: "a.txt") == .failure(.empty))
             bytes[offset] = 0x78
-            #expect(TextExtractor.extract(bytes, fileName: "a.txt").map(\.text) == .success(bytes), "x at \(offset)")
+            #expect(ExtractorRegistry.standard.extract(bytes, fileName: "a.txt").map(\.text) == .success(bytes), "x at \(offset)")
         }
         var accented = Array(String(repeating: "é", count: 10).utf8) + [0xC3]
-        #expect(TextExtractor.extract(accented, fileName: "a.txt") == .failure(.invalidUTF8(offset: 20)))
+        #expect(ExtractorRegistry.standard.extract(accented, fileName: "a.txt") == .failure(.invalidUTF8(offset: 20)))
         accented.removeLast()
-        #expect(TextExtractor.extract(accented, fileName: "a.txt").map(\.title) == .success("éééééééééé"))
+        #expect(ExtractorRegistry.standard.extract(accented, fileName: "a.txt").map(\.title) == .success("éééééééééé"))
     }
 
     @Test func titlesAreTrimmedAndCutAsCharacters() {
         func title(_ text: String, _ name: String = "a.txt") -> String? {
-            guard case .success(let doc) = TextExtractor.extract(Array(text.utf8), fileName: name) else { return nil }
+            guard case .success(let doc) = ExtractorRegistry.standard.extract(Array(text.utf8), fileName: name) else { return nil }
             return doc.title
         }
         #expect(title(" \t \r\n\t  Le Mali \t\r\nsuite") == "Le Mali")
@@ -196,7 +196,7 @@ import Testing
     }
 
     @Test func missingCorpusIsAClearError() {
-        #expect(throws: IndexError.invalidInput("corpus directory not found: /nonexistent/dir")) {
+        #expect(throws: IndexError.corpusNotFound(path: "/nonexistent/dir")) {
             try IndexBuilder.build(corpus: "/nonexistent/dir", index: NSTemporaryDirectory() + "/unused-index")
         }
     }

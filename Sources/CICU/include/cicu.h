@@ -7,8 +7,9 @@
 
 typedef struct CICUWordBreaker CICUWordBreaker;
 
-/// Opens a UAX #29 word break iterator (root locale). Returns NULL on failure.
-CICUWordBreaker *cicu_wb_open(void);
+/// Opens a UAX #29 word break iterator (root locale). Returns NULL on failure, with ICU's error
+/// code (a UErrorCode) in *error.
+CICUWordBreaker *cicu_wb_open(int32_t *error);
 void cicu_wb_close(CICUWordBreaker *wb);
 /// Points the iterator at UTF-8 text (not copied: it must outlive the iteration).
 /// Returns 0 on success, the ICU error code otherwise.

@@ -1,24 +1,12 @@
 import CICU
 
-/// Errors from the system ICU library.
-public enum ICUError: Error, CustomStringConvertible {
-    case unavailable(String)
-    case failed(operation: String, code: Int32)
-
-    public var description: String {
-        switch self {
-        case .unavailable(let what): return "ICU is unavailable: \(what)"
-        case .failed(let operation, let code): return "ICU \(operation) failed with error code \(code)"
-        }
-    }
-}
-
 /// Owns one ICU word break iterator (UAX #29 rules, root locale). Not thread-safe: use one per thread.
 final class ICUWordBreaker {
     private let handle: OpaquePointer
 
     init() throws {
-        guard let handle = cicu_wb_open() else { throw ICUError.unavailable("cannot open a word break iterator") }
+        var status: Int32 = 0
+        guard let handle = cicu_wb_open(&status) else { throw ICUError.failed(operation: "ubrk_open (word break iterator)", code: status) }
         self.handle = handle
     }
 

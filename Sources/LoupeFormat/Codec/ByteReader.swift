@@ -4,11 +4,14 @@ public struct ByteReader {
     public let buffer: UnsafeRawBufferPointer
     public var offset: Int
     public let file: String
+    /// Where `buffer` starts in the file's body, so that errors give body offsets.
+    public let base: Int
 
-    public init(_ buffer: UnsafeRawBufferPointer, offset: Int = 0, file: String) {
+    public init(_ buffer: UnsafeRawBufferPointer, offset: Int = 0, file: String, base: Int = 0) {
         self.buffer = buffer
         self.offset = offset
         self.file = file
+        self.base = base
     }
 
     public var remaining: Int { buffer.count - offset }
@@ -17,13 +20,13 @@ public struct ByteReader {
     @inline(__always)
     func need(_ n: Int) throws {
         guard n >= 0, offset >= 0, n <= buffer.count - offset else {
-            throw IndexError.corrupt(file: file, reason: "read of \(n) bytes at offset \(offset) runs past the end (\(buffer.count) bytes)")
+            throw IndexError.corrupt(file: file, offset: base + offset, reason: "read of \(n) bytes runs past the end (\(buffer.count) bytes)")
         }
     }
 
     public mutating func seek(to position: Int) throws {
         guard position >= 0, position <= buffer.count else {
-            throw IndexError.corrupt(file: file, reason: "offset \(position) is outside the file (\(buffer.count) bytes)")
+            throw IndexError.corrupt(file: file, offset: base + offset, reason: "offset \(position) is outside the data (\(buffer.count) bytes)")
         }
         offset = position
     }
@@ -52,7 +55,7 @@ public struct ByteReader {
     @inline(__always)
     public mutating func readVarUInt() throws -> UInt64 {
         guard offset >= 0, let base = buffer.baseAddress, let (value, next) = VarInt.decode(base, at: offset, end: buffer.count) else {
-            throw IndexError.corrupt(file: file, reason: "varint runs past the end or over \(VarInt.maxLength) bytes at offset \(offset)")
+            throw IndexError.corrupt(file: file, offset: base + offset, reason: "varint runs past the end or over \(VarInt.maxLength) bytes")
         }
         offset = next
         return value
@@ -63,7 +66,7 @@ public struct ByteReader {
     public mutating func readVarInt(max limit: Int = Int(Int32.max)) throws -> Int {
         let value = try readVarUInt()
         guard value <= UInt64(limit) else {
-            throw IndexError.corrupt(file: file, reason: "value \(value) at offset \(offset) exceeds its bound \(limit)")
+            throw IndexError.corrupt(file: file, offset: base + offset, reason: "value \(value) exceeds its bound \(limit)")
         }
         return Int(value)
     }

@@ -44,7 +44,8 @@ public final class DocumentTable: @unchecked Sendable {
         var r = ByteReader(body, offset: offsetsOffset + doc * 8, file: file)
         let start = try r.readUInt64(), end = try r.readUInt64()
         guard start <= end, end <= UInt64(offsetsOffset - recordsOffset) else { throw IndexError.corrupt(file: file, reason: "record \(doc) out of range") }
-        var rr = ByteReader(UnsafeRawBufferPointer(rebasing: body[(recordsOffset + Int(start))..<(recordsOffset + Int(end))]), file: file)
+        var rr = ByteReader(UnsafeRawBufferPointer(rebasing: body[(recordsOffset + Int(start))..<(recordsOffset + Int(end))]), file: file,
+                            base: recordsOffset + Int(start))
         return try DocumentRecord.read(from: &rr)
     }
 }

@@ -121,7 +121,7 @@ public struct StoredTextWriter {
     /// Closes the open block; the block table and trailer that follow the blocks.
     private mutating func finishedTail() throws -> ByteWriter {
         closeBlock()
-        if let failure { throw IndexError.invalidInput("zstd compression failed: \(failure)") }
+        if let failure { throw IndexError.compression(failure) }
         var out = ByteWriter(capacity: table.count * 16 + 24)
         for entry in table {
             out.writeUInt64(UInt64(entry.offset))

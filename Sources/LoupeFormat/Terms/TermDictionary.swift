@@ -220,7 +220,7 @@ public final class TermDictionary: @unchecked Sendable {
         @inline(__always)
         mutating func varint() throws -> Int {
             guard let (value, next) = VarInt.decode(base, at: p, end: end), value <= UInt64(Int.max) else {
-                throw IndexError.corrupt(file: file, reason: "varint runs past its block at \(p)")
+                throw IndexError.corrupt(file: file, offset: p, reason: "varint runs past its block")
             }
             p = next
             return Int(value)
@@ -229,7 +229,7 @@ public final class TermDictionary: @unchecked Sendable {
         @inline(__always)
         mutating func skip() throws {
             while true {
-                guard p < end else { throw IndexError.corrupt(file: file, reason: "varint runs past its block at \(p)") }
+                guard p < end else { throw IndexError.corrupt(file: file, offset: p, reason: "varint runs past its block") }
                 let byte = base.load(fromByteOffset: p, as: UInt8.self)
                 p += 1
                 if byte < 0x80 { return }
@@ -240,7 +240,7 @@ public final class TermDictionary: @unchecked Sendable {
         @inline(__always)
         mutating func nextKey() throws -> (shared: Int, suffix: UnsafeRawBufferPointer) {
             let shared = try varint(), suffixLength = try varint()
-            guard shared <= previousLength, suffixLength <= end - p else { throw IndexError.corrupt(file: file, reason: "bad term entry at \(p)") }
+            guard shared <= previousLength, suffixLength <= end - p else { throw IndexError.corrupt(file: file, offset: p, reason: "bad term entry") }
             let suffix = UnsafeRawBufferPointer(start: base + p, count: suffixLength)
             p += suffixLength
             previousLength = shared + suffixLength
@@ -260,7 +260,7 @@ public final class TermDictionary: @unchecked Sendable {
             let df = try varint(), extra = try varint(), names = try varint(), maxTf = try varint(), minDl = try varint()
             let postingsLength = try varint(), positionsLength = try varint()
             guard df <= Int(Int32.max), postingsLength < 1 << 48, positionsLength < 1 << 48 else {
-                throw IndexError.corrupt(file: file, reason: "term entry values out of range at \(p)")
+                throw IndexError.corrupt(file: file, offset: p, reason: "term entry values out of range")
             }
             let info = TermInfo(docFreq: df, totalTermFreq: df + extra, nameFreq: names, maxTermFreq: maxTf, minDocLength: minDl,
                                 postingsOffset: postings, postingsLength: postingsLength,

@@ -1,0 +1,85 @@
+/// A decoded document ready for analysis: its text (what is indexed and stored for snippets)
+/// and its title.
+public struct ExtractedDocument: Sendable, Equatable {
+    public var text: [UInt8]
+    public var title: String
+
+    public init(text: [UInt8], title: String) {
+        self.text = text
+        self.title = title
+    }
+}
+
+/// Why a file gave no document (shown to the user as the reason it was skipped).
+public enum ExtractionFailure: Error, Equatable, CustomStringConvertible {
+    case binary
+    case invalidUTF8(offset: Int)
+    case empty
+
+    public var description: String {
+        switch self {
+        case .binary: return "looks binary (contains NUL bytes); skipped"
+        case .invalidUTF8(let offset): return "not valid UTF-8 (first bad byte at offset \(offset)); skipped"
+        case .empty: return "empty file; skipped"
+        }
+    }
+}
+
+/// Turns one kind of file's bytes into the text to index and a title. `ExtractorRegistry` picks
+/// the extractor by the file's extension; each extractor makes its own checks (a text format
+/// checks UTF-8 through `TextDecoding`; a binary format would hand its bytes to its library).
+public protocol DocumentExtractor: Sendable {
+    /// A short name for the kind of document (`text`, `markdown`, `html`), for summaries.
+    var kind: String { get }
+    /// The extensions it reads: lower-case ASCII, without the dot.
+    var extensions: [String] { get }
+    /// The document in `bytes` (`fileName` is the path relative to the corpus), or why there is none.
+    func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure>
+}
+
+/// Plain text (`.txt`, `.rst`, `.csv`, `.log` …): the text as it is; the title is its first
+/// non-empty line.
+public struct PlainTextExtractor: DocumentExtractor {
+    public let kind = "text"
+    public let extensions = ["txt", "text", "rst", "org", "csv", "tsv", "log"]
+    public init() {}
+
+    public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
+        TextDecoding.decode(bytes).flatMap { decoded in
+            decoded.allWhiteSpace ? .failure(.empty) : .success(ExtractedDocument(text: decoded.text, title: Titles.firstLine(decoded.text)))
+        }
+    }
+}
+
+/// Markdown: indexed as written (its markup is mostly punctuation, which analysis drops); the
+/// title is the first `# ` heading, else the first non-empty line.
+public struct MarkdownExtractor: DocumentExtractor {
+    public let kind = "markdown"
+    public let extensions = ["md", "markdown"]
+    public init() {}
+
+    public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
+        TextDecoding.decode(bytes).flatMap { decoded in
+            if decoded.allWhiteSpace { return .failure(.empty) }
+            let title = Titles.markdownTitle(decoded.text) ?? Titles.firstLine(decoded.text)
+            return .success(ExtractedDocument(text: decoded.text, title: title))
+        }
+    }
+}
+
+/// HTML: the text of the page (tags, comments, `<script>` and `<style>` dropped, entities
+/// decoded, block elements as line breaks); the title is `<title>`, else the first `<h1>`, else
+/// the first non-empty line of the text.
+public struct HTMLExtractor: DocumentExtractor {
+    public let kind = "html"
+    public let extensions = ["html", "htm", "xhtml"]
+    public init() {}
+
+    public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
+        TextDecoding.decode(bytes).flatMap { decoded in
+            let (text, title) = HTMLText.extract(decoded.text)
+            if text.allSatisfy({ $0 == 0x20 || $0 == 0x0A }) && title.isEmpty { return .failure(.empty) }
+            return .success(ExtractedDocument(text: text, title: title.isEmpty ? Titles.firstLine(text) : title))
+        }
+    }
+}
