@@ -69,8 +69,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LoupeIndexTests",
-            dependencies: ["LoupeIndex", "LoupeBuild", "LoupeRead", "LoupeIngest", "LoupeStorage", "LoupeFormat", "LoupeTestSupport"],
-            resources: [.copy("Golden")]
+            dependencies: ["LoupeIndex", "LoupeBuild", "LoupeRead", "LoupeIngest", "LoupeStorage", "LoupeFormat", "LoupeTestSupport"]
         ),
         .testTarget(name: "LoupeSearchTests", dependencies: ["LoupeSearch", "LoupeIndex", "LoupeTestSupport"]),
         .testTarget(name: "LoupeCLITests", dependencies: ["loupe", "LoupeTestSupport"]),

@@ -22,6 +22,18 @@ public final class IndexReader: @unchecked Sendable {
         self.init(directory: directory, manifest: manifest, segments: segments)
     }
 
+    /// The index at its newest committed generation: this reader itself when no commit has landed
+    /// since it was opened, else a new reader, which shares the segments both generations hold.
+    /// This reader stays valid whatever happens: its segments keep their files mapped (even once
+    /// a commit has deleted them) until the last search holding it lets go. A server calls this
+    /// between requests and swaps the reader it hands out; requests under way finish on the old one.
+    public func reopened() throws -> IndexReader {
+        guard try directory.readManifest().generation != manifest.generation else { return self }
+        let known = Dictionary(segments.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let (manifest, segments) = try Self.open(directory, verifyChecksums: false, reusing: known)
+        return IndexReader(directory: directory, manifest: manifest, segments: segments)
+    }
+
     private init(directory: IndexDirectory, manifest: Manifest, segments: [SegmentReader]) {
         self.directory = directory
         self.manifest = manifest
@@ -33,7 +45,8 @@ public final class IndexReader: @unchecked Sendable {
     /// Reads the manifest and opens its segments. A commit may replace the manifest and delete
     /// old segments between the two: then a file is missing and the manifest has moved on, and
     /// the open starts again (up to three times).
-    private static func open(_ directory: IndexDirectory, verifyChecksums: Bool) throws -> (Manifest, [SegmentReader]) {
+    private static func open(_ directory: IndexDirectory, verifyChecksums: Bool,
+                             reusing known: [String: SegmentReader] = [:]) throws -> (Manifest, [SegmentReader]) {
         var attempt = 0
         while true {
             let manifest = try directory.readManifest()
@@ -44,7 +57,13 @@ public final class IndexReader: @unchecked Sendable {
                 var segments: [SegmentReader] = []
                 var base = 0
                 for s in manifest.segments {
-                    segments.append(try SegmentReader(directory: directory, segment: s, docBase: base, verifyChecksums: verifyChecksums))
+                    // A segment's files never change once written: one already open is reused
+                    // when it keeps its place (its first global doc id).
+                    if let open = known[s.name], open.docBase == base, open.docCount == s.docCount {
+                        segments.append(open)
+                    } else {
+                        segments.append(try SegmentReader(directory: directory, segment: s, docBase: base, verifyChecksums: verifyChecksums))
+                    }
                     base += s.docCount
                 }
                 return (manifest, segments)

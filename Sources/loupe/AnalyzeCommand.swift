@@ -1,4 +1,5 @@
 import ArgumentParser
+import LoupeSearch
 import LoupeAnalysis
 
 struct AnalyzeCommand: ParsableCommand {

@@ -45,33 +45,11 @@ struct SearchCommand: ParsableCommand {
             let searcher = try Searcher(reader: reader)
             let response = try searcher.respond(to: query, k: k, strategy: exhaustive ? .exhaustive : .maxScore)
             if json {
-                print(render(json: response))
+                print(response.json.rendered)
             } else {
                 printText(response)
             }
         }
-    }
-
-    func render(json r: SearchResponse) -> String {
-        let hits: [JSON] = r.hits.map { hit in
-            .object([
-                ("rank", .int(hit.rank)),
-                ("path", .string(hit.path)),
-                ("title", .string(hit.title)),
-                ("score", .double(hit.score)),
-                ("language", .string(hit.language.code)),
-                ("snippet", .object([
-                    ("text", .string(hit.snippet.text)),
-                    ("highlights", .array(hit.snippet.highlights.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
-                ])),
-            ])
-        }
-        return JSON.object([
-            ("query", .string(r.query)),
-            ("total_hits", .int(r.totalHits)),
-            ("took_ms", .double((r.tookMilliseconds * 1000).rounded() / 1000)),
-            ("hits", .array(hits)),
-        ]).rendered
     }
 
     func printText(_ r: SearchResponse) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import LoupeAnalysis
 import LoupeIndex
+import LoupeSearch
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stats", abstract: "Describe an index: documents, terms, languages, size.")
@@ -48,25 +49,6 @@ struct StatsCommand: ParsableCommand {
             print("segments:   \(reader.segments.count)")
             print("size:       \(formatBytes(bytes))")
             print("languages:  " + Language.allCases.map { "\($0.code) \(languages[$0] ?? 0)" }.joined(separator: ", "))
-        }
-    }
-}
-
-struct CheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check",
-        abstract: "Verify an index completely: checksums, dictionary order, every posting, position, document and stored text."
-    )
-
-    @OptionGroup var location: IndexLocation
-
-    func run() throws {
-        try reportingErrors {
-            let started = monotonicSeconds()
-            let report = try IndexChecker.check(path: location.index)
-            print("OK: \(report.segments) segment(s), \(grouped(report.documents)) documents, \(grouped(report.terms)) terms, "
-                + "\(grouped(report.postings)) postings, \(grouped(report.positions)) positions, \(formatBytes(report.textBytes)) of text, "
-                + "\(formatBytes(report.bytes)) checked in \(fixed(monotonicSeconds() - started, 2)) s")
         }
     }
 }

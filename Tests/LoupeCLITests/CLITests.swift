@@ -55,11 +55,21 @@ import Testing
     @Test func helpDescribesEveryCommand() throws {
         let run = try loupe(["--help"])
         #expect(run.status == 0)
-        for command in ["index", "search", "analyze", "stats", "check", "bench"] { #expect(run.stdout.contains(command)) }
-        for command in ["index", "search", "analyze"] {
+        // Each subcommand has its own line in the overview, with the start of its abstract, and its
+        // own help names it in its usage line and repeats the abstract.
+        let abstracts = [
+            "index": "Index a directory of documents", "search": "Search the index: ranked results",
+            "analyze": "Show the tokens the index would store", "stats": "Describe an index: documents, terms",
+            "check": "Verify an index completely", "bench": "Time queries in-process",
+        ]
+        let lines = run.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        for (command, abstract) in abstracts {
+            #expect(lines.contains { $0.hasPrefix(command + " ") && $0.dropFirst(command.count).trimmingCharacters(in: .whitespaces).hasPrefix(abstract) },
+                    "no overview line for \(command)")
             let sub = try loupe([command, "--help"])
             #expect(sub.status == 0)
-            #expect(sub.stdout.contains("USAGE"))
+            #expect(sub.stdout.contains("USAGE: loupe \(command)"), "\(command) --help: \(sub.stdout.prefix(200))")
+            #expect(sub.stdout.contains(abstract), "\(command) --help lacks its abstract")
         }
     }
 

@@ -72,6 +72,7 @@ import Testing
         var rng = SplitMix(seed: 1234)
         // Zipf-like vocabulary so that postings have very different lengths.
         let vocabulary = (0..<400).map { "w\($0)" }
+        var documents: [[String]] = []
         for d in 0..<1_500 {
             let length = 3 + rng.below(200)
             var words: [String] = []
@@ -80,16 +81,27 @@ import Testing
                 words.append(vocabulary[min(vocabulary.count - 1, Int(pow(r, 3) * Double(vocabulary.count)))])
             }
             try dir.write("docs/\(d / 100)/d\(d).txt", words.joined(separator: " "))
+            documents.append(words)
         }
         // Two threads and small chunks: several segments, so the threshold carries across them.
         _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 2, filesPerChunk: 100, mergeSegments: .never))
         let reader = try IndexReader(path: dir.path + "/index")
         #expect(reader.segments.count == 2)
         let searcher = try Searcher(reader: reader)
-        var prunedSomething = false, prunedOneWord = false
+        var prunedSomething = false, prunedOneWord = false, phrases = 0, phrasesMatched = 0
         for _ in 0..<300 {
             let size = 1 + rng.below(5)
-            let query = (0..<size).map { _ in vocabulary[rng.below(vocabulary.count)] }.joined(separator: " ")
+            var query = (0..<size).map { _ in vocabulary[rng.below(vocabulary.count)] }.joined(separator: " ")
+            // A third of the queries hold a phrase: two or three words in a row from some document
+            // (so it matches at least there), or in an order no document may have.
+            if rng.below(3) == 0 {
+                let words = documents[rng.below(documents.count)]
+                let length = 2 + rng.below(2), start = rng.below(words.count - length + 1)
+                var phrase = Array(words[start..<(start + length)])
+                if rng.below(4) == 0 { phrase.reverse() }
+                query = "\"" + phrase.joined(separator: " ") + "\" " + query
+                phrases += 1
+            }
             let k = [1, 3, 10, 50][rng.below(4)]
             let exhaustive = try searcher.search(query, k: k, strategy: .exhaustive)
             // Term at a time (every posting); a large group read after the small ones (those of
@@ -103,11 +115,13 @@ import Testing
             #expect(pruned.hits == exhaustive.hits, "query \(query) k \(k)")
             #expect(pruned.totalHits == exhaustive.totalHits)
             if pruned.scored < exhaustive.scored { prunedSomething = true }
+            if query.hasPrefix("\""), !exhaustive.hits.isEmpty { phrasesMatched += 1 }
             // One-word queries take their own path (block skipping only): it must prune too.
             if size == 1 && pruned.scored < exhaustive.scored { prunedOneWord = true }
         }
         #expect(prunedSomething)
         #expect(prunedOneWord)
+        #expect(phrases > 60 && phrasesMatched > phrases / 2)
     }
 
     /// A word's keys in one language — its stem, and its surface form where it was a name — are two

@@ -259,7 +259,7 @@ public final class TermDictionary: @unchecked Sendable {
         mutating func info() throws -> TermInfo {
             let df = try varint(), extra = try varint(), names = try varint(), maxTf = try varint(), minDl = try varint()
             let postingsLength = try varint(), positionsLength = try varint()
-            guard df <= Int(Int32.max), postingsLength < 1 << 48, positionsLength < 1 << 48 else {
+            guard df >= 1, df <= Int(Int32.max), postingsLength < 1 << 48, positionsLength < 1 << 48 else {
                 throw IndexError.corrupt(file: file, offset: p, reason: "term entry values out of range")
             }
             let info = TermInfo(docFreq: df, totalTermFreq: df + extra, nameFreq: names, maxTermFreq: maxTf, minDocLength: minDl,
@@ -298,6 +298,7 @@ public final class TermDictionary: @unchecked Sendable {
                 term.removeLast(term.count - shared)
                 term.append(contentsOf: suffix)
                 let df = try r.readVarInt()
+                guard df >= 1 else { throw IndexError.corrupt(file: file, offset: r.offset, reason: "a term with no documents") }
                 let extra = try r.readVarInt(max: Int.max / 2)
                 let names = try r.readVarInt(max: Int.max / 2)
                 let maxTf = try r.readVarInt()

@@ -1,9 +1,7 @@
-/// A tiny JSON writer that keeps keys in the order given (the CLI's output contract lists them
-/// in a fixed order) and escapes strings per RFC 8259.
-struct JSONWriter {
-    private(set) var output = ""
-
-    static func quote(_ s: String) -> String {
+/// Renders JSON text: keys in the order given (the output contracts list them in a fixed order),
+/// strings escaped per RFC 8259.
+public enum JSONWriter {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -21,7 +19,7 @@ struct JSONWriter {
         return out + "\""
     }
 
-    static func number(_ d: Double) -> String {
+    public static func number(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
         if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
         return "\(d)"
@@ -29,7 +27,7 @@ struct JSONWriter {
 }
 
 /// A JSON value built in code.
-indirect enum JSON {
+public indirect enum JSON: Sendable {
     case string(String)
     case int(Int)
     case double(Double)
@@ -38,7 +36,8 @@ indirect enum JSON {
     case array([JSON])
     case object([(String, JSON)])
 
-    var rendered: String {
+    /// The value as compact JSON text.
+    public var rendered: String {
         switch self {
         case .string(let s): return JSONWriter.quote(s)
         case .int(let i): return String(i)

@@ -1,0 +1,28 @@
+extension SearchResponse {
+    /// The response as `loupe search --json` prints it (and `serve` will answer): `{"query",
+    /// "total_hits", "took_ms", "hits": [{"rank", "path", "title", "score", "language", "snippet":
+    /// {"text", "highlights": [[start, end], …]}}]}`; highlights are [start, end) offsets into the
+    /// snippet's text in Unicode scalars.
+    public var json: JSON {
+        let r = self
+        let hits: [JSON] = r.hits.map { hit in
+            .object([
+                ("rank", .int(hit.rank)),
+                ("path", .string(hit.path)),
+                ("title", .string(hit.title)),
+                ("score", .double(hit.score)),
+                ("language", .string(hit.language.code)),
+                ("snippet", .object([
+                    ("text", .string(hit.snippet.text)),
+                    ("highlights", .array(hit.snippet.highlights.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
+                ])),
+            ])
+        }
+        return JSON.object([
+            ("query", .string(r.query)),
+            ("total_hits", .int(r.totalHits)),
+            ("took_ms", .double((r.tookMilliseconds * 1000).rounded() / 1000)),
+            ("hits", .array(hits)),
+        ])
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import LoupeBuild
+@testable import LoupeFormat
+@testable import LoupeRead
+@testable import LoupeStorage
+
+/// The format's bytes, pinned: a tiny index built from fixed input must have exactly the bytes
+/// checked in under `Golden/` (as hex dumps), so any change to what is written shows up here and
+/// must be documented in docs/FORMAT.md (and bump the format version). After a deliberate change,
+/// `LOUPE_UPDATE_GOLDEN=1 swift test --filter GoldenBytesTests` rewrites the dumps.
+@Suite struct GoldenBytesTests {
+    static let goldenDirectory = repositoryRoot() + "/Tests/LoupeIndexTests/Golden"
+
+    /// Five small documents in three languages and three formats, with fixed modification times.
+    func fixedCorpus(_ dir: TemporaryDirectory) throws -> String {
+        let files: [(String, String)] = [
+            ("en/army.txt", "The Army left Mali in 2022.\nSoldiers of the French army crossed the Niger river.\n"),
+            ("es/ejercito.md", "# El ejército\n\nLos soldados del ejército llegaron a México. Ataques en la frontera.\n"),
+            ("fr/armee.txt", "L’armée française a quitté le Mali.\nLes soldats de l’armée sont partis en 2022.\n"),
+            ("fr/ecoles.html", "<html><head><title>Écoles du Sahel</title></head><body><p>Des écoles fermées &amp; des élèves déplacés.</p></body></html>\n"),
+            ("notes.txt", "Côte d’Ivoire, O.N.U., naïve café, ﬁnance.\n"),
+        ]
+        for (i, (path, text)) in files.enumerated() {
+            try dir.write("corpus/" + path, text)
+            let modified = Date(timeIntervalSince1970: 1_700_000_000 + Double(i) * 86_400)
+            try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: dir.path + "/corpus/" + path)
+        }
+        return dir.path + "/corpus"
+    }
+
+    /// `name`'s bytes as lines of 16 hex bytes after their offset.
+    static func hexDump(_ name: String, _ bytes: [UInt8]) -> String {
+        var out = "== \(name) (\(bytes.count) bytes)\n"
+        for start in stride(from: 0, to: bytes.count, by: 16) {
+            let row = bytes[start..<min(start + 16, bytes.count)].map { String($0, radix: 16).leftPadded(2) }
+            out += String(start, radix: 16).leftPadded(8) + "  " + row.joined(separator: " ") + "\n"
+        }
+        return out
+    }
+
+    /// Compares `actual` with the checked-in dump `file` (or rewrites it, when asked to).
+    func expectGolden(_ file: String, _ actual: String) throws {
+        let path = Self.goldenDirectory + "/" + file
+        if ProcessInfo.processInfo.environment["LOUPE_UPDATE_GOLDEN"] != nil {
+            try actual.write(toFile: path, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOfFile: path, encoding: .utf8)
+        guard expected != actual else { return }
+        let a = actual.split(separator: "\n", omittingEmptySubsequences: false), e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let first = (0..<min(a.count, e.count)).first { a[$0] != e[$0] } ?? min(a.count, e.count)
+        Issue.record("""
+            \(file) differs from the bytes now written, first at line \(first + 1):
+              expected: \(first < e.count ? String(e[first]) : "(end)")
+              actual:   \(first < a.count ? String(a[first]) : "(end)")
+            A format change must be documented in docs/FORMAT.md; then rewrite the dumps with LOUPE_UPDATE_GOLDEN=1.
+            """)
+    }
+
+    @Test func segmentFilesHaveTheCheckedInBytes() throws {
+        let dir = TemporaryDirectory()
+        let corpus = try fixedCorpus(dir)
+        let index = dir.path + "/index"
+        // Two threads: the combined segment's name carries the thread count; its bytes do not.
+        let summary = try IndexBuilder.build(corpus: corpus, index: index, options: IndexOptions(threads: 2))
+        #expect(summary.documents == 5 && summary.segments == 1)
+        let manifest = try IndexDirectory(path: index).readManifest()
+        #expect(manifest.generation == 1 && manifest.segments.map(\.name) == ["s1_2_0"])
+        var dump = ""
+        for kind in IndexFile.Kind.allCases where kind != .manifest {
+            let name = "s1_2_0." + kind.fileExtension
+            dump += Self.hexDump(name, Array(try Data(contentsOf: URL(fileURLWithPath: index + "/" + name))))
+        }
+        try expectGolden("segment.hex", dump)
+        #expect(try IndexChecker.check(path: index).documents == 5)
+    }
+
+    /// The manifest holds the commit time and the corpus's absolute path, so its golden bytes come
+    /// from fixed values written through the same writer a commit uses.
+    @Test func manifestHasTheCheckedInBytes() throws {
+        let dir = TemporaryDirectory()
+        let manifest = Manifest(generation: 1, segments: [Manifest.Segment(name: "s1_2_0", docCount: 5, totalTokens: 62)],
+                                sourceRoot: "/tmp/corpus", createdAt: 1_700_000_000)
+        let directory = IndexDirectory(path: dir.path)
+        try directory.commit(manifest)
+        try expectGolden("manifest.hex", Self.hexDump("manifest", Array(try Data(contentsOf: URL(fileURLWithPath: dir.path + "/manifest")))))
+        #expect(try directory.readManifest() == manifest)
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
