@@ -1,5 +1,5 @@
 import CSupport
-import LoupeFormat
+@_spi(Internals) import LoupeFormat
 import LoupeStorage
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
 import Testing
 @testable import LoupeBuild
-@testable import LoupeFormat
+@_spi(Internals) @testable import LoupeFormat
 @testable import LoupeIngest
 @testable import LoupeRead
 @testable import LoupeStorage

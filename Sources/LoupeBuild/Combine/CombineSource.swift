@@ -1,5 +1,5 @@
 import LoupeAnalysis
-import LoupeFormat
+@_spi(Internals) import LoupeFormat
 import LoupeIngest
 import LoupeRead
 import LoupeStorage

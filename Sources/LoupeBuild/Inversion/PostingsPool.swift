@@ -1,6 +1,6 @@
 import CSupport
 import LoupeAnalysis
-import LoupeFormat
+@_spi(Internals) import LoupeFormat
 import LoupeIngest
 import LoupeRead
 import LoupeStorage
@@ -84,7 +84,7 @@ final class PostingsPool {
 
     @inline(__always)
     func appendVarUInt(_ stream: inout Stream, _ value: UInt32) {
-        VarInt.encode(value) { append(&stream, $0) }
+        VarInt.encode(UInt64(value)) { append(&stream, $0) }
     }
 
     private func grow(_ stream: inout Stream) {

@@ -1,6 +1,6 @@
 import CSupport
 import LoupeAnalysis
-import LoupeFormat
+@_spi(Internals) import LoupeFormat
 import LoupeIngest
 import LoupeRead
 import LoupeStorage
