@@ -27,7 +27,7 @@ final class GatheredPostings {
     /// Encodes the postings at the end of `postings` and returns the term's dictionary entry,
     /// with its postings at `postingsOffset` and its positions (written as they are, by the
     /// caller) at `positionsOffset` in their files. `docLengths` is indexed by doc id.
-    package func encode(into postings: GrowableBuffer<UInt8>, docLengths: UnsafeBufferPointer<UInt32>, averageDocLength: Double,
+    func encode(into postings: GrowableBuffer<UInt8>, docLengths: UnsafeBufferPointer<UInt32>, averageDocLength: Double,
                 postingsOffset: Int, positionsOffset: Int) -> TermInfo {
         let start = postings.count
         let bounds = PostingsEncoder.encode(docs: docs.buffer, freqs: freqs.buffer, docLengths: docLengths, averageDocLength: averageDocLength,

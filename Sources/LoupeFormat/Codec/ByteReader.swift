@@ -14,6 +14,13 @@ public struct ByteReader {
         self.base = base
     }
 
+    /// A reader at the start of the fixed-size trailer that ends `body` (every file kind keeps its
+    /// offsets there), or `corrupt` when the body is too short to hold one.
+    package static func trailer(of body: UnsafeRawBufferPointer, size: Int, file: String, kind: String) throws -> ByteReader {
+        guard body.count >= size else { throw IndexError.corrupt(file: file, reason: "too short for \(kind)") }
+        return ByteReader(body, offset: body.count - size, file: file)
+    }
+
     public var remaining: Int { buffer.count - offset }
     public var isAtEnd: Bool { offset >= buffer.count }
 

@@ -16,8 +16,7 @@ public final class DocumentTable: @unchecked Sendable {
         let body = storage.bytes
         self.body = body
         self.file = file
-        guard body.count >= DocumentTableWriter.trailerSize else { throw IndexError.corrupt(file: file, reason: "too short for a document table") }
-        var r = ByteReader(body, offset: body.count - DocumentTableWriter.trailerSize, file: file)
+        var r = try ByteReader.trailer(of: body, size: DocumentTableWriter.trailerSize, file: file, kind: "a document table")
         let n = try r.readUInt64(), tokens = try r.readUInt64(), lengthsAt = try r.readUInt64(), recordsAt = try r.readUInt64(), offsetsAt = try r.readUInt64()
         let limit = UInt64(body.count - DocumentTableWriter.trailerSize)
         guard n < 1 << 31, lengthsAt == 0, recordsAt == n * 4, recordsAt <= offsetsAt, offsetsAt <= limit, (limit - offsetsAt) == (n + 1) * 8 else {

@@ -14,11 +14,10 @@ public final class StoredTextReader: @unchecked Sendable {
         let body = storage.bytes
         self.body = body
         self.file = file
-        guard body.count >= 24 else { throw IndexError.corrupt(file: file, reason: "too short for a store") }
-        var r = ByteReader(body, offset: body.count - 24, file: file)
+        var r = try ByteReader.trailer(of: body, size: StoredTextWriter.trailerSize, file: file, kind: "a store")
         let blocks = try r.readUInt64(), table = try r.readUInt64(), codec = try r.readUInt32()
         guard codec == StoredTextWriter.codecZstd else { throw IndexError.corrupt(file: file, reason: "unknown compression codec \(codec)") }
-        guard table <= UInt64(body.count - 24), blocks == (UInt64(body.count - 24) - table) / 16, (UInt64(body.count - 24) - table) % 16 == 0 else {
+        guard table <= UInt64(body.count - StoredTextWriter.trailerSize), blocks == (UInt64(body.count - StoredTextWriter.trailerSize) - table) / 16, (UInt64(body.count - StoredTextWriter.trailerSize) - table) % 16 == 0 else {
             throw IndexError.corrupt(file: file, reason: "inconsistent store trailer")
         }
         blockCount = Int(blocks)

@@ -6,6 +6,8 @@ public struct StoredTextWriter {
     public static let blockSize = 128 * 1024
     public static let compressionLevel: Int32 = 1
     public static let codecZstd: UInt32 = 1
+    /// Block count (u64), block table offset (u64), codec (u32), reserved (u32).
+    public static let trailerSize = 24
 
     private var current: [UInt8] = []
     /// Compressed blocks back to back: earlier buffers taken over whole from other writers
@@ -122,7 +124,7 @@ public struct StoredTextWriter {
     private mutating func finishedTail() throws -> ByteWriter {
         closeBlock()
         if let failure { throw IndexError.compression(failure) }
-        var out = ByteWriter(capacity: table.count * 16 + 24)
+        var out = ByteWriter(capacity: table.count * 16 + Self.trailerSize)
         for entry in table {
             out.writeUInt64(UInt64(entry.offset))
             out.writeUInt32(UInt32(entry.length))

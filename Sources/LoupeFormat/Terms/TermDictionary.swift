@@ -28,8 +28,7 @@ public final class TermDictionary: @unchecked Sendable {
         let body = storage.bytes
         self.body = body
         self.file = file
-        guard body.count >= TermDictionaryWriter.trailerSize else { throw IndexError.corrupt(file: file, reason: "too short for a term dictionary") }
-        var r = ByteReader(body, offset: body.count - TermDictionaryWriter.trailerSize, file: file)
+        var r = try ByteReader.trailer(of: body, size: TermDictionaryWriter.trailerSize, file: file, kind: "a term dictionary")
         let terms = try r.readUInt64(), blocks = try r.readUInt64(), keysAt = try r.readUInt64(), keysLen = try r.readUInt64(), indexAt = try r.readUInt64()
         let bloomAt = try r.readUInt64(), bloomWords = try r.readUInt64()
         let limit = UInt64(body.count)
