@@ -44,7 +44,7 @@ struct IndexCommand: ParsableCommand {
             let showProgress = !quiet && Terminal.stderrIsTTY
             let summary = try IndexBuilder.build(
                 corpus: corpus, index: location.index, options: options,
-                warning: { skipped in Terminal.warning("\(skipped.path): \(skipped.reason)") },
+                warning: { skipped in Terminal.warning(Terminal.inert("\(skipped.path): \(skipped.reason)")) },
                 progress: { p in
                     guard showProgress, p.filesTotal > 0 else { return }
                     if p.phase == .merging {

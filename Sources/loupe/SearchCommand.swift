@@ -56,13 +56,14 @@ struct SearchCommand: ParsableCommand {
         if r.hits.isEmpty {
             var message = "No documents match: \(r.query)"
             if !r.unknownWords.isEmpty { message += " Not in the index: \(r.unknownWords.joined(separator: ", "))." }
-            print(message)
+            print(Terminal.inert(message))
             return
         }
         for hit in r.hits {
-            let title = hit.title.isEmpty ? hit.path : hit.title
+            // Titles, paths and snippets come from documents: made inert before any styling.
+            let title = Terminal.inert(hit.title.isEmpty ? hit.path : hit.title)
             print("\(hit.rank). \(Terminal.bold(title))")
-            print("   \(Terminal.dim("\(hit.path) · \(hit.language.code) · score \(fixed(hit.score, 3))"))")
+            print("   \(Terminal.dim("\(Terminal.inert(hit.path)) · \(hit.language.code) · score \(fixed(hit.score, 3))"))")
             print("   \(highlighted(hit.snippet))")
             print("")
         }
@@ -72,7 +73,7 @@ struct SearchCommand: ParsableCommand {
 
     /// The snippet with its highlights in bold colour on a terminal (plain text otherwise).
     func highlighted(_ snippet: Snippet) -> String {
-        let scalars = Array(snippet.text.unicodeScalars)
+        let scalars = Array(Terminal.inert(snippet.text).unicodeScalars)
         var out = String.UnicodeScalarView()
         var cursor = 0
         for range in snippet.highlights where range.lowerBound >= cursor && range.upperBound <= scalars.count {

@@ -22,6 +22,34 @@ enum Terminal {
         bytes.withUnsafeMutableBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
 
+    /// `s` with every control character made visible and inert, scalar for scalar (so offsets in
+    /// Unicode scalars, such as a snippet's highlights, still hold): C0 controls as their Control
+    /// Pictures (ESC → ␛, LF → ␊), DEL as ␡, C1 controls and bidirectional overrides as U+FFFD. Text
+    /// from documents and file names goes through it before it reaches a terminal: an `ESC[2J` or an
+    /// OSC sequence in a document must show, not clear the screen or retitle the window.
+    static func inert(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: needsReplacing) else { return s }
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0x09: out.append(scalar)
+            case 0x00..<0x20: out.append(Unicode.Scalar(0x2400 + scalar.value) ?? "\u{FFFD}")
+            case 0x7F: out.append("\u{2421}")
+            case _ where needsReplacing(scalar): out.append("\u{FFFD}")
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static func needsReplacing(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09: return false
+        case 0x00..<0x20, 0x7F..<0xA0, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+
     static func bold(_ s: String) -> String { colorEnabled ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
     static func dim(_ s: String) -> String { colorEnabled ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
     static func highlight(_ s: String) -> String { colorEnabled ? "\u{1B}[1;33m\(s)\u{1B}[0m" : s }

@@ -73,6 +73,28 @@ import Testing
         }
     }
 
+    /// Escape sequences in a document (a title that clears the screen, an OSC that retitles the
+    /// window, C1 controls) and control characters in file names reach the terminal inert.
+    @Test func controlCharactersFromDocumentsAreShownNotObeyed() throws {
+        let fixture = Fixture()
+        let dir = fixture.dir
+        try dir.write("docs/evil.txt", "\u{1B}[2J\u{1B}]0;pwned\u{07}Wagner report\nThe wagner \u{1B}[31mgroup\u{1B}[0m left\u{9B}6n Mali.\n")
+        try dir.write("docs/bad\nname.txt", [0x41, 0x00, 0x42])
+        let index = try loupe(["index", dir.path + "/docs", "--index", fixture.index])
+        #expect(index.status == 0, "\(index.stderr)")
+        #expect(index.stderr.contains("bad\u{240A}name.txt"), "\(index.stderr)")
+        let run = try loupe(["search", "wagner", "--index", fixture.index])
+        #expect(run.status == 0)
+        for output in [run.stdout, run.stderr, index.stdout, index.stderr] {
+            #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B }, "raw control in \(output)")
+        }
+        #expect(run.stdout.contains("\u{241B}[2J\u{241B}]0;pwned\u{2407}Wagner report"), "\(run.stdout)")
+        #expect(run.stdout.contains("\u{241B}[31m"))
+        // JSON escapes them as JSON does.
+        let json = try loupe(["search", "wagner", "--index", fixture.index, "--json"])
+        #expect(json.stdout.contains("\\u001b[2J"))
+    }
+
     @Test func searchFindsDocumentsHoweverTheQueryIsTyped() throws {
         let fixture = try corpusIndex()
         let index = fixture.index
