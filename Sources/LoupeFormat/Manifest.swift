@@ -13,7 +13,8 @@ public struct Manifest: Sendable, Equatable {
     }
 
     /// Version of the analysis chain the index was built with; queries must use the same.
-    public static let analyzerVersion: UInt32 = 1
+    /// 2: dotted acronyms lose their dots (`O.N.U.` is indexed as `onu`).
+    public static let analyzerVersion: UInt32 = 2
     public static let fileName = "manifest"
 
     public var generation: UInt64

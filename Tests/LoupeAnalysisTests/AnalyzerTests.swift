@@ -36,6 +36,13 @@ import LoupeTestSupport
         ("c'est aujourd'hui", ["est", "aujourdhui"]),
         ("２０２２年", ["2022", "年"]),
         ("— « ! » ...", []),
+        // Dotted acronyms lose their dots, whatever their case and accents; numbers, versions,
+        // domain names and abbreviations of longer parts keep theirs.
+        ("L'O.N.U. et l'ONU", ["onu", "et", "onu"]),
+        ("U.S.A. USA u.s.a", ["usa", "usa", "usa"]),
+        ("E.U. É.-U.", ["eu", "e", "u"]),
+        ("Ｏ.Ｎ.Ｕ.", ["onu"]),
+        ("3.14 13.00 v1.2.3 example.com p.ex. A.4", ["3.14", "13.00", "v1.2.3", "example.com", "p.ex", "a", "4"]),
     ])
     func foldsAndSegmentsLikeAReaderExpects(_ input: String, _ expected: [String]) {
         #expect(terms(input) == expected)
@@ -53,6 +60,16 @@ import LoupeTestSupport
 
     @Test func numbersAreKeptAsTokens() {
         #expect(terms("CUENTA: 26-02292515-1, 3.14 and 1,000") == ["cuenta", "26", "02292515", "1", "3.14", "and", "1,000"])
+    }
+
+    @Test func dottedAcronymsMatchTheirUndottedForms() throws {
+        let french = try Analyzer()
+        for (dotted, plain) in [("O.N.U.", "ONU"), ("U.S.A.", "USA"), ("E.U.", "EU"), ("é.u.", "EU")] {
+            for language in [Language.english, .french, .spanish, .other] {
+                #expect(french.tokens(dotted, language: language).map(\.term) == french.tokens(plain, language: language).map(\.term),
+                        "\(dotted) vs \(plain) in \(language)")
+            }
+        }
     }
 
     @Test func elisionOnlyBeforeAVowelOrH() {

@@ -5,7 +5,8 @@ import CICU
 /// ASCII, French elisions and the English possessive removed, remaining apostrophes dropped.
 ///
 /// `México` → `mexico`, `l’armée` → `armee`, `Straße` → `strasse`, `ﬁnal` → `final`,
-/// `Ｍａｌｉ` → `mali`, `Œuvre` → `oeuvre`, `O'Brien` → `obrien`, `Macron's` → `macron`.
+/// `Ｍａｌｉ` → `mali`, `Œuvre` → `oeuvre`, `O'Brien` → `obrien`, `Macron's` → `macron`,
+/// `O.N.U.` → `onu`.
 /// Pure ASCII words take a fast path (lowercasing) that gives the same result as the ICU path.
 /// Not thread-safe (it reuses scratch buffers): use one per thread.
 public final class TermNormalizer {
@@ -33,6 +34,7 @@ public final class TermNormalizer {
             return false
         }
         Apostrophes.apply(to: &out)
+        Acronyms.apply(to: &out)
         return out.contains(where: { $0 >= 0x80 || asciiClass[Int($0)] == CharClass.letter.rawValue || asciiClass[Int($0)] == CharClass.digit.rawValue })
     }
 
