@@ -4,6 +4,10 @@ import Foundation
 import LoupeIndex
 import LoupeSearch
 
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}
+
 let arguments = CommandLine.arguments
 guard arguments.count == 3 else {
     FileHandle.standardError.write(Data("usage: loupe-eval QUERIES.tsv CORPUS_DIR\n".utf8))
@@ -18,9 +22,13 @@ do {
     for o in outcomes where o.rank != 1 {
         print("miss  rank \(o.rank.map(String.init) ?? "-")  \(o.query)  → got \(o.top ?? "nothing"), want \(o.expected.sorted().joined(separator: "|"))")
     }
-    let p1 = RelevanceEvaluation.precisionAt1(outcomes)
-    let mrr = RelevanceEvaluation.meanReciprocalRank(outcomes)
-    print("queries: \(outcomes.count)   precision@1: \(String(format: "%.3f", p1))   MRR: \(String(format: "%.3f", mrr))")
+    func line(_ name: String, _ outcomes: [RelevanceEvaluation.Outcome]) -> String {
+        let p1 = RelevanceEvaluation.precisionAt1(outcomes), mrr = RelevanceEvaluation.meanReciprocalRank(outcomes)
+        let label = name.padding(toLength: 8, withPad: " ", startingAt: 0)
+        return "\(label) queries: \(String(outcomes.count).leftPadded(3))   precision@1: \(String(format: "%.3f", p1))   MRR: \(String(format: "%.3f", mrr))"
+    }
+    for (group, members) in RelevanceEvaluation.byGroup(outcomes) { print(line(group, members)) }
+    print(line("all", outcomes))
 } catch {
     FileHandle.standardError.write(Data("loupe-eval: error: \(error)\n".utf8))
     exit(1)
