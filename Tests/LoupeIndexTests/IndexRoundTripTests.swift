@@ -111,6 +111,36 @@ import Testing
         #expect(try IndexChecker.check(path: dir.path + "/index").documents == 700)
     }
 
+    /// A long document is inverted a batch of words at a time, so that what the builder holds for
+    /// it stays small; the segment is the same bytes whatever the batch (positions run on across
+    /// batches, names and terms come out the same).
+    @Test func documentsInvertedInBatchesGiveTheSameSegment() throws {
+        let dir = TemporaryDirectory()
+        try makeCorpus(in: dir, documents: 60, seed: 5)
+        let files = try CorpusWalker.walk(dir.path + "/docs").files
+        var texts: [[UInt8]] = files.map { Array(FileManager.default.contents(atPath: $0.absolutePath) ?? Data()) }
+        texts.append(Array(texts.joined(separator: Array(" Niger. ".utf8))))  // one long document
+        var reference: [String: [UInt8]]?
+        for batch in [SegmentBuilder.defaultWordBatch, 1, 2, 7, 100] {
+            let builder = SegmentBuilder(analyzer: try Analyzer(), wordBatch: batch)
+            var lengths: [Int] = []
+            for (i, text) in texts.enumerated() {
+                let language = Language.allCases[i % 3]
+                lengths.append(builder.add(text: text, language: language, path: "d\(i).txt", title: "", contentHash: 0, modified: 0, fileSize: 0))
+            }
+            let index = dir.path + "/batch\(batch)"
+            try FileManager.default.createDirectory(atPath: index, withIntermediateDirectories: true)
+            _ = try builder.write(to: IndexDirectory(path: index), name: "s1_0_0")
+            var segment: [String: [UInt8]] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: index) {
+                segment[name] = Array(try Data(contentsOf: URL(fileURLWithPath: index + "/" + name)))
+            }
+            #expect(segment.count == 5)
+            #expect(lengths.last ?? 0 > 5_000)
+            if let reference { #expect(segment == reference, "batch \(batch)") } else { reference = segment }
+        }
+    }
+
     /// A merged index does not depend on how the work was shared: whatever the thread count and
     /// whether builders flushed to disk on the way or stayed in memory, documents come in path
     /// order and the postings, positions and dictionary are the same bytes.

@@ -45,8 +45,16 @@ public final class SegmentBuilder {
         var nameFreq: UInt32 = 0
     }
 
-    public init(analyzer: Analyzer) {
+    /// Words of a document inverted at a time (see `add`).
+    private let wordBatch: Int
+
+    public convenience init(analyzer: Analyzer) {
+        self.init(analyzer: analyzer, wordBatch: Self.defaultWordBatch)
+    }
+
+    init(analyzer: Analyzer, wordBatch: Int) {
         self.analyzer = analyzer
+        self.wordBatch = max(1, wordBatch)
         states = .allocate(capacity: stateCapacity)
     }
 
@@ -73,7 +81,11 @@ public final class SegmentBuilder {
         let doc = Int32(docLengths.count)
         // Three passes over the document's words, so that the table reads each needs can be
         // prefetched a few words ahead: the per-token work is bound by cache misses (the word
-        // cache, the term's state, the tail of its positions stream), not by instructions.
+        // cache, the term's state, the tail of its positions stream), not by instructions. A long
+        // document is taken `wordBatch` words at a time (positions run on), so that what the
+        // passes hold stays small whatever the document's size; the index is the same either way.
+        var position: Int32 = 0
+        let batch = wordBatch
         words.removeAll()
         text.withUnsafeBufferPointer { buffer in
             analyzer.forEachWord(in: buffer) { word in
@@ -81,30 +93,10 @@ public final class SegmentBuilder {
                 let qualifier = language.rawValue | (word.isName ? 0x80 : 0)
                 words.append(PendingWord(start: Int32(word.start), end: Int32(word.end), qualifier: qualifier,
                                          probe: WordCache.probe(prefix: qualifier, raw)))
+                if words.count == batch { invertWords(buffer, language: language, doc: doc, from: &position) }
             }
-            tokens.removeAll()
-            do {
-                // Read through a pointer: nothing appends to the words meanwhile.
-                let words = self.words.buffer
-                for i in 0..<words.count {
-                    if i + Self.lookAhead < words.count { rawWords.prefetch(words[i + Self.lookAhead].probe) }
-                    let word = words[i]
-                    let raw = UnsafeBufferPointer(rebasing: buffer[Int(word.start)..<Int(word.end)])
-                    let id = termID(raw: raw, language: language, qualifier: word.qualifier, probe: word.probe)
-                    if id >= 0 { tokens.append(id << 1 | Int32(word.qualifier >> 7)) }
-                }
-            }
+            invertWords(buffer, language: language, doc: doc, from: &position)
         }
-        do {
-            // Read through a pointer: nothing appends to the tokens meanwhile.
-            let tokens = self.tokens.buffer
-            for i in 0..<tokens.count {
-                if i + Self.lookAhead < tokens.count { csupport_prefetch(states + Int(tokens[i + Self.lookAhead] >> 1)) }
-                if i + Self.lookAhead / 2 < tokens.count { pool.prefetch(states[Int(tokens[i + Self.lookAhead / 2] >> 1)].positions) }
-                addOccurrence(Int(tokens[i] >> 1), doc: doc, position: Int32(i), isName: tokens[i] & 1 != 0)
-            }
-        }
-        let position = Int32(tokens.count)
         let docTermIDs = docTerms.buffer
         for (i, t) in docTermIDs.enumerated() {
             if i + Self.lookAhead < docTermIDs.count { pool.prefetch(states[Int(docTermIDs[i + Self.lookAhead])].docs) }
@@ -126,6 +118,38 @@ public final class SegmentBuilder {
         docLengths.append(UInt32(position))
         return Int(position)
     }
+
+    /// Resolves the pending words' terms, then adds their occurrences at positions from
+    /// `position` on (advanced past them), and empties the pending words.
+    private func invertWords(_ buffer: UnsafeBufferPointer<UInt8>, language: Language, doc: Int32, from position: inout Int32) {
+        tokens.removeAll()
+        do {
+            // Read through a pointer: nothing appends to the words meanwhile.
+            let words = self.words.buffer
+            for i in 0..<words.count {
+                if i + Self.lookAhead < words.count { rawWords.prefetch(words[i + Self.lookAhead].probe) }
+                let word = words[i]
+                let raw = UnsafeBufferPointer(rebasing: buffer[Int(word.start)..<Int(word.end)])
+                let id = termID(raw: raw, language: language, qualifier: word.qualifier, probe: word.probe)
+                if id >= 0 { tokens.append(id << 1 | Int32(word.qualifier >> 7)) }
+            }
+        }
+        do {
+            // Read through a pointer: nothing appends to the tokens meanwhile.
+            let tokens = self.tokens.buffer
+            for i in 0..<tokens.count {
+                if i + Self.lookAhead < tokens.count { csupport_prefetch(states + Int(tokens[i + Self.lookAhead] >> 1)) }
+                if i + Self.lookAhead / 2 < tokens.count { pool.prefetch(states[Int(tokens[i + Self.lookAhead / 2] >> 1)].positions) }
+                addOccurrence(Int(tokens[i] >> 1), doc: doc, position: position + Int32(i), isName: tokens[i] & 1 != 0)
+            }
+            position += Int32(tokens.count)
+        }
+        words.removeAll()
+    }
+
+    /// Words of a document inverted at a time by default: 64 Ki words hold about 1.5 MiB of
+    /// pending words and tokens, where a 134 MB text held as a whole took over a gigabyte.
+    static let defaultWordBatch = 1 << 16
 
     /// How many words ahead the inverter prefetches.
     private static let lookAhead = 16
