@@ -28,8 +28,8 @@ public final class SegmentReader: @unchecked Sendable {
         let docsFile = try map(.documents)
         let storeFile = try map(.store)
         files = [termsFile, postingsFile, positionsFile, docsFile, storeFile]
-        terms = try TermDictionary(body: termsFile.body, file: segment.name + ".terms")
         documents = try DocumentTable(body: docsFile.body, file: segment.name + ".docs")
+        terms = try TermDictionary(body: termsFile.body, file: segment.name + ".terms", docCount: documents.count)
         store = try StoredTextReader(body: storeFile.body, file: segment.name + ".store")
         guard documents.count == segment.docCount, documents.totalTokens == segment.totalTokens else {
             throw IndexError.corrupt(file: segment.name + ".docs", reason: "holds \(documents.count) documents, the manifest says \(segment.docCount)")

@@ -116,6 +116,27 @@ import LoupeTestSupport
     func detectsTheLanguageFromFunctionWords(_ text: String, _ expected: Language) {
         #expect(detector.detect(text) == expected)
     }
+
+    /// Proverbs too short for function words to decide go by their character trigrams; text in
+    /// other languages stays `other` (a short German sentence of English-looking trigrams can
+    /// still pass for English: "Der Hund bellt laut im Garten" does).
+    @Test(arguments: [
+        ("A cualquier trapo con tirilla, le llaman camisa.", Language.spanish),
+        ("Hombre difamado, peor que ahorcado.", .spanish),
+        ("A chico caudal, mala ganancia.", .spanish),
+        ("Inasequible al desaliento.", .spanish),
+        ("Mieux vaut tard que jamais, disait mon grand-père.", .french),
+        ("Better late than never, my grandfather always said.", .english),
+        ("Ich habe keine Zeit für dich heute Abend.", .other),
+        ("Il gatto dorme sulla sedia vicino alla finestra.", .other),
+        ("Katten sover på stolen vid fönstret hela dagen.", .other),
+        ("Кошка спит на стуле у окна.", .other),
+        ("a b c", .other),
+    ])
+    func shortTextsGoByTheirTrigrams(_ text: String, _ expected: Language) {
+        #expect(detector.detect(text) == expected)
+    }
+
 }
 
 /// The name rule over a String, as first written: `Analyzer.slowIsCapitalized`, which reads the

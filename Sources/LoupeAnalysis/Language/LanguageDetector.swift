@@ -81,10 +81,17 @@ extension LanguageDetector {
                 runnerUp = max(runnerUp, v)
             }
         }
+        // Words of other languages (German, Italian, …) compete too.
+        let otherVotes = Int(votes[Int(Language.other.rawValue)])
         // Short texts (a proverb, a title) cannot show three votes; two are enough there.
-        guard best != .other, bestVotes >= (words < 40 ? 2 : Self.minimumVotes) else { return .other }
-        guard Double(bestVotes) >= 1.5 * Double(runnerUp), bestVotes * 100 >= 3 * words else { return .other }
-        return best
+        if best != .other, bestVotes >= (words < 40 ? 2 : Self.minimumVotes), Double(bestVotes) >= 1.5 * Double(max(runnerUp, otherVotes)),
+           bestVotes * 100 >= 3 * words {
+            return best
+        }
+        // Too few function words to decide: the trigrams decide, unless the votes there were point
+        // to another language, or to none of the three.
+        guard otherVotes == 0 || otherVotes < bestVotes, let guess = TrigramClassifier.shared.classify(utf8: text) else { return .other }
+        return bestVotes > 0 && best != guess ? .other : guess
     }
 
     /// The languages that can win, in raw-value order.
@@ -121,8 +128,23 @@ extension LanguageDetector {
     }
 
     /// Distinctive words of up to 8 ASCII letters, packed little-endian into a UInt64.
+    /// Frequent function words of German, Italian, Portuguese, Dutch and Swedish that are none of
+    /// English's, French's or Spanish's: they vote `other`, so that text in those languages is not
+    /// given one of the three by its trigrams, nor by a few shared-looking words.
+    static let otherLanguageWords: Set<String> = [
+        "und", "der", "das", "nicht", "ist", "ich", "ein", "eine", "mit", "sich", "auf", "wird", "werden", "sind", "oder",
+        "auch", "dem", "des", "von", "wenn", "nur", "kann", "bei", "aus", "wie", "noch", "nach", "zum", "zur", "einer",
+        "della", "che", "gli", "sono", "questo", "anche", "delle", "degli", "nella", "alla", "essere", "viene", "dalla",
+        "uma", "com", "para", "muito", "mais", "voce", "pelo", "pela", "seu", "sua", "nao", "tem", "isso", "est",
+        "het", "een", "niet", "van", "zijn", "wordt", "ook", "maar", "naar", "voor", "deze", "worden", "kan",
+        "och", "det", "att", "inte", "som", "med", "har", "till", "eller", "kan", "vara", "om",
+    ]
+
     private static let packedTable: PackedWordTable<Language> = {
-        let entries = distinctiveWords().filter { $0.key.utf8.count <= 8 }.map { (PackedWordTable<Language>.pack($0.key), $0.value) }
+        var words = distinctiveWords()
+        let known = StopWords.english.union(StopWords.french).union(StopWords.spanish)
+        for word in otherLanguageWords where !known.contains(word) && words[word] == nil { words[word] = .other }
+        let entries = words.filter { $0.key.utf8.count <= 8 }.map { (PackedWordTable<Language>.pack($0.key), $0.value) }
         return PackedWordTable(entries, absent: .other)
     }()
 }

@@ -10,7 +10,11 @@ public final class TermDictionary: @unchecked Sendable {
     /// The mapped body, kept alive by `storage` (`body` is its bytes, read in place).
     private let storage: OwnedBytes
     private let body: UnsafeRawBufferPointer
+    /// `body`'s first byte (a dictionary's body is never empty: it ends with its trailer).
+    private let base: UnsafeRawPointer
     private let file: String
+    /// Documents in the segment: no term can be in more.
+    private let docCount: Int
     private let blockCount: Int
     private let blocksEnd: Int
     /// Per block: its offset, its postings and positions bases, and its first term (all first
@@ -23,12 +27,15 @@ public final class TermDictionary: @unchecked Sendable {
     /// The Bloom filter over the keys, in place in the mapped file.
     private let bloom: UnsafeRawBufferPointer
 
-    package init(body storage: OwnedBytes, file: String) throws {
+    package init(body storage: OwnedBytes, file: String, docCount: Int = Int(Int32.max)) throws {
         self.storage = storage
+        self.docCount = docCount
         let body = storage.bytes
         self.body = body
         self.file = file
         var r = try ByteReader.trailer(of: body, size: TermDictionaryWriter.trailerSize, file: file, kind: "a term dictionary")
+        guard let base = body.baseAddress else { throw IndexError.corrupt(file: file, reason: "empty term dictionary") }
+        self.base = base
         let terms = try r.readUInt64(), blocks = try r.readUInt64(), keysAt = try r.readUInt64(), keysLen = try r.readUInt64(), indexAt = try r.readUInt64()
         let bloomAt = try r.readUInt64(), bloomWords = try r.readUInt64()
         let limit = UInt64(body.count)
@@ -200,13 +207,15 @@ public final class TermDictionary: @unchecked Sendable {
         let base: UnsafeRawPointer
         let end: Int
         let file: String
+        let docCount: Int
         var p: Int
         var postings: Int
         var positions: Int
         var previousLength = 0
 
         init(_ dictionary: TermDictionary, block b: Int) {
-            base = dictionary.body.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+            base = dictionary.base
+            docCount = dictionary.docCount
             end = b + 1 < dictionary.blockCount ? dictionary.blockOffsets[b + 1] : dictionary.blocksEnd
             file = dictionary.file
             p = dictionary.blockOffsets[b]
@@ -258,7 +267,7 @@ public final class TermDictionary: @unchecked Sendable {
         mutating func info() throws -> TermInfo {
             let df = try varint(), extra = try varint(), names = try varint(), maxTf = try varint(), minDl = try varint()
             let postingsLength = try varint(), positionsLength = try varint()
-            guard df >= 1, df <= Int(Int32.max), postingsLength < 1 << 48, positionsLength < 1 << 48 else {
+            guard df >= 1, df <= docCount, postingsLength < 1 << 48, positionsLength < 1 << 48 else {
                 throw IndexError.corrupt(file: file, offset: p, reason: "term entry values out of range")
             }
             let info = TermInfo(docFreq: df, totalTermFreq: df + extra, nameFreq: names, maxTermFreq: maxTf, minDocLength: minDl,
@@ -297,7 +306,9 @@ public final class TermDictionary: @unchecked Sendable {
                 term.removeLast(term.count - shared)
                 term.append(contentsOf: suffix)
                 let df = try r.readVarInt()
-                guard df >= 1 else { throw IndexError.corrupt(file: file, offset: r.offset, reason: "a term with no documents") }
+                guard df >= 1, df <= docCount else {
+                    throw IndexError.corrupt(file: file, offset: r.offset, reason: "a term in \(df) documents of \(docCount)")
+                }
                 let extra = try r.readVarInt(max: Int.max / 2)
                 let names = try r.readVarInt(max: Int.max / 2)
                 let maxTf = try r.readVarInt()
