@@ -1,4 +1,5 @@
 #include "cicu.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <unicode/ubrk.h>
 #include <unicode/unorm2.h>
@@ -99,3 +100,75 @@ int32_t cicu_word_break_class(uint32_t codePoint) {
 }
 
 const char *cicu_version(void) { return U_ICU_VERSION; }
+
+/* Place and language names (CLDR, through ICU's locale display names). */
+
+#include <unicode/uloc.h>
+#include <unicode/ures.h>
+#include <unicode/udata.h>
+
+const char *const *cicu_iso_countries(void) { return uloc_getISOCountries(); }
+
+const char *const *cicu_iso_languages(void) { return uloc_getISOLanguages(); }
+
+/* UTF-16 to UTF-8 into dest; the UTF-8 length, or -1. */
+static int32_t to_utf8(const UChar *src, int32_t length, char *dest, int32_t capacity) {
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t written = 0;
+    u_strToUTF8(dest, capacity, &written, src, length, &status);
+    if (U_FAILURE(status) || written >= capacity) return -1;
+    dest[written] = 0;
+    return written;
+}
+
+int32_t cicu_region_name(const char *region, const char *displayLocale, char *dest, int32_t capacity) {
+    char locale[32];
+    UChar buffer[256];
+    UErrorCode status = U_ZERO_ERROR;
+    snprintf(locale, sizeof locale, "und_%s", region);
+    int32_t n = uloc_getDisplayCountry(locale, displayLocale, buffer, 256, &status);
+    if (U_FAILURE(status) || status == U_USING_DEFAULT_WARNING || n <= 0 || n >= 256) return -1;
+    return to_utf8(buffer, n, dest, capacity);
+}
+
+struct CICUVariantNames {
+    UResourceBundle *bundle;
+    UResourceBundle *table;
+};
+
+CICUVariantNames *cicu_variant_names_open(const char *displayLocale) {
+    UErrorCode status = U_ZERO_ERROR;
+    UResourceBundle *bundle = ures_open(U_ICUDATA_NAME U_TREE_SEPARATOR_STRING "region", displayLocale, &status);
+    if (U_FAILURE(status)) return NULL;
+    UResourceBundle *table = ures_getByKey(bundle, "Countries%variant", NULL, &status);
+    if (U_FAILURE(status)) { ures_close(bundle); return NULL; }
+    CICUVariantNames *names = calloc(1, sizeof(CICUVariantNames));
+    if (names == NULL) { ures_close(table); ures_close(bundle); return NULL; }
+    names->bundle = bundle;
+    names->table = table;
+    return names;
+}
+
+void cicu_variant_names_close(CICUVariantNames *names) {
+    if (names == NULL) return;
+    ures_close(names->table);
+    ures_close(names->bundle);
+    free(names);
+}
+
+int32_t cicu_region_variant_name(CICUVariantNames *names, const char *region, char *dest, int32_t capacity) {
+    if (names == NULL) return -1;
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t length = 0;
+    const UChar *name = ures_getStringByKey(names->table, region, &length, &status);
+    if (U_FAILURE(status) || status == U_USING_FALLBACK_WARNING || status == U_USING_DEFAULT_WARNING) return -1;
+    return to_utf8(name, length, dest, capacity);
+}
+
+int32_t cicu_language_name(const char *language, const char *displayLocale, char *dest, int32_t capacity) {
+    UChar buffer[256];
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t n = uloc_getDisplayLanguage(language, displayLocale, buffer, 256, &status);
+    if (U_FAILURE(status) || status == U_USING_DEFAULT_WARNING || n <= 0 || n >= 256) return -1;
+    return to_utf8(buffer, n, dest, capacity);
+}

@@ -37,6 +37,18 @@ public struct AnalyzedWord: Sendable, Equatable {
     }
 }
 
+/// A place or language a query names (`Allemagne`, `Côte d'Ivoire`), and its names in the other
+/// languages, which are searched too (see `PlaceNames`).
+public struct NameExpansion: Sendable, Equatable {
+    /// `region:DE`, `language:de`.
+    public var id: String
+    /// The name's folded words as the query has them.
+    public var typed: [String]
+    /// The other names, as written (`Germany`, `Alemania`) and as analyzed words.
+    public var translationNames: [String]
+    public var translations: [[AnalyzedWord]]
+}
+
 /// A query after analysis and parsing, independent of any index (the analogue of a parsed query
 /// in Lucene or Tantivy): its OR words, its phrases and the words it left out. `QueryPlan` then
 /// looks its keys up in an index.
@@ -52,17 +64,42 @@ public struct ParsedQuery: Sendable, Equatable {
     public var phrases: [[AnalyzedWord]]
     /// Query words left out (function words in a query that has other words).
     public var droppedWords: [String]
+    /// Places and languages named by the free words (not inside quotes), with their names in the
+    /// other languages; empty when `expandNames` is off.
+    public var expansions: [NameExpansion] = []
 
-    public init(_ text: String, analyzer: Analyzer) {
+    public init(_ text: String, analyzer: Analyzer, expandNames: Bool = true) {
         self.text = text
         let (free, phraseTexts) = Self.split(text)
         phrases = phraseTexts.map { analyzer.foldedWords($0).map { AnalyzedWord($0.term) } }.filter { !$0.isEmpty }
+        let freeWords = analyzer.foldedWords(free).map(\.term)
+        if expandNames { expansions = Self.names(in: freeWords, table: PlaceNames.shared(folding: analyzer)) }
         var unique: [String] = []
-        for w in analyzer.foldedWords(free).map(\.term) where !unique.contains(w) { unique.append(w) }
+        for w in freeWords where !unique.contains(w) { unique.append(w) }
         let content = unique.filter { !StopWords.isStopWord($0) }
         let kept = content.isEmpty && phrases.isEmpty ? unique : content
         droppedWords = unique.filter { !kept.contains($0) }
         words = kept.map { AnalyzedWord($0) }
+    }
+
+    /// The places and languages `words` name, longest name first, left to right, each once.
+    static func names(in words: [String], table: PlaceNames) -> [NameExpansion] {
+        var found: [NameExpansion] = []
+        var i = 0
+        while i < words.count {
+            guard let match = table.match(words, at: i) else {
+                i += 1
+                continue
+            }
+            let entry = table.entries[match.entry]
+            if !found.contains(where: { $0.id == entry.id }) {
+                let others = entry.names.indices.filter { $0 != match.name }
+                found.append(NameExpansion(id: entry.id, typed: entry.names[match.name], translationNames: others.map { entry.displayNames[$0] },
+                                           translations: others.map { entry.names[$0].map { AnalyzedWord($0) } }))
+            }
+            i += match.length
+        }
+        return found
     }
 
     /// Splits the query text into free text and phrases.

@@ -39,6 +39,19 @@ public struct PhraseQuery: Sendable, Equatable {
     public var idf: Double { words.reduce(0) { $0 + $1.idf } }
 }
 
+/// Another language's name, of two words or more, of a place or language the query names (`Ivory
+/// Coast` for `Côte d'Ivoire`): optional, its words at consecutive positions, and scored as
+/// `weight` × an occurrence of the name as typed — BM25 with the typed name's idf (the sum of its
+/// words') and the translation's frequency — so that, other things equal, a document with the
+/// name as typed ranks above one with a translation.
+public struct NameAlternative: Sendable {
+    public static let weight = 0.8
+    /// The name as written (`Ivory Coast`).
+    public var name: String
+    public var words: [TermGroup]
+    public var idf: Double
+}
+
 /// A parsed query looked up in a given index: its words as term groups with their statistics.
 /// See `ParsedQuery` for the syntax.
 public struct QueryPlan: Sendable {
@@ -50,16 +63,48 @@ public struct QueryPlan: Sendable {
     public var phrases: [PhraseQuery] = []
     /// Query words left out (function words in a query that has other words).
     public var droppedWords: [String]
+    /// Other languages' names of the places and languages the query names, of two words or more
+    /// (one-word names are OR groups).
+    public var alternatives: [NameAlternative] = []
+    /// Every translation searched, one-word or longer, as written.
+    public var translations: [String] = []
 
     public static func make(_ query: ParsedQuery, reader: IndexReader, bm25: BM25) throws -> QueryPlan {
         let phrases = try query.phrases.map { words in PhraseQuery(words: try words.map { try group(for: $0, reader: reader, bm25: bm25) }) }
         var groups = try query.words.map { try group(for: $0, reader: reader, bm25: bm25) }
-        let orGroupCount = groups.count
+        var orGroupCount = groups.count
         // Phrase words are highlighted too.
         for phrase in phrases {
             for g in phrase.words where !groups.contains(where: { $0.word == g.word }) { groups.append(g) }
         }
-        return QueryPlan(text: query.text, groups: groups, orGroupCount: orGroupCount, phrases: phrases, droppedWords: query.droppedWords)
+        // Translations of the names the query holds, where the index has all their words. BM25 is
+        // linear in idf, so a one-word translation is an ordinary OR group whose idf is `weight` ×
+        // the typed name's: every strategy, pruning included, scores it as is. Longer ones are
+        // phrases (`alternatives`).
+        var alternatives: [NameAlternative] = []
+        var translated: [String] = []
+        for expansion in query.expansions {
+            let typedIDF = expansion.typed.compactMap { word in groups.first { $0.word == word }?.idf }.reduce(0, +)
+            guard typedIDF > 0 else { continue }
+            for (name, words) in zip(expansion.translationNames, expansion.translations) {
+                let wordGroups = try words.map { try group(for: $0, reader: reader, bm25: bm25) }
+                guard !wordGroups.isEmpty, wordGroups.allSatisfy({ !$0.keys.isEmpty }) else { continue }
+                if wordGroups.count == 1, var single = wordGroups.first, !groups.prefix(orGroupCount).contains(where: { $0.word == single.word }) {
+                    single.idf = NameAlternative.weight * typedIDF
+                    groups.insert(single, at: orGroupCount)
+                    orGroupCount += 1
+                    translated.append(name)
+                    continue
+                }
+                alternatives.append(NameAlternative(name: name, words: wordGroups, idf: typedIDF))
+                translated.append(name)
+                // Highlighted too, but for their function words (`de` of `Costa de Marfil`), which
+                // alone would light up every French and Spanish text.
+                for g in wordGroups where !StopWords.isStopWord(g.word) && !groups.contains(where: { $0.word == g.word }) { groups.append(g) }
+            }
+        }
+        return QueryPlan(text: query.text, groups: groups, orGroupCount: orGroupCount, phrases: phrases, droppedWords: query.droppedWords,
+                         alternatives: alternatives, translations: translated)
     }
 
     /// One term looked up under several languages in every segment: per language byte, its entry

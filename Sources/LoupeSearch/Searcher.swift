@@ -55,7 +55,11 @@ public final class Searcher {
     }
 
     /// Analyzes and parses a query (no index access).
-    public func parse(_ query: String) -> ParsedQuery { ParsedQuery(query, analyzer: analyzer) }
+    public func parse(_ query: String) -> ParsedQuery { ParsedQuery(query, analyzer: analyzer, expandNames: expandNames) }
+
+    /// Whether a query that names a place or a language also searches its names in the other
+    /// languages (`NameAlternative`); `loupe search --no-translate` turns it off.
+    public var expandNames = true
 
     /// Looks a parsed query up in the index.
     public func plan(_ query: ParsedQuery) throws -> QueryPlan {
@@ -78,9 +82,9 @@ public final class Searcher {
         var collector = TopKCollector(k: max(0, k))
         var scored = 0
         var total = 0
-        if !plan.phrases.isEmpty {
+        if !plan.phrases.isEmpty || !plan.alternatives.isEmpty {
             for (s, segment) in reader.segments.enumerated() {
-                let matched = try phraseSearch(plan, segment, s, &collector)
+                let matched = plan.phrases.isEmpty ? try alternativesSearch(plan, segment, s, &collector) : try phraseSearch(plan, segment, s, &collector)
                 total += matched
                 scored += matched
             }
@@ -185,6 +189,70 @@ public final class Searcher {
             doc += 1
         }
         return matched
+    }
+
+    /// Queries naming a place or a language: every document holding a query word or a translation
+    /// of the name, scored by its words plus each translation it holds (`NameAlternative`). One
+    /// exhaustive path whatever the strategy, so the two strategies agree by construction.
+    /// Returns the number of matching documents.
+    private func alternativesSearch(_ plan: QueryPlan, _ segment: SegmentReader, _ segmentIndex: Int,
+                                    _ collector: inout TopKCollector) throws -> Int {
+        let lengths = segment.documents
+        // The documents holding each translation, and what it adds to their score (in plan order).
+        var extra: [UInt32: Double] = [:]
+        for alternative in plan.alternatives {
+            var cursors: [GroupCursor] = []
+            for word in alternative.words {
+                guard let cursor = try makeCursor(word, index: 0, segment, segmentIndex) else { break }
+                cursors.append(cursor)
+            }
+            guard !cursors.isEmpty, cursors.count == alternative.words.count else { continue }
+            var doc = cursors.reduce(0) { max($0, $1.doc) }
+            while doc != PostingsIterator.exhausted {
+                var agreed = true
+                for c in cursors {
+                    if c.doc < doc { try c.advance(to: doc) }
+                    if c.doc != doc {
+                        doc = c.doc
+                        agreed = false
+                        break
+                    }
+                }
+                guard agreed else { continue }
+                let frequency = cursors.count == 1 ? Int(cursors[0].freq) : try phraseFrequency(cursors)
+                if frequency > 0 {
+                    let length = Double(lengths.length(Int(doc)))
+                    extra[doc, default: 0] += NameAlternative.weight * bm25.score(idf: alternative.idf, tf: Double(frequency), docLength: length)
+                }
+                doc += 1
+            }
+        }
+        let extraDocs = extra.keys.sorted()
+        let cursors = try makeCursors(plan, segment, segmentIndex)
+        var contributions = [Double](repeating: 0, count: plan.orGroupCount)
+        var matched = 0, e = 0
+        while true {
+            var doc = PostingsIterator.exhausted
+            for c in cursors { doc = min(doc, c.doc) }
+            if e < extraDocs.count { doc = min(doc, extraDocs[e]) }
+            if doc == PostingsIterator.exhausted { return matched }
+            let length = Double(lengths.length(Int(doc)))
+            for c in cursors where c.doc == doc {
+                contributions[c.group] = bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
+                _ = try c.next()
+            }
+            var score = 0.0
+            for g in contributions.indices where contributions[g] != 0 {
+                score += contributions[g]
+                contributions[g] = 0
+            }
+            if e < extraDocs.count && extraDocs[e] == doc {
+                score += extra[doc] ?? 0
+                e += 1
+            }
+            matched += 1
+            collector.offer(ScoredDoc(score: score, doc: segment.docBase + Int(doc)))
+        }
     }
 
     /// How many times the words of `cursors` (all on the same document) occur at consecutive positions.

@@ -9,7 +9,8 @@ struct AnalyzeCommand: ParsableCommand {
         discussion: """
             With --lang auto (the default) the language is detected as it is for documents; short texts usually \
             come out as "other" (folded, not stemmed). Names (capitalized words not starting a sentence) and \
-            function words are never stemmed.
+            function words are never stemmed. Names of countries and languages are listed with the names in \
+            the other two languages that a search for them also looks for.
             """
     )
 
@@ -43,6 +44,10 @@ struct AnalyzeCommand: ParsableCommand {
             for t in tokens {
                 let original = String(decoding: bytes[t.start..<t.end], as: UTF8.self)
                 print("\(t.position)\t\(t.term)\t[\(t.start), \(t.end))\t\(original)")
+            }
+            // What a search would add: the other languages' names of places and languages named here.
+            for expansion in ParsedQuery(input, analyzer: analyzer).expansions {
+                print(Terminal.dim("\(expansion.typed.joined(separator: " ")) (\(expansion.id)) also searched as: \(expansion.translationNames.joined(separator: ", "))"))
             }
         }
     }

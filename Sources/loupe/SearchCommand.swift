@@ -11,11 +11,14 @@ struct SearchCommand: ParsableCommand {
             The query's words are analyzed like the documents (case, accents, apostrophes, elisions, plurals), and \
             a document matches if it contains any of them; documents with more, rarer words rank higher. \
             Function words (the, de, la, …) are ignored when the query has other words. Words in double quotes \
-            ("côte d'ivoire", “…” or «…») form a phrase: every result contains it, words in that order.
+            ("côte d'ivoire", “…” or «…») form a phrase: every result contains it, words in that order. \
+            A country or a language named in English, French or Spanish (Allemagne, Ivory Coast, alemán) is \
+            searched under its names in the other two as well (ICU's CLDR names), a little below the name as \
+            typed; --no-translate turns that off.
 
             JSON output (--json): {"query", "total_hits", "took_ms", "hits": [{"rank", "path", "title", "score", \
-            "snippet": {"text", "highlights": [[start, end], …]}}]} — highlights are [start, end) offsets into \
-            snippet.text in Unicode scalars.
+            "snippet": {"text", "highlights": [[start, end], …]}}], "translations": [names searched besides \
+            the query's]} — highlights are [start, end) offsets into snippet.text in Unicode scalars.
             """
     )
 
@@ -33,6 +36,9 @@ struct SearchCommand: ParsableCommand {
     @Flag(name: .long, help: "Score every matching document instead of pruning (same results; for checking).")
     var exhaustive = false
 
+    @Flag(name: .long, help: "Search names of countries and languages only as typed, not also in the other languages (Allemagne without Germany, Alemania).")
+    var noTranslate = false
+
     func validate() throws {
         if k < 1 || k > 10_000 { throw ValidationError("-k must be between 1 and 10000") }
     }
@@ -43,6 +49,7 @@ struct SearchCommand: ParsableCommand {
             guard query.contains(where: { !$0.isWhitespace }) else { throw IndexError.invalidInput("empty query: give some words to search for") }
             let reader = try IndexReader(path: location.index)
             let searcher = try Searcher(reader: reader)
+            searcher.expandNames = !noTranslate
             let response = try searcher.respond(to: query, k: k, strategy: exhaustive ? .exhaustive : .maxScore)
             if json {
                 print(response.json.rendered)
@@ -69,6 +76,7 @@ struct SearchCommand: ParsableCommand {
         }
         let shown = r.hits.count < r.totalHits ? "top \(r.hits.count) of \(grouped(r.totalHits))" : "\(grouped(r.totalHits))"
         print(Terminal.dim("\(shown) matching document\(r.totalHits == 1 ? "" : "s") in \(fixed(r.tookMilliseconds, 1)) ms"))
+        if !r.translations.isEmpty { print(Terminal.dim("also searched: \(r.translations.joined(separator: ", ")) (--no-translate: as typed only)")) }
     }
 
     /// The snippet with its highlights in bold colour on a terminal (plain text otherwise).

@@ -35,6 +35,20 @@ int32_t cicu_category_nonspacing_mark(void);
 /// The code point's Word_Break property (UAX #29) when it is one the fast word segmentation
 /// handles: 1 ALetter, 2 Other, 3 MidNumLet; 0 for any other value.
 int32_t cicu_word_break_class(uint32_t codePoint);
+/// ISO 3166 region codes (NULL-terminated list, owned by ICU), and ISO 639 language codes.
+const char *const *cicu_iso_countries(void);
+const char *const *cicu_iso_languages(void);
+/// A region's (language's) display name in `displayLocale` ("en", "fr", "es"), as NUL-terminated
+/// UTF-8 in dest. Returns its length, or -1 when CLDR has no name there (or it does not fit).
+int32_t cicu_region_name(const char *region, const char *displayLocale, char *dest, int32_t capacity);
+/// CLDR's variant region names (alt="variant": "Ivory Coast", "Costa de Marfil") in one display
+/// locale, opened once for many lookups. NULL when the locale has none.
+typedef struct CICUVariantNames CICUVariantNames;
+CICUVariantNames *cicu_variant_names_open(const char *displayLocale);
+void cicu_variant_names_close(CICUVariantNames *names);
+/// The region's variant name, or -1 when there is none.
+int32_t cicu_region_variant_name(CICUVariantNames *names, const char *region, char *dest, int32_t capacity);
+int32_t cicu_language_name(const char *language, const char *displayLocale, char *dest, int32_t capacity);
 /// The ICU version string, e.g. "72.1".
 const char *cicu_version(void);
 

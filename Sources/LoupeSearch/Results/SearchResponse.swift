@@ -22,6 +22,8 @@ public struct SearchResponse: Sendable {
     public var hits: [SearchHit]
     public var droppedWords: [String]
     public var unknownWords: [String]
+    /// Other languages' names of the places and languages the query names, searched too.
+    public var translations: [String]
 }
 
 extension Searcher {
@@ -41,6 +43,7 @@ extension Searcher {
         }
         let unknown = ranked.plan.groups.filter { $0.keys.isEmpty }.map(\.word)
         return SearchResponse(query: query, totalHits: ranked.totalHits ?? hits.count, tookMilliseconds: (monotonicSeconds() - started) * 1000,
-                              hits: hits, droppedWords: ranked.plan.droppedWords, unknownWords: unknown)
+                              hits: hits, droppedWords: ranked.plan.droppedWords, unknownWords: unknown,
+                              translations: ranked.plan.translations)
     }
 }

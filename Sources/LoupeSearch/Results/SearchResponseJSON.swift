@@ -1,8 +1,9 @@
 extension SearchResponse {
     /// The response as `loupe search --json` prints it (and `serve` will answer): `{"query",
     /// "total_hits", "took_ms", "hits": [{"rank", "path", "title", "score", "language", "snippet":
-    /// {"text", "highlights": [[start, end], …]}}]}`; highlights are [start, end) offsets into the
-    /// snippet's text in Unicode scalars.
+    /// {"text", "highlights": [[start, end], …]}}], "translations": [names]}`; highlights are
+    /// [start, end) offsets into the snippet's text in Unicode scalars; `translations` are the other
+    /// languages' names of places and languages the query names, which were searched too.
     public var json: JSON {
         let r = self
         let hits: [JSON] = r.hits.map { hit in
@@ -23,6 +24,7 @@ extension SearchResponse {
             ("total_hits", .int(r.totalHits)),
             ("took_ms", .double((r.tookMilliseconds * 1000).rounded() / 1000)),
             ("hits", .array(hits)),
+            ("translations", .array(r.translations.map { .string($0) })),
         ])
     }
 }
