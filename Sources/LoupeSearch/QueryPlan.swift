@@ -71,7 +71,12 @@ public struct QueryPlan: Sendable {
 
     public static func make(_ query: ParsedQuery, reader: IndexReader, bm25: BM25) throws -> QueryPlan {
         let phrases = try query.phrases.map { words in PhraseQuery(words: try words.map { try group(for: $0, reader: reader, bm25: bm25) }) }
-        var groups = try query.words.map { try group(for: $0, reader: reader, bm25: bm25) }
+        var groups: [TermGroup] = []
+        for word in query.words {
+            let g = try group(for: word, reader: reader, bm25: bm25)
+            groups.append(g)
+            if let exact = exactForm(of: g, docCount: reader.docCount, bm25: bm25) { groups.append(exact) }
+        }
         var orGroupCount = groups.count
         // Phrase words are highlighted too.
         for phrase in phrases {
@@ -132,6 +137,33 @@ public struct QueryPlan: Sendable {
                 }
             }
         }
+    }
+
+    /// How much an occurrence of a query word's exact (folded) form adds on top of its group, as a
+    /// share of a full BM25 term with the exact form's idf.
+    public static let exactFormWeight = 0.5
+
+    /// The exact form of a word as a group of its own — its surface keys in the languages where
+    /// the word's group also holds a stem — so that, other things equal, a document with the word
+    /// as typed (`Hollande`, a name, indexed unstemmed) outranks one that only shares its stem
+    /// (`hollandais`). An ordinary OR group with `exactFormWeight` × its idf: every strategy and its
+    /// pruning apply. Nil when there is no such distinction (no stem key beside a surface key).
+    static func exactForm(of group: TermGroup, docCount: Int, bm25: BM25) -> TermGroup? {
+        let split = group.keys.map { TermKey.split($0) }
+        var exactKeys: [[UInt8]] = []
+        var entries: [[TermInfo?]] = []
+        var df = 0
+        for (k, parts) in split.enumerated() {
+            guard let (language, term) = parts, term == group.word,
+                  split.contains(where: { $0?.0 == language && $0?.1 != group.word }) else { continue }
+            exactKeys.append(group.keys[k])
+            let perSegment = k < group.entries.count ? group.entries[k] : []
+            entries.append(perSegment)
+            df += perSegment.reduce(0) { $0 + ($1?.docFreq ?? 0) }
+        }
+        guard !exactKeys.isEmpty else { return nil }
+        df = min(df, docCount)
+        return TermGroup(word: group.word, keys: exactKeys, docFreq: df, idf: exactFormWeight * bm25.idf(docFreq: df), entries: entries)
     }
 
     /// The term group of one analyzed query word. The word's keys in every language are found
