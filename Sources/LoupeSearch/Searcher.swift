@@ -155,18 +155,7 @@ public final class Searcher {
         let required = phraseCursors.flatMap { $0 }
         let optional = try makeCursors(plan, segment, segmentIndex)
         var matched = 0
-        var doc = required.reduce(0) { max($0, $1.doc) }
-        while doc != PostingsIterator.exhausted {
-            var agreed = true
-            for c in required {
-                if c.doc < doc { try c.advance(to: doc) }
-                if c.doc != doc {
-                    doc = c.doc
-                    agreed = false
-                    break
-                }
-            }
-            guard agreed else { continue }
+        try forEachCommonDocument(required) { doc in
             let length = Double(segment.documents.length(Int(doc)))
             var score = 0.0
             var allPhrasesFound = true
@@ -186,9 +175,28 @@ public final class Searcher {
                 }
                 collector.offer(ScoredDoc(score: score, doc: segment.docBase + Int(doc)))
             }
-            doc += 1
         }
         return matched
+    }
+
+    /// Calls `body` with every document all `cursors` are on, in order: each cursor advanced with
+    /// skipping to the largest document the others are on, until they agree.
+    private func forEachCommonDocument(_ cursors: [GroupCursor], _ body: (UInt32) throws -> Void) throws {
+        var doc = cursors.reduce(0) { max($0, $1.doc) }
+        while doc != PostingsIterator.exhausted {
+            var agreed = true
+            for c in cursors {
+                if c.doc < doc { try c.advance(to: doc) }
+                if c.doc != doc {
+                    doc = c.doc
+                    agreed = false
+                    break
+                }
+            }
+            guard agreed else { continue }
+            try body(doc)
+            doc += 1
+        }
     }
 
     /// Queries naming a place or a language: every document holding a query word or a translation
@@ -207,24 +215,12 @@ public final class Searcher {
                 cursors.append(cursor)
             }
             guard !cursors.isEmpty, cursors.count == alternative.words.count else { continue }
-            var doc = cursors.reduce(0) { max($0, $1.doc) }
-            while doc != PostingsIterator.exhausted {
-                var agreed = true
-                for c in cursors {
-                    if c.doc < doc { try c.advance(to: doc) }
-                    if c.doc != doc {
-                        doc = c.doc
-                        agreed = false
-                        break
-                    }
-                }
-                guard agreed else { continue }
+            try forEachCommonDocument(cursors) { doc in
                 let frequency = cursors.count == 1 ? Int(cursors[0].freq) : try phraseFrequency(cursors)
                 if frequency > 0 {
                     let length = Double(lengths.length(Int(doc)))
                     extra[doc, default: 0] += NameAlternative.weight * bm25.score(idf: alternative.idf, tf: Double(frequency), docLength: length)
                 }
-                doc += 1
             }
         }
         let extraDocs = extra.keys.sorted()

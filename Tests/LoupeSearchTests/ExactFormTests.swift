@@ -13,13 +13,7 @@ import Testing
         "fr/meteo.txt": "Le soleil revient demain sur la côte, annonce la météo, après une semaine de pluie.",
     ]
 
-    nonisolated(unsafe) static let index: (TemporaryDirectory, IndexReader)? = {
-        let dir = TemporaryDirectory()
-        for (name, text) in documents { try? dir.write("docs/" + name, text) }
-        guard (try? IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 1))) != nil,
-              let reader = try? IndexReader(path: dir.path + "/index") else { return nil }
-        return (dir, reader)
-    }()
+    nonisolated(unsafe) static let index = makeSmallIndex(documents)
 
     func paths(_ query: String, strategy: RetrievalStrategy = .maxScore) throws -> [String] {
         let searcher = try Searcher(reader: try #require(Self.index).1)

@@ -21,13 +21,7 @@ import Testing
     ]
 
     /// One index for the suite (readers are immutable and shared); each test makes its own searcher.
-    nonisolated(unsafe) static let index: (TemporaryDirectory, IndexReader)? = {
-        let dir = TemporaryDirectory()
-        for (name, text) in documents { try? dir.write("docs/" + name, text) }
-        guard (try? IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 1))) != nil,
-              let reader = try? IndexReader(path: dir.path + "/index") else { return nil }
-        return (dir, reader)
-    }()
+    nonisolated(unsafe) static let index = makeSmallIndex(documents)
 
     func makeSearcher() throws -> Searcher {
         try Searcher(reader: try #require(Self.index).1)

@@ -17,13 +17,7 @@ import Testing
         "en/unrelated.txt": "The weather was mild and the harvest was good in the valley this autumn, farmers said.",
     ]
 
-    nonisolated(unsafe) static let index: (TemporaryDirectory, IndexReader)? = {
-        let dir = TemporaryDirectory()
-        for (name, text) in documents { try? dir.write("docs/" + name, text) }
-        guard (try? IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 1))) != nil,
-              let reader = try? IndexReader(path: dir.path + "/index") else { return nil }
-        return (dir, reader)
-    }()
+    nonisolated(unsafe) static let index = makeSmallIndex(documents)
 
     func paths(_ query: String, translate: Bool = true, strategy: RetrievalStrategy = .maxScore) throws -> [String] {
         let searcher = try Searcher(reader: try #require(Self.index).1)
