@@ -80,4 +80,22 @@ import Testing
         let highlighted = english.snippet.highlights.map { String(String.UnicodeScalarView(Array(english.snippet.text.unicodeScalars)[$0])) }
         #expect(highlighted.contains("Germany"))
     }
+
+    /// Random queries mixing names of places (whole, cut, in any language), phrases and other words:
+    /// never a crash, and both strategies agree.
+    @Test func randomQueriesWithPlaceNamesAgreeAcrossStrategies() throws {
+        let searcher = try Searcher(reader: try #require(Self.index).1)
+        let pieces = ["Allemagne", "Germany", "Alemania", "Côte", "d’Ivoire", "d'", "Ivory", "Coast", "Costa", "de", "Marfil", "Estados",
+                      "Unidos", "États-Unis", "français", "alemán", "\"", "«", " ", " ", " ", "soldats", "Gao", "port", "the", "zz", "-", "é"]
+        var rng = SplitMix(seed: 77)
+        for _ in 0..<1_500 {
+            let query = (0..<(1 + rng.below(7))).map { _ in pieces[rng.below(pieces.count)] }.joined()
+            let k = [1, 3, 10][rng.below(3)]
+            let pruned = try searcher.search(query, k: k)
+            let exhaustive = try searcher.search(query, k: k, strategy: .exhaustive)
+            #expect(pruned.hits == exhaustive.hits, "\(query.debugDescription)")
+            #expect(pruned.totalHits == exhaustive.totalHits)
+            #expect(pruned.hits.count <= k && (pruned.totalHits ?? 0) >= pruned.hits.count)
+        }
+    }
 }
