@@ -55,7 +55,8 @@ enum Terminal {
     static func highlight(_ s: String) -> String { colorEnabled ? "\u{1B}[1;33m\(s)\u{1B}[0m" : s }
 }
 
-/// Runs a command body, turning any error into one line on stderr and exit code 1.
+/// Runs a command body, turning any error into one line on stderr and exit status 2 (as grep
+/// does: 1 is `search`'s "nothing matched").
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
@@ -65,7 +66,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw error
     } catch {
         Terminal.error("\(error)")
-        throw ExitCode(1)
+        throw ExitCode(2)
     }
 }
 

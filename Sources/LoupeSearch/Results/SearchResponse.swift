@@ -27,15 +27,16 @@ public struct SearchResponse: Sendable {
 }
 
 extension Searcher {
-    /// Searches and builds a snippet for every hit.
-    public func respond(to query: String, k: Int = 10, strategy: RetrievalStrategy = .maxScore) throws -> SearchResponse {
+    /// Searches and builds a snippet for every hit of the page: the `k` best after the first
+    /// `offset` (ranks count from the top, so the page's first hit has rank `offset + 1`).
+    public func respond(to query: String, k: Int = 10, offset: Int = 0, strategy: RetrievalStrategy = .maxScore) throws -> SearchResponse {
         // The table of place names is built once per process (about 3 ms): not the query's time.
         if expandNames { _ = PlaceNames.shared(folding: analyzer) }
         let started = monotonicSeconds()
-        let ranked = try search(query, k: k, strategy: strategy, countTotal: true)
+        let ranked = try search(query, k: k + max(0, offset), strategy: strategy, countTotal: true)
         let builder = SnippetBuilder()
         var hits: [SearchHit] = []
-        for (i, scored) in ranked.hits.enumerated() {
+        for (i, scored) in ranked.hits.enumerated() where i >= offset {
             let record = try reader.record(scored.doc)
             let text = try reader.text(scored.doc)
             let language = Language(rawValue: record.language) ?? .other

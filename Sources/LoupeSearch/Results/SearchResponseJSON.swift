@@ -6,25 +6,30 @@ extension SearchResponse {
     /// languages' names of places and languages the query names, which were searched too.
     public var json: JSON {
         let r = self
-        let hits: [JSON] = r.hits.map { hit in
-            .object([
-                ("rank", .int(hit.rank)),
-                ("path", .string(hit.path)),
-                ("title", .string(hit.title)),
-                ("score", .double(hit.score)),
-                ("language", .string(hit.language.code)),
-                ("snippet", .object([
-                    ("text", .string(hit.snippet.text)),
-                    ("highlights", .array(hit.snippet.highlights.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
-                ])),
-            ])
-        }
         return JSON.object([
             ("query", .string(r.query)),
             ("total_hits", .int(r.totalHits)),
             ("took_ms", .double((r.tookMilliseconds * 1000).rounded() / 1000)),
-            ("hits", .array(hits)),
+            ("hits", .array(r.hits.map(\.json))),
             ("translations", .array(r.translations.map { .string($0) })),
+        ])
+    }
+}
+
+extension SearchHit {
+    /// One hit as the `hits` of `SearchResponse.json` list it (and `--format jsonl` prints it, a line each).
+    public var json: JSON {
+        let hit = self
+        return .object([
+            ("rank", .int(hit.rank)),
+            ("path", .string(hit.path)),
+            ("title", .string(hit.title)),
+            ("score", .double(hit.score)),
+            ("language", .string(hit.language.code)),
+            ("snippet", .object([
+                ("text", .string(hit.snippet.text)),
+                ("highlights", .array(hit.snippet.highlights.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
+            ])),
         ])
     }
 }
