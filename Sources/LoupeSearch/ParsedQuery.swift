@@ -67,12 +67,20 @@ public struct ParsedQuery: Sendable, Equatable {
     /// Places and languages named by the free words (not inside quotes), with their names in the
     /// other languages; empty when `expandNames` is off.
     public var expansions: [NameExpansion] = []
+    /// Words written `+word`: every result holds them (they are scored too).
+    public var required: [AnalyzedWord] = []
+    /// Words written `-word`: no result holds them (they are not scored).
+    public var excluded: [AnalyzedWord] = []
 
     public init(_ text: String, analyzer: Analyzer, expandNames: Bool = true) {
         self.text = text
-        let (free, phraseTexts) = Self.split(text)
+        let (unsigned, phraseTexts) = Self.split(text)
         phrases = phraseTexts.map { analyzer.foldedWords($0).map { AnalyzedWord($0.term) } }.filter { !$0.isEmpty }
-        let freeWords = analyzer.foldedWords(free).map(\.term)
+        let (free, plus, minus) = Self.signs(unsigned)
+        let requiredWords = plus.flatMap { analyzer.foldedWords($0).map(\.term) }
+        excluded = Self.unique(minus.flatMap { analyzer.foldedWords($0).map(\.term) }).map { AnalyzedWord($0) }
+        required = Self.unique(requiredWords).map { AnalyzedWord($0) }
+        let freeWords = analyzer.foldedWords(free).map(\.term) + requiredWords
         if expandNames { expansions = Self.names(in: freeWords, table: PlaceNames.shared(folding: analyzer)) }
         var unique: [String] = []
         for w in freeWords where !unique.contains(w) { unique.append(w) }
@@ -100,6 +108,30 @@ public struct ParsedQuery: Sendable, Equatable {
             i += match.length
         }
         return found
+    }
+
+    /// The free text without its signed words, and the words written `+word` and `-word` (a sign
+    /// counts at the start of a word only: `jean-pierre` and `c++` keep theirs; a sign alone is
+    /// dropped).
+    static func signs(_ free: String) -> (rest: String, required: [String], excluded: [String]) {
+        guard free.contains("-") || free.contains("+") else { return (free, [], []) }
+        var rest: [Substring] = [], required: [String] = [], excluded: [String] = []
+        for token in free.split(whereSeparator: \.isWhitespace) {
+            if token.first == "-" || token.first == "+" {
+                let word = token.drop { $0 == "-" || $0 == "+" }
+                guard !word.isEmpty else { continue }
+                if token.first == "-" { excluded.append(String(word)) } else { required.append(String(word)) }
+            } else {
+                rest.append(token)
+            }
+        }
+        return (rest.joined(separator: " "), required, excluded)
+    }
+
+    static func unique(_ words: [String]) -> [String] {
+        var seen: [String] = []
+        for w in words where !seen.contains(w) { seen.append(w) }
+        return seen
     }
 
     /// Splits the query text into free text and phrases.

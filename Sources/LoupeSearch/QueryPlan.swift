@@ -68,6 +68,9 @@ public struct QueryPlan: Sendable {
     public var alternatives: [NameAlternative] = []
     /// Every translation searched, one-word or longer, as written.
     public var translations: [String] = []
+    /// `+word`s (every result holds each) and `-word`s (no result holds any), looked up.
+    public var required: [TermGroup] = []
+    public var excluded: [TermGroup] = []
 
     public static func make(_ query: ParsedQuery, reader: IndexReader, bm25: BM25) throws -> QueryPlan {
         let phrases = try query.phrases.map { words in PhraseQuery(words: try words.map { try group(for: $0, reader: reader, bm25: bm25) }) }
@@ -109,7 +112,9 @@ public struct QueryPlan: Sendable {
             }
         }
         return QueryPlan(text: query.text, groups: groups, orGroupCount: orGroupCount, phrases: phrases, droppedWords: query.droppedWords,
-                         alternatives: alternatives, translations: translated)
+                         alternatives: alternatives, translations: translated,
+                         required: try query.required.map { try group(for: $0, reader: reader, bm25: bm25) },
+                         excluded: try query.excluded.map { try group(for: $0, reader: reader, bm25: bm25) })
     }
 
     /// One term looked up under several languages in every segment: per language byte, its entry

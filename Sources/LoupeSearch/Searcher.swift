@@ -57,6 +57,9 @@ public final class Searcher {
     /// Analyzes and parses a query (no index access).
     public func parse(_ query: String) -> ParsedQuery { ParsedQuery(query, analyzer: analyzer, expandNames: expandNames) }
 
+    /// Documents every query is limited to (`--lang`, `--path-prefix`, `--modified-after`).
+    public var filter = SearchFilter()
+
     /// Whether a query that names a place or a language also searches its names in the other
     /// languages (`NameAlternative`); `loupe search --no-translate` turns it off.
     public var expandNames = true
@@ -84,6 +87,7 @@ public final class Searcher {
         var total = 0
         if !plan.phrases.isEmpty || !plan.alternatives.isEmpty {
             for (s, segment) in reader.segments.enumerated() {
+                collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s) }
                 let matched = plan.phrases.isEmpty ? try alternativesSearch(plan, segment, s, &collector) : try phraseSearch(plan, segment, s, &collector)
                 total += matched
                 scored += matched
@@ -91,9 +95,10 @@ public final class Searcher {
             return RankedResults(plan: plan, hits: collector.sorted(), totalHits: countTotal ? total : nil, scored: scored)
         }
         for (s, segment) in reader.segments.enumerated() {
+            collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s) }
             if countTotal {
                 let cursors = try makeCursors(plan, segment, s)
-                total += try countUnion(cursors)
+                total += try countUnion(cursors, collector.filter)
             }
             let cursors = try makeCursors(plan, segment, s)
             guard !cursors.isEmpty else { continue }
@@ -167,7 +172,7 @@ public final class Searcher {
                 }
                 score += bm25.score(idf: plan.phrases[p].idf, tf: Double(frequency), docLength: length)
             }
-            if allPhrasesFound {
+            if allPhrasesFound, collector.filter?.allows(local: Int(doc)) ?? true {
                 matched += 1
                 for c in optional {
                     try c.advance(to: doc)
@@ -246,7 +251,7 @@ public final class Searcher {
                 score += extra[doc] ?? 0
                 e += 1
             }
-            matched += 1
+            if collector.filter?.allows(local: Int(doc)) ?? true { matched += 1 }
             collector.offer(ScoredDoc(score: score, doc: segment.docBase + Int(doc)))
         }
     }
@@ -277,14 +282,14 @@ public final class Searcher {
         return lo < sorted.count && sorted[lo] == value
     }
 
-    private func countUnion(_ owners: [GroupCursor]) throws -> Int {
+    private func countUnion(_ owners: [GroupCursor], _ filter: DocFilter?) throws -> Int {
         try withUnretained(owners) { cursors in
             var count = 0
             while true {
                 var doc = PostingsIterator.exhausted
                 for c in cursors { doc = min(doc, c.takeUnretainedValue().doc) }
                 if doc == PostingsIterator.exhausted { return count }
-                count += 1
+                if filter?.allows(local: Int(doc)) ?? true { count += 1 }
                 for c in cursors {
                     try c._withUnsafeGuaranteedRef { if $0.doc == doc { try $0.next() } }
                 }

@@ -16,6 +16,8 @@ public struct ScoredDoc: Comparable, Sendable {
 struct TopKCollector {
     let k: Int
     private var heap: [ScoredDoc] = []
+    /// The current segment's filter: documents it does not allow are never offered.
+    var filter: DocFilter?
 
     init(k: Int) {
         self.k = k
@@ -29,6 +31,7 @@ struct TopKCollector {
     @discardableResult
     mutating func offer(_ candidate: ScoredDoc) -> Bool {
         guard k > 0 else { return false }
+        if let filter, !filter.allows(global: candidate.doc) { return false }
         if heap.count < k {
             heap.append(candidate)
             siftUp(heap.count - 1)

@@ -16,6 +16,9 @@ struct SearchCommand: ParsableCommand {
             searched under its names in the other two as well (ICU's CLDR names), a little below the name as \
             typed; --no-translate turns that off.
 
+            A word written -word excludes the documents that hold it; +word requires it (\
+            loupe search "mali -wagner", or loupe search -wagner mali: everything that is not an option is the \
+            query; -- ends the options). Filters: --lang fr,es, --path-prefix fr/, --modified-after 2024-01-01. \
             Pages: -k N results after the first --offset M. Output: --format text (the default), json (one \
             object, also --json), jsonl (one hit object a line), paths (one absolute path a line, for xargs). \
             Exit status: 0 when something matched, 1 when nothing did (as grep), 2 on an error.
@@ -26,7 +29,9 @@ struct SearchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The query (several words are joined).", valueName: "query"))
+    // Everything that is not one of the options below is the query, a `-word` included (`--` also
+    // ends the options).
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The query (several words are joined; -word and +word included).", valueName: "query"))
     var words: [String] = []
 
     @OptionGroup var location: IndexLocation
@@ -43,6 +48,15 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .long, help: "Skip this many results first (the next page: --offset 10 -k 10).")
     var offset: Int = 0
 
+    @Option(name: .long, help: ArgumentHelp("Only documents in these languages (comma-separated: en, fr, es, other).", valueName: "codes"))
+    var lang: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only documents whose path (relative to the indexed directory) starts with this.", valueName: "prefix"))
+    var pathPrefix: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only files modified on or after this day (YYYY-MM-DD, UTC).", valueName: "date"))
+    var modifiedAfter: String?
+
     @Flag(name: .long, help: "Score every matching document instead of pruning (same results; for checking).")
     var exhaustive = false
 
@@ -57,6 +71,37 @@ struct SearchCommand: ParsableCommand {
         if k < 1 || k > 10_000 { throw ValidationError("-k must be between 1 and 10000") }
         if offset < 0 || offset > 10_000 { throw ValidationError("--offset must be between 0 and 10000") }
         if json && format != .text && format != .json { throw ValidationError("--json and --format \(format.rawValue) disagree") }
+        _ = try searchFilter()
+    }
+
+    /// The filter the options ask for.
+    func searchFilter() throws -> SearchFilter {
+        var filter = SearchFilter(pathPrefix: pathPrefix)
+        if let lang {
+            let codes = lang.split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }
+            let languages = codes.compactMap { Language(code: $0) }
+            guard languages.count == codes.count, !codes.isEmpty else { throw ValidationError("--lang takes en, fr, es or other, comma-separated (got \(lang))") }
+            filter.languages = Set(languages)
+        }
+        if let modifiedAfter {
+            guard let seconds = Self.unixDay(modifiedAfter) else { throw ValidationError("--modified-after takes a day as YYYY-MM-DD (got \(modifiedAfter))") }
+            filter.modifiedAfter = seconds
+        }
+        return filter
+    }
+
+    /// Midnight UTC of a YYYY-MM-DD day, in Unix seconds (days from the civil calendar, no Foundation).
+    static func unixDay(_ text: String) -> Int64? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]), (1...12).contains(m), (1...31).contains(d) else { return nil }
+        // Howard Hinnant's days_from_civil.
+        let year = m <= 2 ? y - 1 : y
+        let era = (year >= 0 ? year : year - 399) / 400
+        let yoe = year - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return (era * 146_097 + doe - 719_468) * 86_400
     }
 
     func run() throws {
@@ -67,6 +112,7 @@ struct SearchCommand: ParsableCommand {
             let reader = try IndexReader(path: location.index)
             let searcher = try Searcher(reader: reader)
             searcher.expandNames = !noTranslate
+            searcher.filter = try searchFilter()
             let response = try searcher.respond(to: query, k: k, offset: offset, strategy: exhaustive ? .exhaustive : .maxScore)
             noMatch = response.hits.isEmpty
             switch json ? .json : format {

@@ -167,6 +167,32 @@ import Testing
         #expect(try loupe(["search", "mali", "--index", index, "--offset", "-1"]).status != 0)
     }
 
+    /// A query may start with `-word` (everything not an option is the query; `--` also ends the
+    /// options), and the filters are options.
+    @Test func excludedWordsAndFilters() throws {
+        let fixture = try corpusIndex()
+        let index = fixture.index
+        func paths(_ arguments: [String]) throws -> [String] {
+            let run = try loupe(["search"] + arguments + ["--index", index, "--format", "paths", "-k", "50"])
+            #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
+            return run.stdout.split(separator: "\n").map { String($0.split(separator: "/Corpus/").last ?? "") }
+        }
+        let mali = try paths(["mali"])
+        let withoutWagner = try paths(["-wagner mali"])
+        #expect(!withoutWagner.isEmpty && withoutWagner.count < mali.count)
+        #expect(!withoutWagner.contains("en/wagner-group-africa.txt") && mali.contains("en/wagner-group-africa.txt"))
+        #expect(try paths(["mali", "-wagner"]) == withoutWagner)
+        let afterDashes = try loupe(["search", "--index", index, "--format", "paths", "-k", "50", "--", "-wagner", "mali"])
+        #expect(afterDashes.stdout.split(separator: "\n").map { String($0.split(separator: "/Corpus/").last ?? "") } == withoutWagner)
+        let required = try paths(["mali +wagner"])
+        #expect(!required.isEmpty && required.allSatisfy { mali.contains($0) && !withoutWagner.contains($0) })
+        #expect(try paths(["mali", "--lang", "es"]).allSatisfy { $0.hasPrefix("es/") })
+        #expect(try paths(["mali", "--path-prefix", "fr/"]).allSatisfy { $0.hasPrefix("fr/") })
+        #expect(try paths(["mali", "--modified-after", "2999-01-01"]).isEmpty)
+        #expect(try loupe(["search", "mali", "--lang", "de", "--index", index]).status == 64)
+        #expect(try loupe(["search", "mali", "--modified-after", "2024-13-01", "--index", index]).status == 64)
+    }
+
     @Test func textOutputHasNoEscapeCodesWhenNotATerminal() throws {
         let fixture = try corpusIndex()
         let index = fixture.index

@@ -124,6 +124,56 @@ import Testing
         #expect(phrases > 60 && phrasesMatched > phrases / 2)
     }
 
+    /// `+word`, `-word` and the options' filters cut the candidates before the top k: pruned and
+    /// exhaustive agree, every hit holds the `+` words and none of the `-` words, and the hit count
+    /// is the number of allowed matching documents.
+    @Test func requiredExcludedAndFilteredQueriesAgreeAcrossStrategies() throws {
+        let dir = TemporaryDirectory()
+        var rng = SplitMix(seed: 4321)
+        let vocabulary = (0..<60).map { "w\($0)" }
+        var documents: [String: Set<String>] = [:]
+        for d in 0..<400 {
+            let words = (0..<(3 + rng.below(40))).map { _ in vocabulary[min(59, Int(pow(Double(rng.below(1000)) / 1000, 2) * 60))] }
+            let path = "\(d % 4)/d\(d).txt"
+            try dir.write("docs/" + path, words.joined(separator: " "))
+            documents[path] = Set(words)
+        }
+        _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index",
+                                   options: IndexOptions(threads: 2, filesPerChunk: 50, mergeSegments: .never))
+        let searcher = try Searcher(reader: IndexReader(path: dir.path + "/index"))
+        for round in 0..<300 {
+            var parts: [String] = [], required: [String] = [], excluded: [String] = []
+            for _ in 0..<(1 + rng.below(4)) {
+                let word = vocabulary[rng.below(20)]
+                switch rng.below(5) {
+                case 0: parts.append("+" + word); required.append(word)
+                case 1: parts.append("-" + word); excluded.append(word)
+                default: parts.append(word)
+                }
+            }
+            let query = parts.joined(separator: " ")
+            searcher.filter = round % 3 == 0 ? SearchFilter(pathPrefix: "\(rng.below(4))/") : SearchFilter()
+            let k = [1, 5, 20][rng.below(3)]
+            let exhaustive = try searcher.search(query, k: k, strategy: .exhaustive)
+            for limit in [Int.max, 0] {
+                searcher.termAtATimeLimit = limit
+                let pruned = try searcher.search(query, k: k, strategy: .maxScore)
+                #expect(pruned.hits == exhaustive.hits, "\(query) k \(k) limit \(limit)")
+                #expect(pruned.totalHits == exhaustive.totalHits)
+            }
+            let positive = parts.filter { !$0.hasPrefix("-") }.map { $0.hasPrefix("+") ? String($0.dropFirst()) : $0 }
+            let allowed = documents.filter { path, words in
+                (searcher.filter.pathPrefix.map { path.hasPrefix($0) } ?? true) && required.allSatisfy(words.contains)
+                    && !excluded.contains(where: words.contains) && positive.contains(where: words.contains)
+            }
+            #expect(exhaustive.totalHits == allowed.count, "\(query)")
+            for hit in exhaustive.hits {
+                let path = try searcher.reader.record(hit.doc).path
+                #expect(allowed[path] != nil, "\(query) returned \(path)")
+            }
+        }
+    }
+
     /// A word's keys in one language — its stem, and its surface form where it was a name — are two
     /// members of one group that a document may hold one or both of. A block bound computed on a
     /// document holding both must still cover a later short document holding one: here pruning
