@@ -71,12 +71,23 @@ public struct ParsedQuery: Sendable, Equatable {
     public var required: [AnalyzedWord] = []
     /// Words written `-word`: no result holds them (they are not scored).
     public var excluded: [AnalyzedWord] = []
+    /// Prefixes written `prefix*` (folded, not stemmed): each is one word matching every term that
+    /// starts with it.
+    public var prefixes: [String] = []
 
     public init(_ text: String, analyzer: Analyzer, expandNames: Bool = true) {
         self.text = text
         let (unsigned, phraseTexts) = Self.split(text)
         phrases = phraseTexts.map { analyzer.foldedWords($0).map { AnalyzedWord($0.term) } }.filter { !$0.isEmpty }
-        let (free, plus, minus) = Self.signs(unsigned)
+        let (signedFree, plus, minus) = Self.signs(unsigned)
+        let (free, prefixTexts) = Self.prefixes(signedFree)
+        prefixes = Self.unique(prefixTexts.compactMap { text in
+            // The prefix folded as a word is (accents, case, elisions); a prefix that folds to
+            // nothing, or to one character, is dropped (it would match much of the dictionary).
+            let words = analyzer.foldedWords(text).map(\.term)
+            guard words.count == 1, let word = words.first, word.unicodeScalars.count >= 2 else { return nil }
+            return word
+        })
         let requiredWords = plus.flatMap { analyzer.foldedWords($0).map(\.term) }
         excluded = Self.unique(minus.flatMap { analyzer.foldedWords($0).map(\.term) }).map { AnalyzedWord($0) }
         required = Self.unique(requiredWords).map { AnalyzedWord($0) }
@@ -126,6 +137,21 @@ public struct ParsedQuery: Sendable, Equatable {
             }
         }
         return (rest.joined(separator: " "), required, excluded)
+    }
+
+    /// The free text without its `word*` tokens, and those tokens' words (the `*` dropped).
+    static func prefixes(_ free: String) -> (rest: String, prefixes: [String]) {
+        guard free.contains("*") else { return (free, []) }
+        var rest: [Substring] = [], prefixes: [String] = []
+        for token in free.split(whereSeparator: \.isWhitespace) {
+            if token.hasSuffix("*") {
+                let stem = token.prefix { $0 != "*" }
+                if !stem.isEmpty { prefixes.append(String(stem)) }
+            } else {
+                rest.append(token)
+            }
+        }
+        return (rest.joined(separator: " "), prefixes)
     }
 
     static func unique(_ words: [String]) -> [String] {

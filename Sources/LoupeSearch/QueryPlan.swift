@@ -80,6 +80,7 @@ public struct QueryPlan: Sendable {
             groups.append(g)
             if let exact = exactForm(of: g, docCount: reader.docCount, bm25: bm25) { groups.append(exact) }
         }
+        for prefix in query.prefixes { groups.append(try prefixGroup(prefix, reader: reader, bm25: bm25)) }
         var orGroupCount = groups.count
         // Phrase words are highlighted too.
         for phrase in phrases {
@@ -142,6 +143,36 @@ public struct QueryPlan: Sendable {
                 }
             }
         }
+    }
+
+    /// The most terms a `prefix*` may stand for.
+    public static let maxPrefixTerms = 1024
+
+    /// A `prefix*` as one word: every dictionary term (in any language) that starts with the
+    /// prefix, found by walking the ordered dictionary from it, scored as one BM25 term whose
+    /// frequencies add up (as a word's surface and stem do); its document frequency is the sum of
+    /// its terms' (capped at the document count): an upper bound, so its idf errs low. More than
+    /// `maxPrefixTerms` terms is an error that says so.
+    static func prefixGroup(_ prefix: String, reader: IndexReader, bm25: BM25, limit: Int = maxPrefixTerms) throws -> TermGroup {
+        let start = Array(prefix.utf8)
+        var keys: [[UInt8]] = []
+        var known = Set<[UInt8]>()
+        var df = 0
+        for segment in reader.segments {
+            try segment.terms.forEach(from: start) { key, info in
+                guard key.starts(with: start) else { return false }
+                df += info.docFreq
+                if known.insert(key).inserted {
+                    keys.append(key)
+                    guard keys.count <= limit else {
+                        throw IndexError.invalidInput("\(prefix)* matches more than \(limit) terms; give a longer prefix")
+                    }
+                }
+                return true
+            }
+        }
+        df = min(df, reader.docCount)
+        return TermGroup(word: prefix + "*", keys: keys, docFreq: df, idf: bm25.idf(docFreq: df))
     }
 
     /// How much an occurrence of a query word's exact (folded) form adds on top of its group, as a

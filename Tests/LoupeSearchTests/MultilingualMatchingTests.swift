@@ -1,3 +1,4 @@
+import LoupeAnalysis
 import LoupeIndex
 import Testing
 @testable import LoupeSearch
@@ -84,6 +85,28 @@ import Testing
         }
     }
 
+    /// `prefix*` is one word standing for every term that starts with the prefix (folded, in any
+    /// language): accents and case do not matter, stems are matched by their start, both strategies
+    /// agree, and a pattern matching too many terms is a clear error.
+    @Test func prefixesMatchEveryTermThatStartsWithThem() throws {
+        #expect(try paths("ecol*") == ["fr/ecoles.txt"])
+        #expect(try paths("ÉCOL*") == ["fr/ecoles.txt"])
+        #expect(Set(try paths("merc*")) == ["en/mercenaries.txt"])
+        #expect(Set(try paths("atta*")) == ["fr/attaques.txt"])
+        #expect(Set(try paths("ata*")) == ["es/ataques.txt"])
+        #expect(try paths("zzz*").isEmpty)
+        let searcher = try makeSearcher()
+        let plan = try searcher.plan("ni* mali")
+        let prefix = try #require(plan.groups.first { $0.word == "ni*" })
+        #expect(!prefix.keys.isEmpty && prefix.keys.allSatisfy { $0.starts(with: Array("ni".utf8)) })
+        for query in ["ni* mali", "sold* troops", "ata* -drones", "e*", "les p*"] {
+            #expect(try searcher.search(query, k: 3).hits == searcher.search(query, k: 3, strategy: .exhaustive).hits, "\(query)")
+        }
+        // One letter is too short to expand; a pattern over the bound is refused with a message.
+        #expect(ParsedQuery("e* mali", analyzer: try Analyzer()).prefixes.isEmpty)
+        #expect(throws: IndexError.self) { try QueryPlan.prefixGroupBounded("t", limit: 2, searcher: searcher) }
+    }
+
     @Test func queryTextSplitsIntoWordsAndPhrases() {
         #expect(ParsedQuery.split("a \"b c\" d").phrases == ["b c"])
         #expect(ParsedQuery.split("«x y» “z”").phrases == ["x y", "z"])
@@ -97,5 +120,12 @@ import Testing
         #expect(plan.droppedWords == ["les", "de", "la"])
         // A query made only of function words still runs.
         #expect(try !paths("de la").isEmpty)
+    }
+}
+
+extension QueryPlan {
+    /// `prefixGroup` with a small bound, for testing the refusal.
+    static func prefixGroupBounded(_ prefix: String, limit: Int, searcher: Searcher) throws -> TermGroup {
+        try prefixGroup(prefix, reader: searcher.reader, bm25: BM25(docCount: searcher.reader.docCount, averageDocLength: searcher.reader.averageDocLength), limit: limit)
     }
 }
