@@ -130,7 +130,7 @@ public final class Searcher {
     }
 
     /// A cursor over one group's postings in a segment, or nil when the segment has none of its terms.
-    private func makeCursor(_ group: TermGroup, index: Int, _ segment: SegmentReader, _ segmentIndex: Int) throws -> GroupCursor? {
+    func makeCursor(_ group: TermGroup, index: Int, _ segment: SegmentReader, _ segmentIndex: Int) throws -> GroupCursor? {
         var members: [GroupCursor.Member] = []
         for (k, key) in group.keys.enumerated() {
             let entry = k < group.entries.count && segmentIndex < group.entries[k].count ? group.entries[k][segmentIndex] : try segment.terms.lookup(key)
@@ -257,7 +257,7 @@ public final class Searcher {
     }
 
     /// How many times the words of `cursors` (all on the same document) occur at consecutive positions.
-    private func phraseFrequency(_ cursors: [GroupCursor]) throws -> Int {
+    func phraseFrequency(_ cursors: [GroupCursor]) throws -> Int {
         let lists = try cursors.map { try $0.positions() }
         guard let first = lists.first else { return 0 }
         var count = 0

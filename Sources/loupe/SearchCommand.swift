@@ -60,6 +60,9 @@ struct SearchCommand: ParsableCommand {
     @Flag(name: .long, help: "Score every matching document instead of pruning (same results; for checking).")
     var exhaustive = false
 
+    @Flag(name: .long, help: "Show how each score was computed: per word, phrase or translation its tf, idf and the document's length; the parts add up to the score.")
+    var explain = false
+
     @Flag(name: .long, help: "Search names of countries and languages only as typed, not also in the other languages (Allemagne without Germany, Alemania).")
     var noTranslate = false
 
@@ -113,10 +116,11 @@ struct SearchCommand: ParsableCommand {
             let searcher = try Searcher(reader: reader)
             searcher.expandNames = !noTranslate
             searcher.filter = try searchFilter()
-            let response = try searcher.respond(to: query, k: k, offset: offset, strategy: exhaustive ? .exhaustive : .maxScore)
+            let response = try searcher.respond(to: query, k: k, offset: offset, strategy: exhaustive ? .exhaustive : .maxScore,
+                                                explain: explain)
             noMatch = response.hits.isEmpty
             switch json ? .json : format {
-            case .text: printText(response)
+            case .text: printText(response, searcher)
             case .json: print(response.json.rendered)
             case .jsonl: for hit in response.hits { print(hit.json.rendered) }
             case .paths:
@@ -128,7 +132,7 @@ struct SearchCommand: ParsableCommand {
         if noMatch { throw ExitCode(1) }
     }
 
-    func printText(_ r: SearchResponse) {
+    func printText(_ r: SearchResponse, _ searcher: Searcher) {
         if r.hits.isEmpty {
             var message = "No documents match: \(r.query)"
             if !r.unknownWords.isEmpty { message += " Not in the index: \(r.unknownWords.joined(separator: ", "))." }
@@ -141,6 +145,19 @@ struct SearchCommand: ParsableCommand {
             print("\(hit.rank). \(Terminal.bold(title))")
             print("   \(Terminal.dim("\(Terminal.inert(hit.path)) · \(hit.language.code) · score \(fixed(hit.score, 3))"))")
             print("   \(highlighted(hit.snippet))")
+            if let explanation = hit.explanation {
+                for part in explanation.details {
+                    let values = part.details.map { detail -> String in
+                        switch detail.description {
+                        case "idf": return "idf \(fixed(detail.value, 3))"
+                        case "tf": return "tf \(Int(detail.value))"
+                        case "weight": return "weight \(fixed(detail.value, 2))"
+                        default: return "length \(Int(detail.value)) (avgdl \(fixed(searcher.bm25.averageDocLength, 1)))"
+                        }
+                    }
+                    print(Terminal.dim("   \(fixed(part.value, 3)) = \(Terminal.inert(part.description)): \(values.joined(separator: ", "))"))
+                }
+            }
             print("")
         }
         let shown = r.hits.count < r.totalHits ? "top \(r.hits.count) of \(grouped(r.totalHits))" : "\(grouped(r.totalHits))"

@@ -113,6 +113,8 @@ import Testing
             searcher.termAtATimeLimit = 0
             let pruned = try searcher.search(query, k: k, strategy: .maxScore)
             #expect(pruned.hits == exhaustive.hits, "query \(query) k \(k)")
+            // The explanation of every hit adds up to exactly its score.
+            for hit in pruned.hits.prefix(3) { #expect(try searcher.explain(pruned.plan, doc: hit.doc).value == hit.score, "explain \(query)") }
             #expect(pruned.totalHits == exhaustive.totalHits)
             if pruned.scored < exhaustive.scored { prunedSomething = true }
             if query.hasPrefix("\""), !exhaustive.hits.isEmpty { phrasesMatched += 1 }

@@ -98,4 +98,20 @@ import Testing
             #expect(pruned.hits.count <= k && (pruned.totalHits ?? 0) >= pruned.hits.count)
         }
     }
+
+    /// `--explain`: the parts of every hit's explanation add up to exactly its score, whichever
+    /// path scored it (plain words, phrases, translations, exact forms, prefixes, exclusions).
+    @Test func explanationsAddUpToTheScore() throws {
+        let searcher = try Searcher(reader: try #require(Self.index).1)
+        for query in ["Allemagne soldats", "Ivory Coast port", "\"port of\" Abidjan", "Costa de Marfil", "gao nord semaine", "ab* port", "soldats -gao"] {
+            let response = try searcher.respond(to: query, k: 10, explain: true)
+            for hit in response.hits {
+                let explanation = try #require(hit.explanation)
+                #expect(explanation.value == hit.score, "\(query): \(hit.path)")
+                #expect(!explanation.details.isEmpty)
+            }
+        }
+        let german = try searcher.respond(to: "Allemagne", k: 10, explain: true).hits.first { $0.path == "en/germany.txt" }
+        #expect(german?.explanation?.details.map(\.description).contains { $0.hasPrefix("germany") } == true, "\(String(describing: german?.explanation))")
+    }
 }

@@ -12,6 +12,8 @@ public struct SearchHit: Sendable {
     public var language: Language
     public var score: Double
     public var snippet: Snippet
+    /// How the score was computed, when asked for (`respond(…explain: true)`).
+    public var explanation: Explanation?
 }
 
 /// A query's complete answer: ranked hits with snippets.
@@ -29,7 +31,8 @@ public struct SearchResponse: Sendable {
 extension Searcher {
     /// Searches and builds a snippet for every hit of the page: the `k` best after the first
     /// `offset` (ranks count from the top, so the page's first hit has rank `offset + 1`).
-    public func respond(to query: String, k: Int = 10, offset: Int = 0, strategy: RetrievalStrategy = .maxScore) throws -> SearchResponse {
+    public func respond(to query: String, k: Int = 10, offset: Int = 0, strategy: RetrievalStrategy = .maxScore,
+                        explain: Bool = false) throws -> SearchResponse {
         // The table of place names is built once per process (about 3 ms): not the query's time.
         if expandNames { _ = PlaceNames.shared(folding: analyzer) }
         let started = monotonicSeconds()
@@ -42,7 +45,8 @@ extension Searcher {
             let language = Language(rawValue: record.language) ?? .other
             let snippet = builder.snippet(text: text, language: language, plan: ranked.plan, analyzer: analyzer)
             hits.append(SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
-                                  score: scored.score, snippet: snippet))
+                                  score: scored.score, snippet: snippet,
+                                  explanation: explain ? try self.explain(ranked.plan, doc: scored.doc) : nil))
         }
         let unknown = ranked.plan.groups.filter { $0.keys.isEmpty }.map(\.word)
         return SearchResponse(query: query, totalHits: ranked.totalHits ?? hits.count, tookMilliseconds: (monotonicSeconds() - started) * 1000,

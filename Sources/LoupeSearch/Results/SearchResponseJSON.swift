@@ -17,10 +17,11 @@ extension SearchResponse {
 }
 
 extension SearchHit {
-    /// One hit as the `hits` of `SearchResponse.json` list it (and `--format jsonl` prints it, a line each).
+    /// One hit as the `hits` of `SearchResponse.json` list it (and `--format jsonl` prints it, a line
+    /// each), with `"explain": {"value", "description", "details"}` when it was explained.
     public var json: JSON {
         let hit = self
-        return .object([
+        var fields: [(String, JSON)] = [
             ("rank", .int(hit.rank)),
             ("path", .string(hit.path)),
             ("title", .string(hit.title)),
@@ -30,6 +31,8 @@ extension SearchHit {
                 ("text", .string(hit.snippet.text)),
                 ("highlights", .array(hit.snippet.highlights.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
             ])),
-        ])
+        ]
+        if let explanation = hit.explanation { fields.append(("explain", explanation.json)) }
+        return .object(fields)
     }
 }
