@@ -47,7 +47,9 @@ extension Searcher {
         }
         func describe(_ group: TermGroup) -> String {
             let keys = group.keys.compactMap { TermKey.split($0) }.map { "\($0.0.code):\($0.1)" }
-            return "\(group.word) [\(keys.joined(separator: ", "))]"
+            // A one-word translation is an OR group whose idf is already weighted (`QueryPlan`).
+            let translated = plan.translations.contains { $0.lowercased() == group.word }
+            return "\(group.word) [\(keys.joined(separator: ", "))]" + (translated ? " (translation; idf × \(NameAlternative.weight))" : "")
         }
         /// The OR groups' cursors on the document, with their group.
         func groupsOnDocument() throws -> [(TermGroup, GroupCursor)] {
