@@ -74,13 +74,28 @@ public struct ParsedQuery: Sendable, Equatable {
     /// Prefixes written `prefix*` (folded, not stemmed): each is one word matching every term that
     /// starts with it.
     public var prefixes: [String] = []
+    /// Words written `word~N` (`word~`: 1 edit up to 5 letters, else 2), folded: each matches every
+    /// term within N edits.
+    public var fuzzy: [FuzzyWord] = []
+
+    /// A `word~N` of the query.
+    public struct FuzzyWord: Sendable, Equatable {
+        public var word: String
+        public var edits: Int
+    }
 
     public init(_ text: String, analyzer: Analyzer, expandNames: Bool = true) {
         self.text = text
         let (unsigned, phraseTexts) = Self.split(text)
         phrases = phraseTexts.map { analyzer.foldedWords($0).map { AnalyzedWord($0.term) } }.filter { !$0.isEmpty }
         let (signedFree, plus, minus) = Self.signs(unsigned)
-        let (free, prefixTexts) = Self.prefixes(signedFree)
+        let (unfuzzy, fuzzyTexts) = Self.fuzzy(signedFree)
+        fuzzy = fuzzyTexts.compactMap { text, edits in
+            let words = analyzer.foldedWords(text).map(\.term)
+            guard words.count == 1, let word = words.first, word.unicodeScalars.count >= 2 else { return nil }
+            return FuzzyWord(word: word, edits: min(2, edits ?? FuzzyTerms.defaultEdits(for: word)))
+        }
+        let (free, prefixTexts) = Self.prefixes(unfuzzy)
         prefixes = Self.unique(prefixTexts.compactMap { text in
             // The prefix folded as a word is (accents, case, elisions); a prefix that folds to
             // nothing, or to one character, is dropped (it would match much of the dictionary).
@@ -152,6 +167,23 @@ public struct ParsedQuery: Sendable, Equatable {
             }
         }
         return (rest.joined(separator: " "), prefixes)
+    }
+
+    /// The free text without its `word~N` tokens, and those tokens' words with their N (nil for `~`).
+    static func fuzzy(_ free: String) -> (rest: String, fuzzy: [(String, Int?)]) {
+        guard free.contains("~") else { return (free, []) }
+        var rest: [Substring] = [], fuzzy: [(String, Int?)] = []
+        for token in free.split(whereSeparator: \.isWhitespace) {
+            guard let tilde = token.lastIndex(of: "~") else {
+                rest.append(token)
+                continue
+            }
+            let word = token[..<tilde].prefix { $0 != "~" }
+            let count = token[token.index(after: tilde)...]
+            guard !word.isEmpty, count.isEmpty || Int(count) != nil else { continue }
+            fuzzy.append((String(word), Int(count)))
+        }
+        return (rest.joined(separator: " "), fuzzy)
     }
 
     static func unique(_ words: [String]) -> [String] {

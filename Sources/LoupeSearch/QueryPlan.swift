@@ -81,6 +81,7 @@ public struct QueryPlan: Sendable {
             if let exact = exactForm(of: g, docCount: reader.docCount, bm25: bm25) { groups.append(exact) }
         }
         for prefix in query.prefixes { groups.append(try prefixGroup(prefix, reader: reader, bm25: bm25)) }
+        for f in query.fuzzy { groups.append(try fuzzyGroup(f.word, edits: f.edits, reader: reader, bm25: bm25)) }
         var orGroupCount = groups.count
         // Phrase words are highlighted too.
         for phrase in phrases {
@@ -143,6 +144,32 @@ public struct QueryPlan: Sendable {
                 }
             }
         }
+    }
+
+    /// The most terms a `word~N` stands for: the nearest (fewest edits, then most documents).
+    public static let maxFuzzyTerms = 64
+
+    /// A `word~N` as one word: the terms (any language) within N edits of it, at most
+    /// `maxFuzzyTerms`, scored as one BM25 term over them (as a prefix is).
+    static func fuzzyGroup(_ word: String, edits: Int, reader: IndexReader, bm25: BM25) throws -> TermGroup {
+        var best: [[UInt8]: FuzzyTerms.Match] = [:]
+        for segment in reader.segments {
+            for match in try FuzzyTerms.matches(of: word, maxEdits: edits, in: segment.terms) {
+                if var known = best[match.key] {
+                    known.docFreq += match.docFreq
+                    best[match.key] = known
+                } else {
+                    best[match.key] = match
+                }
+            }
+        }
+        let chosen = best.values.sorted { a, b in
+            if a.distance != b.distance { return a.distance < b.distance }
+            if a.docFreq != b.docFreq { return a.docFreq > b.docFreq }
+            return a.key.lexicographicallyPrecedes(b.key)
+        }.prefix(maxFuzzyTerms)
+        let df = min(chosen.reduce(0) { $0 + $1.docFreq }, reader.docCount)
+        return TermGroup(word: "\(word)~\(edits)", keys: chosen.map(\.key), docFreq: df, idf: bm25.idf(docFreq: df))
     }
 
     /// The most terms a `prefix*` may stand for.

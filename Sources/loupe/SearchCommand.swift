@@ -137,6 +137,7 @@ struct SearchCommand: ParsableCommand {
             var message = "No documents match: \(r.query)"
             if !r.unknownWords.isEmpty { message += " Not in the index: \(r.unknownWords.joined(separator: ", "))." }
             print(Terminal.inert(message))
+            if let suggestion = r.suggestion { print("Did you mean: \(Terminal.inert(suggestion))") }
             return
         }
         for hit in r.hits {
@@ -162,6 +163,7 @@ struct SearchCommand: ParsableCommand {
         }
         let shown = r.hits.count < r.totalHits ? "top \(r.hits.count) of \(grouped(r.totalHits))" : "\(grouped(r.totalHits))"
         print(Terminal.dim("\(shown) matching document\(r.totalHits == 1 ? "" : "s") in \(fixed(r.tookMilliseconds, 1)) ms"))
+        if let suggestion = r.suggestion { print("Did you mean: \(Terminal.inert(suggestion))") }
         if !r.translations.isEmpty { print(Terminal.dim("also searched: \(r.translations.joined(separator: ", ")) (--no-translate: as typed only)")) }
     }
 

@@ -1,7 +1,8 @@
 extension SearchResponse {
     /// The response as `loupe search --json` prints it (and `serve` will answer): `{"query",
     /// "total_hits", "took_ms", "hits": [{"rank", "path", "title", "score", "language", "snippet":
-    /// {"text", "highlights": [[start, end], …]}}], "translations": [names]}`; highlights are
+    /// {"text", "highlights": [[start, end], …]}}], "translations": [names], "suggestion": text or
+    /// null}`; highlights are
     /// [start, end) offsets into the snippet's text in Unicode scalars; `translations` are the other
     /// languages' names of places and languages the query names, which were searched too.
     public var json: JSON {
@@ -12,6 +13,7 @@ extension SearchResponse {
             ("took_ms", .double((r.tookMilliseconds * 1000).rounded() / 1000)),
             ("hits", .array(r.hits.map(\.json))),
             ("translations", .array(r.translations.map { .string($0) })),
+            ("suggestion", r.suggestion.map { .string($0) } ?? .null),
         ])
     }
 }
