@@ -11,6 +11,8 @@ public final class Analyzer {
     public let normalizer: TermNormalizer
     private var cache: [CacheKey: String?] = [:]
     private var scratch: [UInt8] = []
+    private var accentedScratch: [UInt8] = []
+    private var stemScratch: [UInt8] = []
 
     public init() throws {
         segmenter = try WordSegmenter()
@@ -74,17 +76,57 @@ public final class Analyzer {
     /// The term a raw word becomes in a document of `language`: normalized, then stemmed unless it is
     /// a name, a function word, or the language is `other`. Nil when the word yields no term.
     public func term(raw: UnsafeBufferPointer<UInt8>, language: Language, isName: Bool) -> String? {
-        guard normalizer.normalize(raw, into: &scratch) else { return nil }
-        let folded = String(decoding: scratch, as: UTF8.self)
-        return Self.stem(folded, language: language, isName: isName)
+        guard normalizer.normalize(raw, into: &scratch, accented: &accentedScratch) else { return nil }
+        var term: [UInt8] = []
+        scratch.withUnsafeBufferPointer { folded in
+            accentedScratch.withUnsafeBufferPointer { accented in
+                appendTerm(folded: folded, accented: accented, language: language, isName: isName, to: &term)
+            }
+        }
+        return String(decoding: term, as: UTF8.self)
     }
 
-    /// Stems a folded term for `language` unless it is a name or a function word.
+    /// Stems a folded term for `language` unless it is a name or a function word (the word as if
+    /// typed without accents; `term(raw:…)` stems the word as written).
     public static func stem(_ folded: String, language: Language, isName: Bool = false) -> String {
         var folded = folded
         var term: [UInt8] = []
         folded.withUTF8 { appendTerm(folded: $0, language: language, isName: isName, to: &term) }
         return String(decoding: term, as: UTF8.self)
+    }
+
+    /// The term of a word in `language`, from its folded and accented forms (`normalize(_:into:accented:)`;
+    /// `accented` empty when the word has none): Snowball stems the word as written — its
+    /// algorithms are defined on accented words (`francés` → `frances`, where the folded `frances`
+    /// gives `franc`) — and the stem is then folded.
+    public func stem(folded: String, accented: String, language: Language, isName: Bool = false) -> String {
+        var term: [UInt8] = []
+        Array(folded.utf8).withUnsafeBufferPointer { f in
+            Array(accented.utf8).withUnsafeBufferPointer { a in appendTerm(folded: f, accented: a, language: language, isName: isName, to: &term) }
+        }
+        return String(decoding: term, as: UTF8.self)
+    }
+
+    /// Appends to `out` the term of a word given folded and accented (see `stem(folded:accented:…)`).
+    public func appendTerm(folded: UnsafeBufferPointer<UInt8>, accented: UnsafeBufferPointer<UInt8>, language: Language, isName: Bool, to out: inout [UInt8]) {
+        guard !accented.isEmpty, !isName, language != .other, !StopWords.contains(folded, language: language) else {
+            Self.appendTerm(folded: folded, language: language, isName: isName, to: &out)
+            return
+        }
+        var word = SnowballWord(utf8: accented)
+        Self.stemInPlace(&word, language: language)
+        guard !word.isEmpty else {
+            out.append(contentsOf: folded)
+            return
+        }
+        stemScratch.removeAll(keepingCapacity: true)
+        word.appendUTF8(to: &stemScratch)
+        var foldedStem: [UInt8] = []
+        guard stemScratch.withUnsafeBufferPointer({ normalizer.fold($0, into: &foldedStem) }), !foldedStem.isEmpty else {
+            out.append(contentsOf: folded)
+            return
+        }
+        out.append(contentsOf: foldedStem)
     }
 
     /// Appends to `out` the UTF-8 term the folded word `folded` becomes in `language`: the word
@@ -97,24 +139,38 @@ public final class Analyzer {
         }
         // The stemmers' in-place cores, on the scalars of the bytes: no String either way.
         var word = SnowballWord(utf8: folded)
+        stemInPlace(&word, language: language)
+        if word.isEmpty { out.append(contentsOf: folded) } else { word.appendUTF8(to: &out) }
+    }
+
+    @inline(__always)
+    static func stemInPlace(_ word: inout SnowballWord, language: Language) {
         switch language {
         case .english: EnglishStemmer.stem(&word)
         case .french: FrenchStemmer.stem(&word)
         case .spanish: SpanishStemmer.stem(&word)
         case .other: break
         }
-        if word.isEmpty { out.append(contentsOf: folded) } else { word.appendUTF8(to: &out) }
     }
 
-    /// Folded (unstemmed) terms of a text with their byte ranges: what a query is made of.
-    public func foldedWords(_ text: String) -> [(term: String, start: Int, end: Int)] {
-        var result: [(String, Int, Int)] = []
+    /// A query word: folded, and as written with its accents (empty when it has none).
+    public struct QueryWord: Sendable, Equatable {
+        public var term: String
+        public var accented: String
+        public var start: Int
+        public var end: Int
+    }
+
+    /// The normalized (unstemmed) words of a text with their byte ranges: what a query is made of.
+    public func foldedWords(_ text: String) -> [QueryWord] {
+        var result: [QueryWord] = []
         var utf8 = Array(text.utf8)
         utf8.withUnsafeMutableBufferPointer { buffer in
             let text = UnsafeBufferPointer(buffer)
             segmenter.forEachWord(in: text) { start, end in
-                if normalizer.normalize(UnsafeBufferPointer(rebasing: text[start..<end]), into: &scratch) {
-                    result.append((String(decoding: scratch, as: UTF8.self), start, end))
+                if normalizer.normalize(UnsafeBufferPointer(rebasing: text[start..<end]), into: &scratch, accented: &accentedScratch) {
+                    result.append(QueryWord(term: String(decoding: scratch, as: UTF8.self), accented: String(decoding: accentedScratch, as: UTF8.self),
+                                            start: start, end: end))
                 }
             }
         }

@@ -14,7 +14,9 @@ public struct Manifest: Sendable, Equatable {
 
     /// Version of the analysis chain the index was built with; queries must use the same.
     /// 2: dotted acronyms lose their dots (`O.N.U.` is indexed as `onu`).
-    public static let analyzerVersion: UInt32 = 2
+    /// 3: Snowball stems words as written, accents on, then the stem is folded (`francés` →
+    /// `frances`, no longer `franc`).
+    public static let analyzerVersion: UInt32 = 3
     public static let fileName = "manifest"
 
     public var generation: UInt64

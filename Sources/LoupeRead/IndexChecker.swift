@@ -64,6 +64,7 @@ public enum IndexChecker {
             guard report.terms > 0 || segment.docCount == 0 || segment.documents.totalTokens == 0 else {
                 throw IndexError.corrupt(file: segment.name + ".terms", reason: "no terms")
             }
+            try checkAccentVariants(segment)
             for doc in 0..<segment.docCount {
                 let record = try segment.documents.record(doc)
                 // The text's length is used (not discarded): Swift 6.3's optimizer freed a discarded
@@ -96,6 +97,28 @@ public enum IndexChecker {
         for p in pairs[(fullBlocks * BitPacking.blockSize)...] { term.add(tf: p.tf, length: p.length) }
         guard it.termImpacts == term.build(averageLength: averageLength) else {
             throw IndexError.corrupt(file: file, reason: "term impacts do not match its postings")
+        }
+    }
+
+    /// The accent variants are in strictly increasing order, each names a term key of a stemming
+    /// language, and its target is a term of the dictionary in that language.
+    static func checkAccentVariants(_ segment: SegmentReader) throws {
+        let file = segment.name + ".terms"
+        var previous: AccentVariant? = nil
+        for variant in try segment.terms.allAccentVariants() {
+            if let previous, !(previous < variant) { throw IndexError.corrupt(file: file, reason: "accent variants out of order") }
+            previous = variant
+            guard let language = variant.from.last, (1...3).contains(language), variant.from.count > 1, !variant.to.isEmpty,
+                  try segment.terms.lookup(variant.to + [language]) != nil else {
+                throw IndexError.corrupt(file: file, reason: "an accent variant names no term of the segment")
+            }
+        }
+        let byTarget = try segment.terms.allAccentVariantsByTarget()
+        let ordered = zip(byTarget, byTarget.dropFirst()).allSatisfy { a, b in
+            a.targetKey != b.targetKey ? a.targetKey.lexicographicallyPrecedes(b.targetKey) : a.from.lexicographicallyPrecedes(b.from)
+        }
+        guard ordered, Set(byTarget) == Set(try segment.terms.allAccentVariants()) else {
+            throw IndexError.corrupt(file: file, reason: "accent variants by target do not list the same entries in order")
         }
     }
 }

@@ -4,34 +4,56 @@ import LoupeRead
 import LoupeStorage
 
 /// A query word after analysis, before it meets an index: the folded word and, per language, the
-/// dictionary keys it may be found under (its surface form and, for stemming languages, its stem).
+/// dictionary keys it may be found under (its surface form and, for stemming languages, its stems).
 public struct AnalyzedWord: Sendable, Equatable {
     /// One language's keys for the word.
     public struct Candidate: Sendable, Equatable {
         public var language: Language
         /// `language:word`.
         public var surfaceKey: [UInt8]
-        /// The stem, when the language stems and the stem differs from the word.
-        public var stem: String?
-        /// `language:stem`, when `stem` is set.
-        public var stemKey: [UInt8]?
+        /// The word's stem when it differs from the word: of the word as typed, accents on, as
+        /// Snowball defines it. Empty for `other`.
+        public var stems: [String] = []
+        /// `language:stem` per stem.
+        public var stemKeys: [[UInt8]] = []
+        /// For a word typed with accents, the stem of the word without them, when that differs
+        /// from `stems` and the word: how a document that spells it without accents has it.
+        public var unaccentedStem: String?
+        /// `language:` the unaccented word's stem (the word itself when it has none): where the
+        /// index files the stems of the word's accented spellings (`AccentVariant`). Nil for `other`.
+        public var variantKey: [UInt8]?
     }
 
     /// The folded query word.
     public var word: String
     public var candidates: [Candidate]
 
+    /// A word typed without accents (or known only folded).
     public init(_ word: String) {
+        self.init(word, accentedStems: { _ in nil })
+    }
+
+    /// A word as typed: `accented` is the word with its accents (empty when it has none).
+    public init(_ query: Analyzer.QueryWord, analyzer: Analyzer) {
+        let accented = query.accented
+        self.init(query.term, accentedStems: { language in
+            accented.isEmpty ? nil : analyzer.stem(folded: query.term, accented: accented, language: language)
+        })
+    }
+
+    private init(_ word: String, accentedStems: (Language) -> String?) {
         self.word = word
         candidates = Language.allCases.map { language in
             var candidate = Candidate(language: language, surfaceKey: TermKey.make(language, word))
-            if language != .other {
-                let stem = Analyzer.stem(word, language: language)
-                if stem != word {
-                    candidate.stem = stem
-                    candidate.stemKey = TermKey.make(language, stem)
-                }
+            guard language != .other else { return candidate }
+            let plain = Analyzer.stem(word, language: language)
+            candidate.variantKey = TermKey.make(language, plain)
+            let own = accentedStems(language) ?? plain
+            if own != word {
+                candidate.stems = [own]
+                candidate.stemKeys = [TermKey.make(language, own)]
             }
+            if plain != own && plain != word { candidate.unaccentedStem = plain }
             return candidate
         }
     }
@@ -87,7 +109,7 @@ public struct ParsedQuery: Sendable, Equatable {
     public init(_ text: String, analyzer: Analyzer, expandNames: Bool = true) {
         self.text = text
         let (unsigned, phraseTexts) = Self.split(text)
-        phrases = phraseTexts.map { analyzer.foldedWords($0).map { AnalyzedWord($0.term) } }.filter { !$0.isEmpty }
+        phrases = phraseTexts.map { analyzer.foldedWords($0).map { AnalyzedWord($0, analyzer: analyzer) } }.filter { !$0.isEmpty }
         let (signedFree, plus, minus) = Self.signs(unsigned)
         let (unfuzzy, fuzzyTexts) = Self.fuzzy(signedFree)
         fuzzy = fuzzyTexts.compactMap { text, edits in
@@ -103,17 +125,22 @@ public struct ParsedQuery: Sendable, Equatable {
             guard words.count == 1, let word = words.first, word.unicodeScalars.count >= 2 else { return nil }
             return word
         })
-        let requiredWords = plus.flatMap { analyzer.foldedWords($0).map(\.term) }
-        excluded = Self.unique(minus.flatMap { analyzer.foldedWords($0).map(\.term) }).map { AnalyzedWord($0) }
-        required = Self.unique(requiredWords).map { AnalyzedWord($0) }
-        let freeWords = analyzer.foldedWords(free).map(\.term) + requiredWords
-        if expandNames { expansions = Self.names(in: freeWords, table: PlaceNames.shared(folding: analyzer)) }
-        var unique: [String] = []
-        for w in freeWords where !unique.contains(w) { unique.append(w) }
-        let content = unique.filter { !StopWords.isStopWord($0) }
-        let kept = content.isEmpty && phrases.isEmpty ? unique : content
-        droppedWords = unique.filter { !kept.contains($0) }
-        words = kept.map { AnalyzedWord($0) }
+        let requiredWords = plus.flatMap { analyzer.foldedWords($0) }
+        excluded = Self.unique(minus.flatMap { analyzer.foldedWords($0) }).map { AnalyzedWord($0, analyzer: analyzer) }
+        required = Self.unique(requiredWords).map { AnalyzedWord($0, analyzer: analyzer) }
+        let freeWords = Self.unique(analyzer.foldedWords(free) + requiredWords)
+        if expandNames { expansions = Self.names(in: freeWords.map(\.term), table: PlaceNames.shared(folding: analyzer)) }
+        let content = freeWords.filter { !StopWords.isStopWord($0.term) }
+        let kept = content.isEmpty && phrases.isEmpty ? freeWords : content
+        droppedWords = freeWords.filter { w in !kept.contains { $0.term == w.term } }.map(\.term)
+        words = kept.map { AnalyzedWord($0, analyzer: analyzer) }
+    }
+
+    /// The words once each (by folded form; the first spelling typed is kept).
+    static func unique(_ words: [Analyzer.QueryWord]) -> [Analyzer.QueryWord] {
+        var seen: [Analyzer.QueryWord] = []
+        for w in words where !seen.contains(where: { $0.term == w.term }) { seen.append(w) }
+        return seen
     }
 
     /// The places and languages `words` name, longest name first, left to right, each once.

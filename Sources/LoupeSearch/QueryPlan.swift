@@ -29,6 +29,18 @@ public struct TermGroup: Sendable, Equatable {
     public var idf: Double
     /// Per key, its dictionary entry in each segment (by segment index; nil where absent).
     var entries: [[TermInfo?]] = []
+    /// What a group derived from a query word stands for, for `--explain` (`exact form; idf × 0.5`).
+    public var note: String? = nil
+}
+
+extension TermGroup {
+    /// The group with only the keys at `indices` (its statistics kept).
+    func keeping(_ indices: [Int]) -> TermGroup {
+        var g = self
+        g.keys = indices.map { keys[$0] }
+        g.entries = indices.map { $0 < entries.count ? entries[$0] : [] }
+        return g
+    }
 }
 
 /// A quoted phrase: its words must appear at consecutive positions. Scored as one BM25 term whose
@@ -79,6 +91,7 @@ public struct QueryPlan: Sendable {
             let g = try group(for: word, reader: reader, bm25: bm25)
             groups.append(g)
             if let exact = exactForm(of: g, docCount: reader.docCount, bm25: bm25) { groups.append(exact) }
+            if let other = try otherSpellings(of: word, main: g, reader: reader, bm25: bm25) { groups.append(other) }
         }
         for prefix in query.prefixes { groups.append(try prefixGroup(prefix, reader: reader, bm25: bm25)) }
         for f in query.fuzzy { groups.append(try fuzzyGroup(f.word, edits: f.edits, reader: reader, bm25: bm25)) }
@@ -100,6 +113,12 @@ public struct QueryPlan: Sendable {
                 let wordGroups = try words.map { try group(for: $0, reader: reader, bm25: bm25) }
                 guard !wordGroups.isEmpty, wordGroups.allSatisfy({ !$0.keys.isEmpty }) else { continue }
                 if wordGroups.count == 1, var single = wordGroups.first, !groups.prefix(orGroupCount).contains(where: { $0.word == single.word }) {
+                    // Keys the typed words already search are not counted twice (`francés`'s
+                    // French stem is `franc`, as is `français`'s).
+                    let searched = Set(groups.prefix(orGroupCount).flatMap(\.keys))
+                    let fresh = single.keys.indices.filter { !searched.contains(single.keys[$0]) }
+                    guard !fresh.isEmpty else { continue }
+                    if fresh.count < single.keys.count { single = single.keeping(fresh) }
                     single.idf = NameAlternative.weight * typedIDF
                     groups.insert(single, at: orGroupCount)
                     orGroupCount += 1
@@ -226,26 +245,89 @@ public struct QueryPlan: Sendable {
         }
         guard !exactKeys.isEmpty else { return nil }
         df = min(df, docCount)
-        return TermGroup(word: group.word, keys: exactKeys, docFreq: df, idf: exactFormWeight * bm25.idf(docFreq: df), entries: entries)
+        return TermGroup(word: group.word, keys: exactKeys, docFreq: df, idf: exactFormWeight * bm25.idf(docFreq: df), entries: entries,
+                         note: "exact form; idf × \(exactFormWeight)")
+    }
+
+    /// How much a document that has a query word only as spelt with other accents adds, as a
+    /// share of a full BM25 term with that spelling's idf.
+    public static let otherSpellingWeight = 0.5
+
+    /// The word as documents spell it with other accents, as a group of its own at
+    /// `otherSpellingWeight` × the word's idf: the stem of the word typed without its accents (`franc`
+    /// for `francés`: a text that writes `frances`), and the unaccented spellings whose accented
+    /// forms share the word's stem (the index's accent variants read backwards: `premier` for
+    /// `premi`, a text writing `premiere` for `première`) — keys the word's own group lacks.
+    /// Such a spelling is ambiguous (`franc` is also the currency), hence the lower weight; an
+    /// ordinary OR group, so every strategy and its pruning apply. Nil when there is none.
+    static func otherSpellings(of analyzed: AnalyzedWord, main: TermGroup, reader: IndexReader, bm25: BM25) throws -> TermGroup? {
+        var wanted: [[UInt8]] = []
+        let mainKeys = Set(main.keys)
+        func want(_ key: [UInt8]) {
+            if !mainKeys.contains(key) && !wanted.contains(key) { wanted.append(key) }
+        }
+        for candidate in analyzed.candidates {
+            if let stem = candidate.unaccentedStem { want(TermKey.make(candidate.language, stem)) }
+        }
+        for key in main.keys where key.last != Language.other.rawValue {
+            for segment in reader.segments { for from in try segment.terms.accentVariants(to: key) { want(from) } }
+        }
+        guard !wanted.isEmpty else { return nil }
+        var keys: [[UInt8]] = [], entries: [[TermInfo?]] = []
+        var bestByLanguage: [UInt8: Int] = [:]
+        for key in wanted {
+            var perSegment: [TermInfo?] = []
+            var df = 0
+            for segment in reader.segments {
+                let info = try segment.terms.lookup(key)
+                perSegment.append(info)
+                df += info?.docFreq ?? 0
+            }
+            guard df > 0, let language = key.last else { continue }
+            keys.append(key)
+            entries.append(perSegment)
+            bestByLanguage[language] = max(bestByLanguage[language] ?? 0, df)
+        }
+        guard !keys.isEmpty else { return nil }
+        // The word's own idf, weighted: a rare other spelling is no rarer a word.
+        let df = min(bestByLanguage.values.reduce(0, +), reader.docCount)
+        return TermGroup(word: analyzed.word, keys: keys, docFreq: df, idf: otherSpellingWeight * main.idf, entries: entries,
+                         note: "spelt with other accents; idf × \(otherSpellingWeight)")
     }
 
     /// The term group of one analyzed query word. The word's keys in every language are found
-    /// in one dictionary pass per segment, and each distinct stem's likewise.
+    /// in one dictionary pass per segment, and each distinct stem's likewise; then the stems the
+    /// index filed as the accented spellings of the word's unaccented stem (`AccentVariant`).
     static func group(for analyzed: AnalyzedWord, reader: IndexReader, bm25: BM25) throws -> TermGroup {
         let word = analyzed.word
         let languages = analyzed.candidates.map(\.language.rawValue)
         let surfaces = try TermLookup(term: Array(word.utf8), languages: languages, reader: reader)
-        // Distinct stems (languages often share one), each looked up once for its languages.
-        var stems: [(stem: String, lookup: TermLookup)] = []
+        // Per language, its stems: the word's own, then its accent variants in any segment.
+        var stemsByCandidate: [[String]] = []
         for candidate in analyzed.candidates {
-            guard let stem = candidate.stem, !stems.contains(where: { $0.stem == stem }) else { continue }
-            let sharing = analyzed.candidates.filter { $0.stem == stem }.map(\.language.rawValue)
-            stems.append((stem, try TermLookup(term: Array(stem.utf8), languages: sharing, reader: reader)))
+            var stems = candidate.stems
+            if let variantKey = candidate.variantKey {
+                for segment in reader.segments {
+                    for to in try segment.terms.accentVariants(of: variantKey) {
+                        let stem = String(decoding: to, as: UTF8.self)
+                        if stem != word && !stems.contains(stem) { stems.append(stem) }
+                    }
+                }
+            }
+            stemsByCandidate.append(stems)
+        }
+        // Distinct stems (languages often share one), each looked up once for its languages.
+        var lookups: [String: TermLookup] = [:]
+        for stems in stemsByCandidate {
+            for stem in stems where lookups[stem] == nil {
+                let sharing = zip(analyzed.candidates, stemsByCandidate).filter { $0.1.contains(stem) }.map(\.0.language.rawValue)
+                lookups[stem] = try TermLookup(term: Array(stem.utf8), languages: sharing, reader: reader)
+            }
         }
         var keys: [[UInt8]] = []
         var entries: [[TermInfo?]] = []
         var df = 0
-        for candidate in analyzed.candidates {
+        for (candidate, stems) in zip(analyzed.candidates, stemsByCandidate) {
             let l = Int(candidate.language.rawValue)
             let surface = surfaces.totals[l]
             var best = 0
@@ -254,11 +336,12 @@ public struct QueryPlan: Sendable {
                 entries.append(surfaces.entries[l])
                 best = surface.docFreq
             }
-            if let stem = candidate.stem, let stemKey = candidate.stemKey, let lookup = stems.first(where: { $0.stem == stem })?.lookup, let stemInfo = lookup.totals[l] {
+            for stem in stems {
+                guard let lookup = lookups[stem], l < lookup.totals.count, let stemInfo = lookup.totals[l] else { continue }
                 let nameUses = surface?.nameFreq ?? 0
                 let plainUses = stemInfo.totalTermFreq - stemInfo.nameFreq
                 if nameUses < plainUses {
-                    keys.append(stemKey)
+                    keys.append(TermKey.make(candidate.language, stem))
                     entries.append(lookup.entries[l])
                     best = max(best, stemInfo.docFreq)
                 }

@@ -16,9 +16,11 @@ struct StatsCommand: ParsableCommand {
             let reader = try IndexReader(path: location.index)
             var languages: [Language: Int] = [:]
             var terms = 0
+            var variants = 0
             var bytes = 0
             for segment in reader.segments {
                 terms += segment.terms.termCount
+                variants += segment.terms.accentVariantCount
                 bytes += segment.byteSize
                 for doc in 0..<segment.docCount {
                     let record = try segment.documents.record(doc)
@@ -35,6 +37,7 @@ struct StatsCommand: ParsableCommand {
                     ("tokens", .int(Int(reader.totalTokens))),
                     ("average_length", .double(reader.averageDocLength)),
                     ("terms", .int(terms)),
+                    ("accent_variants", .int(variants)),
                     ("segments", .int(reader.segments.count)),
                     ("bytes", .int(bytes)),
                     ("languages", .object(Language.allCases.map { ($0.code, .int(languages[$0] ?? 0)) })),
@@ -45,7 +48,7 @@ struct StatsCommand: ParsableCommand {
             print("source:     \(m.sourceRoot)")
             print("documents:  \(grouped(reader.docCount))")
             print("tokens:     \(grouped(Int(reader.totalTokens))) (average \(fixed(reader.averageDocLength, 1)) per document)")
-            print("terms:      \(grouped(terms)) (summed over segments)")
+            print("terms:      \(grouped(terms)) (summed over segments; \(grouped(variants)) accent variants)")
             print("segments:   \(reader.segments.count)")
             print("size:       \(formatBytes(bytes))")
             print("languages:  " + Language.allCases.map { "\($0.code) \(languages[$0] ?? 0)" }.joined(separator: ", "))

@@ -24,18 +24,55 @@ public final class TermNormalizer {
     /// Writes the normalized term for `raw` into `out` (replacing its contents). Returns false when
     /// the word yields no term (too long, or nothing left that is a letter or a digit).
     public func normalize(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        normalize(raw, into: &out, accented: nil)
+    }
+
+    /// `normalize(_:into:)`, also writing into `accented` the word with its accents kept — case
+    /// folded, NFKC, ligatures expanded, apostrophes, elisions and dotted acronyms handled as in
+    /// `out` — which is what the Snowball stemmers are defined on (`première`, not `premiere`).
+    /// `accented` is left empty when the word has no accent (it would equal `out`), and whenever
+    /// folding it would not give `out` exactly (so stemming it can never reach another word).
+    public func normalize(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], accented: inout [UInt8]) -> Bool {
+        accented.removeAll(keepingCapacity: true)
+        return withUnsafeMutablePointer(to: &accented) { normalize(raw, into: &out, accented: $0) }
+    }
+
+    private func normalize(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], accented: UnsafeMutablePointer<[UInt8]>?) -> Bool {
         out.removeAll(keepingCapacity: true)
         guard raw.count > 0, raw.count <= Self.maxWordBytes else { return false }
         var ascii = true
         for byte in raw where byte >= 0x80 { ascii = false; break }
         if ascii {
             for byte in raw { out.append(byte &+ ((byte &- 0x41) < 26 ? 0x20 : 0)) }
-        } else if !foldUnicode(raw, into: &out) {
+        } else if !foldUnicode(raw, into: &out, accented: accented) {
             return false
         }
         Apostrophes.apply(to: &out)
         Acronyms.apply(to: &out)
+        if let accented, !accented.pointee.isEmpty {
+            Apostrophes.apply(to: &accented.pointee, accentedVowels: true)
+            Acronyms.apply(to: &accented.pointee)
+            // Folded again it must give `out`: the apostrophe and acronym rules look at letters,
+            // which could in principle read differently with their accents.
+            var check: [UInt8] = []
+            if !(accented.pointee.withUnsafeBufferPointer { fold($0, into: &check) } && check == out) {
+                accented.pointee.removeAll(keepingCapacity: true)
+            }
+        }
         return out.contains(where: { $0 >= 0x80 || asciiClass[Int($0)] == CharClass.letter.rawValue || asciiClass[Int($0)] == CharClass.digit.rawValue })
+    }
+
+    /// Folds an already normalized word that may still hold accents — a stem of an accented word —
+    /// into `out` as `normalize` would (accents dropped, nothing else changed for such input).
+    /// Returns false when ICU fails.
+    @discardableResult
+    public func fold(_ word: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        guard word.contains(where: { $0 >= 0x80 }) else {
+            out.append(contentsOf: word)
+            return true
+        }
+        return foldUnicode(word, into: &out, accented: nil)
     }
 
     /// Convenience for tests and tools: the normalized term of a word, or nil.
@@ -46,7 +83,7 @@ public final class TermNormalizer {
         return ok ? String(decoding: out, as: UTF8.self) : nil
     }
 
-    private func foldUnicode(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+    private func foldUnicode(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], accented: UnsafeMutablePointer<[UInt8]>?) -> Bool {
         guard let base = raw.baseAddress else { return false }
         let length = base.withMemoryRebound(to: CChar.self, capacity: raw.count) { src in
             Self.grow(&utf16) { cicu_utf8_to_utf16(src, Int32(raw.count), $0, $1) }
@@ -64,6 +101,7 @@ public final class TermNormalizer {
         guard decomposedLength >= 0 else { return false }
         // Drop nonspacing marks (accents) and expand the letters that have no decomposition.
         stripped.removeAll(keepingCapacity: true)
+        var droppedMark = false
         var i = 0
         while i < decomposedLength {
             let unit = decomposed[i]
@@ -74,7 +112,10 @@ public final class TermNormalizer {
                 width = 2
             }
             defer { i += width }
-            if scalar >= 0x300, cicu_char_type(scalar) == nonspacingMark { continue }
+            if scalar >= 0x300, cicu_char_type(scalar) == nonspacingMark {
+                droppedMark = true
+                continue
+            }
             if let expansion = Self.letterFolds[scalar] {
                 stripped.append(contentsOf: expansion)
             } else if Self.isApostrophe(UInt16(truncatingIfNeeded: scalar)) && width == 1 {
@@ -97,7 +138,32 @@ public final class TermNormalizer {
         }
         guard utf8Length >= 0, Int(utf8Length) <= bytes.count else { return false }
         out.append(contentsOf: bytes[0..<Int(utf8Length)])
+        if droppedMark, let accented { keepAccents(of: foldedLength, into: &accented.pointee) }
         return true
+    }
+
+    /// The first `length` units of `folded` (the case-folded NFKC word, composed, accents on)
+    /// as UTF-8 into `out`, with the letters of `letterFolds` expanded as the folded form has them.
+    private func keepAccents(of length: Int, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        var scalars = String.UnicodeScalarView()
+        var i = 0
+        while i < length {
+            let unit = folded[i]
+            var value = UInt32(unit)
+            var width = 1
+            if UTF16.isLeadSurrogate(unit), i + 1 < length, UTF16.isTrailSurrogate(folded[i + 1]) {
+                value = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(folded[i + 1]) - 0xDC00)
+                width = 2
+            }
+            i += width
+            if let expansion = Self.letterFolds[value] {
+                for u in expansion { scalars.append(Unicode.Scalar(UInt8(u))) }
+            } else if let scalar = Unicode.Scalar(value) {
+                scalars.append(scalar)
+            }
+        }
+        out.append(contentsOf: String(scalars).utf8)
     }
 
     /// Runs an ICU call that fills `buffer`, growing it once if ICU reports it was too small.

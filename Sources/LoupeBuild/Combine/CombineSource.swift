@@ -52,6 +52,12 @@ final class CombineSource: @unchecked Sendable {
 
     var docCount: Int { docMap.count }
 
+    /// The source's accent variants (`AccentVariant`).
+    func accentVariants() throws -> [AccentVariant] {
+        if let builder { return Array(builder.accentVariants) }
+        return try segment?.terms.allAccentVariants() ?? []
+    }
+
     /// Bytes of postings and positions to read (decides whether the combine may buffer its output).
     var inputBytes: Int {
         if let builder { return builder.postingsBytes }

@@ -101,6 +101,9 @@ enum SegmentCombiner {
         }
         if let error = failure.withLock({ $0 }) { throw error }
         BuildTrace.mark("combine \(name): documents and terms", since: started)
+        var variants = Set<AccentVariant>()
+        for source in sources { variants.formUnion(try source.accentVariants()) }
+        writer.setAccentVariants(variants)
         try writer.finishTerms()
         BuildTrace.mark("combine \(name): files", since: started)
         return Manifest.Segment(name: name, docCount: total, totalTokens: docLengths.reduce(0) { $0 + UInt64($1) })

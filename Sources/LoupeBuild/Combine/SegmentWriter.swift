@@ -59,6 +59,11 @@ final class SegmentWriter: TermSink {
         try positionsFile.write(terms.positions.bytes)
     }
 
+    /// Sets the segment's accent variants (written with the dictionary).
+    func setAccentVariants(_ variants: Set<AccentVariant>) {
+        dictionary.setVariants(variants)
+    }
+
     /// Finishes the postings and positions files, writes the dictionary, then fsyncs every file
     /// of the segment (`writeDocuments` must have returned).
     func finishTerms() throws {

@@ -21,7 +21,11 @@ public final class SegmentBuilder {
     /// spellings: `The` and `the` are each stemmed once, which costs less than a second table
     /// whose every lookup for a new spelling is a cache miss.
     private var folded: [UInt8] = []
+    private var accented: [UInt8] = []
+    private var plain: [UInt8] = []
     private var key: [UInt8] = []
+    /// Accented words whose stem differs from their unaccented spelling's (see `AccentVariant`).
+    private(set) var accentVariants = Set<AccentVariant>()
     private let pool = PostingsPool()
     private var states: UnsafeMutablePointer<TermState>
     private var stateCapacity = 1 << 12
@@ -168,9 +172,16 @@ public final class SegmentBuilder {
         let isName = qualifier & 0x80 != 0
         if let known = rawWords.find(prefix: qualifier, raw, probe) { return known }
         var id: Int32 = -1
-        if analyzer.normalizer.normalize(raw, into: &folded) {
+        if analyzer.normalizer.normalize(raw, into: &folded, accented: &accented) {
             key.removeAll(keepingCapacity: true)
-            folded.withUnsafeBufferPointer { Analyzer.appendTerm(folded: $0, language: language, isName: isName, to: &key) }
+            if accented.isEmpty {
+                folded.withUnsafeBufferPointer { Analyzer.appendTerm(folded: $0, language: language, isName: isName, to: &key) }
+            } else {
+                folded.withUnsafeBufferPointer { f in
+                    accented.withUnsafeBufferPointer { a in analyzer.appendTerm(folded: f, accented: a, language: language, isName: isName, to: &key) }
+                }
+                if !isName && language != .other { noteAccentVariant(term: key, language: language) }
+            }
             TermKey.appendLanguage(language, to: &key)
             var newTerm = false
             id = key.withUnsafeBufferPointer { Int32(terms.intern($0, inserted: &newTerm)) }
@@ -181,6 +192,16 @@ public final class SegmentBuilder {
         }
         rawWords.insert(prefix: qualifier, raw, value: id, probe)
         return id
+    }
+
+    /// Records an accent variant when the accented word just stemmed to `term` (in `key`) gets
+    /// another stem typed without its accents (`folded`): a query typed so must still reach it.
+    private func noteAccentVariant(term: [UInt8], language: Language) {
+        plain.removeAll(keepingCapacity: true)
+        folded.withUnsafeBufferPointer { Analyzer.appendTerm(folded: $0, language: language, isName: false, to: &plain) }
+        guard plain != term else { return }
+        TermKey.appendLanguage(language, to: &plain)
+        accentVariants.insert(AccentVariant(from: plain, to: term))
     }
 
     @inline(__always)

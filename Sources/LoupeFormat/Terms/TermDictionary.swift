@@ -12,7 +12,7 @@ public final class TermDictionary: @unchecked Sendable {
     private let body: UnsafeRawBufferPointer
     /// `body`'s first byte (a dictionary's body is never empty: it ends with its trailer).
     private let base: UnsafeRawPointer
-    private let file: String
+    let file: String
     /// Documents in the segment: no term can be in more.
     private let docCount: Int
     private let blockCount: Int
@@ -26,6 +26,12 @@ public final class TermDictionary: @unchecked Sendable {
     private let firstKeyStarts: [Int]
     /// The Bloom filter over the keys, in place in the mapped file.
     private let bloom: UnsafeRawBufferPointer
+    /// The accent variants: their entries, and each one's start in them (u32s), in place.
+    let variantCount: Int
+    let variantArea: UnsafeRawBufferPointer
+    let variantStarts: UnsafeRawBufferPointer
+    /// The same starts ordered by target key (`to` then the language byte), then `from`.
+    let variantStartsByTarget: UnsafeRawBufferPointer
 
     package init(body storage: OwnedBytes, file: String, docCount: Int = Int(Int32.max)) throws {
         self.storage = storage
@@ -38,17 +44,24 @@ public final class TermDictionary: @unchecked Sendable {
         self.base = base
         let terms = try r.readUInt64(), blocks = try r.readUInt64(), keysAt = try r.readUInt64(), keysLen = try r.readUInt64(), indexAt = try r.readUInt64()
         let bloomAt = try r.readUInt64(), bloomWords = try r.readUInt64()
+        let variantsAt = try r.readUInt64(), variants = try r.readUInt64()
         let limit = UInt64(body.count)
         guard terms <= limit, blocks <= limit, keysAt <= limit, keysLen <= limit - keysAt, indexAt == keysAt + keysLen,
               blocks <= limit / UInt64(TermDictionaryWriter.indexEntrySize),
               bloomAt == indexAt + blocks * UInt64(TermDictionaryWriter.indexEntrySize), bloomWords <= limit / 8,
               bloomWords > 0, bloomWords & (bloomWords - 1) == 0,
-              bloomAt + bloomWords * 8 == limit - UInt64(TermDictionaryWriter.trailerSize),
+              bloomAt + bloomWords * 8 == variantsAt, variants <= limit / 8,
+              variantsAt <= limit - UInt64(TermDictionaryWriter.trailerSize) - variants * 8,
               (terms == 0) == (blocks == 0), blocks <= terms
         else { throw IndexError.corrupt(file: file, reason: "inconsistent dictionary trailer") }
         bloom = UnsafeRawBufferPointer(rebasing: body[Int(bloomAt)..<Int(bloomAt + bloomWords * 8)])
         termCount = Int(terms)
         blockCount = Int(blocks)
+        variantCount = Int(variants)
+        let offsetsAt = body.count - TermDictionaryWriter.trailerSize - variantCount * 8
+        variantArea = UnsafeRawBufferPointer(rebasing: body[Int(variantsAt)..<offsetsAt])
+        variantStarts = UnsafeRawBufferPointer(rebasing: body[offsetsAt..<(offsetsAt + variantCount * 4)])
+        variantStartsByTarget = UnsafeRawBufferPointer(rebasing: body[(offsetsAt + variantCount * 4)..<(body.count - TermDictionaryWriter.trailerSize)])
         blocksEnd = Int(keysAt)
         var offsets: [Int] = [], postings: [Int] = [], positions: [Int] = [], keys: [UInt8] = [], starts: [Int] = [0]
         offsets.reserveCapacity(blockCount)

@@ -1,10 +1,10 @@
 /// Builds a segment's term dictionary (see docs/FORMAT.md, "Terms"): terms in byte order,
-/// front-coded in blocks of `blockSize`, a block index holding each block's first term, and a
-/// fixed-size trailer.
+/// front-coded in blocks of `blockSize`, a block index holding each block's first term, a Bloom
+/// filter, the accent variants (`AccentVariant`), and a fixed-size trailer.
 public struct TermDictionaryWriter {
     public static let blockSize = 32
     public static let indexEntrySize = 28
-    public static let trailerSize = 56
+    public static let trailerSize = 72
 
     private var blocks = ByteWriter()
     private var keys = ByteWriter()
@@ -18,6 +18,7 @@ public struct TermDictionaryWriter {
     public private(set) var termCount = 0
     private var hashes: [UInt64] = []
     private var blockCount = 0
+    private var variants: [AccentVariant] = []
 
     public init() {}
 
@@ -63,6 +64,11 @@ public struct TermDictionaryWriter {
         termCount += 1
     }
 
+    /// Sets the accent variants written with the dictionary (any order; duplicates are dropped).
+    public mutating func setVariants<S: Sequence>(_ pairs: S) where S.Element == AccentVariant {
+        variants = Array(Set(pairs)).sorted()
+    }
+
     /// The finished body.
     public func finish() -> [UInt8] {
         let bloom = TermBloomFilter.build(hashes)
@@ -74,6 +80,23 @@ public struct TermDictionaryWriter {
         out.writeBytes(index.bytes)
         let bloomOffset = out.count
         for word in bloom { out.writeUInt64(word) }
+        let variantsOffset = out.count
+        var starts: [Int] = []
+        for v in variants {
+            starts.append(out.count - variantsOffset)
+            out.writeVarUInt(v.from.count)
+            out.writeBytes(v.from)
+            out.writeVarUInt(v.to.count)
+            out.writeBytes(v.to)
+        }
+        for start in starts { out.writeUInt32(UInt32(start)) }
+        // The same entries ordered by target key (`to` and the language byte), then `from`.
+        let byTarget = variants.indices.sorted { a, b in
+            let ka = variants[a].to + [variants[a].from.last ?? 0], kb = variants[b].to + [variants[b].from.last ?? 0]
+            if ka != kb { return ka.lexicographicallyPrecedes(kb) }
+            return variants[a].from.lexicographicallyPrecedes(variants[b].from)
+        }
+        for i in byTarget { out.writeUInt32(UInt32(starts[i])) }
         out.writeUInt64(UInt64(termCount))
         out.writeUInt64(UInt64(blockCount))
         out.writeUInt64(UInt64(keysOffset))
@@ -81,6 +104,8 @@ public struct TermDictionaryWriter {
         out.writeUInt64(UInt64(indexOffset))
         out.writeUInt64(UInt64(bloomOffset))
         out.writeUInt64(UInt64(bloom.count))
+        out.writeUInt64(UInt64(variantsOffset))
+        out.writeUInt64(UInt64(variants.count))
         return out.bytes
     }
 }

@@ -49,7 +49,8 @@ extension Searcher {
             let keys = group.keys.compactMap { TermKey.split($0) }.map { "\($0.0.code):\($0.1)" }
             // A one-word translation is an OR group whose idf is already weighted (`QueryPlan`).
             let translated = plan.translations.contains { $0.lowercased() == group.word }
-            return "\(group.word) [\(keys.joined(separator: ", "))]" + (translated ? " (translation; idf × \(NameAlternative.weight))" : "")
+            let note = translated ? "translation; idf × \(NameAlternative.weight)" : group.note
+            return "\(group.word) [\(keys.joined(separator: ", "))]" + (note.map { " (\($0))" } ?? "")
         }
         /// The OR groups' cursors on the document, with their group.
         func groupsOnDocument() throws -> [(TermGroup, GroupCursor)] {
