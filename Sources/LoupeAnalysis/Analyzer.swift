@@ -108,8 +108,10 @@ public final class Analyzer {
     }
 
     /// Appends to `out` the term of a word given folded and accented (see `stem(folded:accented:…)`).
+    /// English words are stemmed folded: Porter2's alphabet is a–z, and an accent in an English
+    /// text marks a foreign word (`café`, `Darién`), whose letters it would take for consonants.
     public func appendTerm(folded: UnsafeBufferPointer<UInt8>, accented: UnsafeBufferPointer<UInt8>, language: Language, isName: Bool, to out: inout [UInt8]) {
-        guard !accented.isEmpty, !isName, language != .other, !StopWords.contains(folded, language: language) else {
+        guard !accented.isEmpty, !isName, language == .french || language == .spanish, !StopWords.contains(folded, language: language) else {
             Self.appendTerm(folded: folded, language: language, isName: isName, to: &out)
             return
         }

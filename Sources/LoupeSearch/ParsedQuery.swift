@@ -37,7 +37,7 @@ public struct AnalyzedWord: Sendable, Equatable {
     public init(_ query: Analyzer.QueryWord, analyzer: Analyzer) {
         let accented = query.accented
         self.init(query.term, accentedStems: { language in
-            accented.isEmpty ? nil : analyzer.stem(folded: query.term, accented: accented, language: language)
+            accented.isEmpty || language == .english ? nil : analyzer.stem(folded: query.term, accented: accented, language: language)
         })
     }
 

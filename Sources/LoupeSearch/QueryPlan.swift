@@ -262,15 +262,16 @@ public struct QueryPlan: Sendable {
     /// ordinary OR group, so every strategy and its pruning apply. Nil when there is none.
     static func otherSpellings(of analyzed: AnalyzedWord, main: TermGroup, reader: IndexReader, bm25: BM25) throws -> TermGroup? {
         var wanted: [[UInt8]] = []
-        let mainKeys = Set(main.keys)
         func want(_ key: [UInt8]) {
-            if !mainKeys.contains(key) && !wanted.contains(key) { wanted.append(key) }
+            if !main.keys.contains(key) && !wanted.contains(key) { wanted.append(key) }
         }
         for candidate in analyzed.candidates {
             if let stem = candidate.unaccentedStem { want(TermKey.make(candidate.language, stem)) }
         }
-        for key in main.keys where key.last != Language.other.rawValue {
-            for segment in reader.segments { for from in try segment.terms.accentVariants(to: key) { want(from) } }
+        for segment in reader.segments where segment.terms.accentVariantCount > 0 {
+            for key in main.keys where key.last != Language.other.rawValue {
+                for from in try segment.terms.accentVariants(to: key) { want(from) }
+            }
         }
         guard !wanted.isEmpty else { return nil }
         var keys: [[UInt8]] = [], entries: [[TermInfo?]] = []
@@ -296,38 +297,39 @@ public struct QueryPlan: Sendable {
     }
 
     /// The term group of one analyzed query word. The word's keys in every language are found
-    /// in one dictionary pass per segment, and each distinct stem's likewise; then the stems the
-    /// index filed as the accented spellings of the word's unaccented stem (`AccentVariant`).
+    /// in one dictionary pass per segment, and each distinct stem's likewise — the word's own and
+    /// the stems the index filed as the accented spellings of its unaccented stem (`AccentVariant`).
     static func group(for analyzed: AnalyzedWord, reader: IndexReader, bm25: BM25) throws -> TermGroup {
         let word = analyzed.word
         let languages = analyzed.candidates.map(\.language.rawValue)
         let surfaces = try TermLookup(term: Array(word.utf8), languages: languages, reader: reader)
-        // Per language, its stems: the word's own, then its accent variants in any segment.
-        var stemsByCandidate: [[String]] = []
+        // Distinct stems (languages often share one), each with the languages it stands for.
+        var stems: [(stem: String, languages: [UInt8])] = []
+        func add(_ stem: String, _ language: UInt8) {
+            if let i = stems.firstIndex(where: { $0.stem == stem }) {
+                if !stems[i].languages.contains(language) { stems[i].languages.append(language) }
+            } else {
+                stems.append((stem, [language]))
+            }
+        }
+        let segments = reader.segments
+        let hasVariants = segments.contains { $0.terms.accentVariantCount > 0 }
         for candidate in analyzed.candidates {
-            var stems = candidate.stems
-            if let variantKey = candidate.variantKey {
-                for segment in reader.segments {
-                    for to in try segment.terms.accentVariants(of: variantKey) {
-                        let stem = String(decoding: to, as: UTF8.self)
-                        if stem != word && !stems.contains(stem) { stems.append(stem) }
-                    }
+            let l = candidate.language.rawValue
+            for stem in candidate.stems { add(stem, l) }
+            guard hasVariants, let variantKey = candidate.variantKey else { continue }
+            for segment in segments {
+                for to in try segment.terms.accentVariants(of: variantKey) {
+                    let stem = String(decoding: to, as: UTF8.self)
+                    if stem != word { add(stem, l) }
                 }
             }
-            stemsByCandidate.append(stems)
         }
-        // Distinct stems (languages often share one), each looked up once for its languages.
-        var lookups: [String: TermLookup] = [:]
-        for stems in stemsByCandidate {
-            for stem in stems where lookups[stem] == nil {
-                let sharing = zip(analyzed.candidates, stemsByCandidate).filter { $0.1.contains(stem) }.map(\.0.language.rawValue)
-                lookups[stem] = try TermLookup(term: Array(stem.utf8), languages: sharing, reader: reader)
-            }
-        }
+        let lookups = try stems.map { try TermLookup(term: Array($0.stem.utf8), languages: $0.languages, reader: reader) }
         var keys: [[UInt8]] = []
         var entries: [[TermInfo?]] = []
         var df = 0
-        for (candidate, stems) in zip(analyzed.candidates, stemsByCandidate) {
+        for candidate in analyzed.candidates {
             let l = Int(candidate.language.rawValue)
             let surface = surfaces.totals[l]
             var best = 0
@@ -336,13 +338,13 @@ public struct QueryPlan: Sendable {
                 entries.append(surfaces.entries[l])
                 best = surface.docFreq
             }
-            for stem in stems {
-                guard let lookup = lookups[stem], l < lookup.totals.count, let stemInfo = lookup.totals[l] else { continue }
+            for (s, stem) in stems.enumerated() where stem.languages.contains(candidate.language.rawValue) {
+                guard let stemInfo = lookups[s].totals[l] else { continue }
                 let nameUses = surface?.nameFreq ?? 0
                 let plainUses = stemInfo.totalTermFreq - stemInfo.nameFreq
                 if nameUses < plainUses {
-                    keys.append(TermKey.make(candidate.language, stem))
-                    entries.append(lookup.entries[l])
+                    keys.append(TermKey.make(candidate.language, stem.stem))
+                    entries.append(lookups[s].entries[l])
                     best = max(best, stemInfo.docFreq)
                 }
             }

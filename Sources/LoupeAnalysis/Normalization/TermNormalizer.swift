@@ -68,12 +68,31 @@ public final class TermNormalizer {
     @discardableResult
     public func fold(_ word: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
         out.removeAll(keepingCapacity: true)
-        guard word.contains(where: { $0 >= 0x80 }) else {
-            out.append(contentsOf: word)
-            return true
+        // Lower-case Latin-1 letters (what French and Spanish stems hold) are folded here; any
+        // other non-ASCII scalar goes through ICU like `normalize`.
+        var i = 0
+        while i < word.count {
+            let byte = word[i]
+            if byte < 0x80 {
+                out.append(byte)
+                i += 1
+            } else if byte == 0xC3, i + 1 < word.count, word[i + 1] >= 0xA0, let folded = Self.latin1Folds[Int(word[i + 1] - 0xA0)] {
+                out.append(contentsOf: folded)
+                i += 2
+            } else {
+                out.removeAll(keepingCapacity: true)
+                return foldUnicode(word, into: &out, accented: nil)
+            }
         }
-        return foldUnicode(word, into: &out, accented: nil)
+        return true
     }
+
+    /// U+00E0 … U+00FF (`à` … `ÿ`, second UTF-8 byte A0 … BF) folded as `normalize` folds them
+    /// (nil: ÷, left to ICU).
+    private static let latin1Folds: [[UInt8]?] = [
+        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+        "d", "n", "o", "o", "o", "o", "o", nil, "o", "u", "u", "u", "u", "y", "th", "y",
+    ].map { $0.map { Array($0.utf8) } }
 
     /// Convenience for tests and tools: the normalized term of a word, or nil.
     public func normalize(_ word: String) -> String? {

@@ -180,7 +180,7 @@ public final class SegmentBuilder {
                 folded.withUnsafeBufferPointer { f in
                     accented.withUnsafeBufferPointer { a in analyzer.appendTerm(folded: f, accented: a, language: language, isName: isName, to: &key) }
                 }
-                if !isName && language != .other { noteAccentVariant(term: key, language: language) }
+                if !isName && (language == .french || language == .spanish) { noteAccentVariant(term: key, language: language) }
             }
             TermKey.appendLanguage(language, to: &key)
             var newTerm = false

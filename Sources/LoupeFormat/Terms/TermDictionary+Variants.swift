@@ -29,23 +29,70 @@ extension TermDictionary {
         try matches(key, byTarget: true).map(\.from)
     }
 
-    /// The variants whose `from` (or target key) is `key`.
+    /// The `i`-th entry's `from` and `to` in place (no copy), bounds checked.
+    @inline(__always)
+    func entryBytes(_ i: Int, byTarget: Bool) throws -> (from: UnsafeRawBufferPointer, to: UnsafeRawBufferPointer) {
+        let starts = byTarget ? variantStartsByTarget : variantStarts
+        let start = Int(starts.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self).littleEndian)
+        var r = ByteReader(variantArea, offset: start, file: file)
+        let from = try r.readBytes(try r.readVarInt(max: 1 << 16))
+        let to = try r.readBytes(try r.readVarInt(max: 1 << 16))
+        guard from.count >= 2, !to.isEmpty else { throw IndexError.corrupt(file: file, reason: "accent variant \(i) is empty") }
+        return (from, to)
+    }
+
+    /// Compares an entry's sort key — `from`, or with `byTarget` its target key (`to`, then
+    /// `from`'s language byte) — with `key`, bytewise (<0, 0, >0).
+    @inline(__always)
+    private func compare(_ entry: (from: UnsafeRawBufferPointer, to: UnsafeRawBufferPointer), byTarget: Bool, _ key: UnsafeRawBufferPointer) -> Int {
+        guard byTarget else { return compareBytes(entry.from, key) }
+        let head = compareBytes(entry.to, UnsafeRawBufferPointer(rebasing: key.prefix(entry.to.count)))
+        if head != 0 { return head }
+        // `to` is a prefix of `key` (or equal to all of it): the language byte comes next.
+        guard key.count > entry.to.count else { return 1 }
+        let language = entry.from[entry.from.count - 1], next = key[entry.to.count]
+        if language != next { return Int(language) - Int(next) }
+        return key.count == entry.to.count + 1 ? 0 : -1
+    }
+
+    /// The variants whose `from` (or target key) is `key`: a binary search that reads entries in
+    /// place, then the run of equal keys.
     private func matches(_ key: [UInt8], byTarget: Bool) throws -> [AccentVariant] {
-        guard variantCount > 0 else { return [] }
-        func sortKey(_ v: AccentVariant) -> [UInt8] { byTarget ? v.targetKey : v.from }
-        var lo = 0, hi = variantCount
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sortKey(try accentVariant(mid, byTarget: byTarget)).lexicographicallyPrecedes(key) { lo = mid + 1 } else { hi = mid }
+        guard variantCount > 0, key.count >= 2 else { return [] }
+        // Almost every key has no variant: a hash set of the keys that do answers first.
+        let hash = key.withUnsafeBytes { TermBloomFilter.hash($0) }
+        guard variantHashes.contains(byTarget ? hash ^ Self.targetSalt : hash) else { return [] }
+        return try key.withUnsafeBytes { key in
+            var lo = 0, hi = variantCount
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if compare(try entryBytes(mid, byTarget: byTarget), byTarget: byTarget, key) < 0 { lo = mid + 1 } else { hi = mid }
+            }
+            var found: [AccentVariant] = []
+            while lo < variantCount {
+                let entry = try entryBytes(lo, byTarget: byTarget)
+                guard compare(entry, byTarget: byTarget, key) == 0 else { break }
+                found.append(AccentVariant(from: Array(entry.from), to: Array(entry.to)))
+                lo += 1
+            }
+            return found
         }
-        var found: [AccentVariant] = []
-        while lo < variantCount {
-            let v = try accentVariant(lo, byTarget: byTarget)
-            guard sortKey(v) == key else { break }
-            found.append(v)
-            lo += 1
+    }
+
+    /// Distinguishes target keys' hashes from `from` keys' in the one set.
+    private static let targetSalt: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// The hashes of every `from` key and (salted) every target key (FNV-1a, as the Bloom filter's),
+    /// for `init`: a few microseconds per thousand variants.
+    static func variantKeyHashes(count: Int, entry: (Int) throws -> (from: UnsafeRawBufferPointer, to: UnsafeRawBufferPointer)) throws -> Set<UInt64> {
+        var hashes = Set<UInt64>(minimumCapacity: count * 2)
+        for i in 0..<count {
+            let (from, to) = try entry(i)
+            hashes.insert(TermBloomFilter.hash(from))
+            let h = (TermBloomFilter.hash(to) ^ UInt64(from[from.count - 1])) &* 0x100_0000_01B3  // over `to` + language byte
+            hashes.insert(h ^ targetSalt)
         }
-        return found
+        return hashes
     }
 
     /// Every accent variant, in `from` order (for merges and `loupe check`).

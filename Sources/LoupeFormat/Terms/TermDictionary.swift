@@ -32,6 +32,8 @@ public final class TermDictionary: @unchecked Sendable {
     let variantStarts: UnsafeRawBufferPointer
     /// The same starts ordered by target key (`to` then the language byte), then `from`.
     let variantStartsByTarget: UnsafeRawBufferPointer
+    /// The hashes of the keys that have accent variants (`variantKeyHashes`): most lookups stop there.
+    private(set) var variantHashes = Set<UInt64>()
 
     package init(body storage: OwnedBytes, file: String, docCount: Int = Int(Int32.max)) throws {
         self.storage = storage
@@ -94,6 +96,7 @@ public final class TermDictionary: @unchecked Sendable {
         positionsBases = positions
         firstKeys = keys
         firstKeyStarts = starts
+        variantHashes = try Self.variantKeyHashes(count: variantCount) { try self.entryBytes($0, byTarget: false) }
     }
 
     /// The last block whose first term is ≤ `key` (nil when `key` sorts before every term).
