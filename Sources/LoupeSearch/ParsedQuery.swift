@@ -100,10 +100,29 @@ public struct ParsedQuery: Sendable, Equatable {
     /// term within N edits.
     public var fuzzy: [FuzzyWord] = []
 
+    /// The query's syntax tree when it uses the boolean language (operators, parentheses,
+    /// fields, proximity, `?` patterns, or `--all`): it is then evaluated by `BooleanScorer`
+    /// instead of the ranked OR path. `syntaxError` when it cannot be read.
+    public var syntax: QueryNode? = nil
+    public var syntaxError: QuerySyntaxError? = nil
+
     /// A `word~N` of the query.
     public struct FuzzyWord: Sendable, Equatable {
         public var word: String
         public var edits: Int
+    }
+
+    /// Parses `text`; with `matchAll` (`--all`) words side by side must all occur.
+    public init(_ text: String, analyzer: Analyzer, expandNames: Bool = true, matchAll: Bool) {
+        self.init(text, analyzer: analyzer, expandNames: expandNames)
+        guard matchAll || QuerySyntax.needsBooleanEvaluation(text) else { return }
+        do {
+            syntax = try QuerySyntax.parse(text, defaultAnd: matchAll)
+        } catch let error as QuerySyntaxError {
+            syntaxError = error
+        } catch {
+            syntaxError = QuerySyntaxError(message: "\(error)", position: 0, query: text)
+        }
     }
 
     public init(_ text: String, analyzer: Analyzer, expandNames: Bool = true) {

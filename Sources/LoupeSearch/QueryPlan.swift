@@ -84,6 +84,23 @@ public struct QueryPlan: Sendable {
     public var required: [TermGroup] = []
     public var excluded: [TermGroup] = []
 
+    /// The query's tree, looked up, when it is evaluated as a boolean query (`ParsedQuery.syntax`).
+    var boolean: BooleanQuery? = nil
+
+    /// A boolean query's plan: its tree, and its words as groups for highlighting.
+    static func make(_ query: ParsedQuery, syntax: QueryNode, analyzer: Analyzer, reader: IndexReader, bm25: BM25) throws -> QueryPlan {
+        let tree: BooleanQuery
+        do {
+            tree = try BooleanQuery.make(syntax, analyzer: analyzer, reader: reader, bm25: bm25)
+        } catch var error as QuerySyntaxError {
+            error.query = query.text
+            throw error
+        }
+        var plan = QueryPlan(text: query.text, groups: tree.highlightGroups, orGroupCount: 0, droppedWords: [])
+        plan.boolean = tree
+        return plan
+    }
+
     public static func make(_ query: ParsedQuery, reader: IndexReader, bm25: BM25) throws -> QueryPlan {
         let phrases = try query.phrases.map { words in PhraseQuery(words: try words.map { try group(for: $0, reader: reader, bm25: bm25) }) }
         var groups: [TermGroup] = []

@@ -55,7 +55,21 @@ public final class Searcher {
     }
 
     /// Analyzes and parses a query (no index access).
-    public func parse(_ query: String) -> ParsedQuery { ParsedQuery(query, analyzer: analyzer, expandNames: expandNames) }
+    public func parse(_ query: String) -> ParsedQuery { ParsedQuery(query, analyzer: analyzer, expandNames: expandNames, matchAll: matchAll) }
+
+    /// Whether words side by side must all occur (`loupe search --all`): the query is then
+    /// evaluated as a boolean one.
+    public var matchAll = false
+
+    /// Titles analyzed, built by the first `title:` query.
+    private var titles: TitleIndex?
+
+    func titleIndex() throws -> TitleIndex {
+        if let titles { return titles }
+        let built = try TitleIndex(reader: reader, analyzer: analyzer)
+        titles = built
+        return built
+    }
 
     /// Documents every query is limited to (`--lang`, `--path-prefix`, `--modified-after`).
     public var filter = SearchFilter()
@@ -66,7 +80,9 @@ public final class Searcher {
 
     /// Looks a parsed query up in the index.
     public func plan(_ query: ParsedQuery) throws -> QueryPlan {
-        try QueryPlan.make(query, reader: reader, bm25: bm25)
+        if let error = query.syntaxError { throw error }
+        if let syntax = query.syntax { return try QueryPlan.make(query, syntax: syntax, analyzer: analyzer, reader: reader, bm25: bm25) }
+        return try QueryPlan.make(query, reader: reader, bm25: bm25)
     }
 
     public func plan(_ query: String) throws -> QueryPlan { try plan(parse(query)) }
@@ -85,6 +101,24 @@ public final class Searcher {
         var collector = TopKCollector(k: max(0, k))
         var scored = 0
         var total = 0
+        if let tree = plan.boolean {
+            for (s, segment) in reader.segments.enumerated() {
+                collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s) }
+                let root = try BooleanScorerFactory(searcher: self, segment: segment, segmentIndex: s).make(tree)
+                var none: [Explanation]? = nil
+                try root.advance(to: 0)
+                while root.doc != PostingsIterator.exhausted {
+                    let doc = root.doc
+                    if collector.filter?.allows(local: Int(doc)) ?? true {
+                        let score = try root.score(length: Double(segment.documents.length(Int(doc))), parts: &none)
+                        collector.offer(ScoredDoc(score: score, doc: segment.docBase + Int(doc)))
+                        total += 1
+                    }
+                    try root.advance(to: doc + 1)
+                }
+            }
+            return RankedResults(plan: plan, hits: collector.sorted(), totalHits: countTotal ? total : nil, scored: total)
+        }
         if !plan.phrases.isEmpty || !plan.alternatives.isEmpty {
             for (s, segment) in reader.segments.enumerated() {
                 collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s) }

@@ -18,7 +18,11 @@ struct SearchCommand: ParsableCommand {
 
             A word written -word excludes the documents that hold it; +word requires it (\
             loupe search "mali -wagner", or loupe search -wagner mali: everything that is not an option is the \
-            query; -- ends the options). Filters: --lang fr,es, --path-prefix fr/, --modified-after 2024-01-01. \
+            query; -- ends the options). Operators, in capitals: AND, OR, NOT and parentheses ((mali OR niger) \
+            AND NOT wagner; AND binds tighter than OR); --all joins words side by side with AND. "words near"~5: \
+            all within 5 more positions than the phrase has words, any order. niam* (prefix), m?li and ma*i \
+            (patterns), macron~1 or macron~ (fuzzy: 1 or 2 edits). Fields: title:word, title:"a phrase", \
+            lang:fr, ext:pdf, path:fr/. A query that cannot be read is an error naming its column. Filters: --lang fr,es, --path-prefix fr/, --modified-after 2024-01-01. \
             Pages: -k N results after the first --offset M. Output: --format text (the default), json (one \
             object, also --json), jsonl (one hit object a line), paths (one absolute path a line, for xargs). \
             Exit status: 0 when something matched, 1 when nothing did (as grep), 2 on an error.
@@ -56,6 +60,9 @@ struct SearchCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Only files modified on or after this day (YYYY-MM-DD, UTC).", valueName: "date"))
     var modifiedAfter: String?
+
+    @Flag(name: .long, help: "Every word must occur: words side by side are joined by AND instead of OR.")
+    var all = false
 
     @Flag(name: .long, help: "Score every matching document instead of pruning (same results; for checking).")
     var exhaustive = false
@@ -115,6 +122,7 @@ struct SearchCommand: ParsableCommand {
             let reader = try IndexReader(path: location.index)
             let searcher = try Searcher(reader: reader)
             searcher.expandNames = !noTranslate
+            searcher.matchAll = all
             searcher.filter = try searchFilter()
             let response = try searcher.respond(to: query, k: k, offset: offset, strategy: exhaustive ? .exhaustive : .maxScore,
                                                 explain: explain)

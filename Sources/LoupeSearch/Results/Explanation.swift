@@ -31,6 +31,16 @@ extension Searcher {
         }
         let target = UInt32(local)
         let length = segment.documents.length(local)
+        if let tree = plan.boolean {
+            // The scorers' own parts, in the order they add them.
+            let root = try BooleanScorerFactory(searcher: self, segment: segment, segmentIndex: s).make(tree)
+            try root.advance(to: target)
+            guard root.doc == target else { throw IndexError.noSuchDocument(doc) }
+            var parts: [Explanation]? = []
+            let total = try root.score(length: Double(length), parts: &parts)
+            let list = parts ?? []
+            return Explanation(value: total, description: "sum of \(list.count) BM25 term\(list.count == 1 ? "" : "s")", details: list)
+        }
         var parts: [Explanation] = []
         var total = 0.0
 
@@ -113,5 +123,22 @@ extension Searcher {
             }
         }
         return Explanation(value: total, description: "sum of \(parts.count) BM25 term\(parts.count == 1 ? "" : "s")", details: parts)
+    }
+}
+
+extension Searcher {
+    /// One term's BM25 in a document, explained (the boolean scorers' parts).
+    func termExplanation(_ group: TermGroup?, what: String? = nil, idf: Double, tf: Double, length: Double, value: Double) -> Explanation {
+        let avgdl = (bm25.averageDocLength * 10).rounded() / 10
+        var description = what ?? ""
+        if let group {
+            let keys = group.keys.compactMap { TermKey.split($0) }.map { "\($0.0.code):\($0.1)" }
+            description = "\(group.word) [\(keys.joined(separator: ", "))]" + (group.note.map { " (\($0))" } ?? "")
+        }
+        return Explanation(value: value, description: description, details: [
+            Explanation(value: idf, description: "idf"),
+            Explanation(value: tf, description: "tf"),
+            Explanation(value: length, description: "document length (avgdl \(avgdl), k1 \(bm25.k1), b \(bm25.b))"),
+        ])
     }
 }

@@ -1,0 +1,194 @@
+import LoupeAnalysis
+import LoupeFormat
+import LoupeRead
+
+/// A query tree (`QueryNode`) looked up in an index: its words as term groups, its phrases and
+/// patterns expanded. `BooleanScorer` evaluates it segment by segment.
+indirect enum BooleanQuery: Sendable {
+    /// A word: documents holding any of `groups` (the word, and the word spelt with other
+    /// accents); `boosts` only add to the score (its exact form).
+    case word(groups: [TermGroup], boosts: [TermGroup])
+    /// A phrase (`slop` nil) or proximity (`"…"~slop`): BM25 of its frequency, with the sum of its
+    /// words' idf.
+    case phrase(words: [TermGroup], slop: Int?)
+    case filter(QueryFilter)
+    /// A word or phrase in titles (`TitleIndex`).
+    case title(words: [AnalyzedWord], slop: Int?, text: String)
+    case boolean(must: [BooleanQuery], should: [BooleanQuery], mustNot: [BooleanQuery])
+    /// Matches nothing (a word that is in no document).
+    case nothing
+
+    /// Every term group of the query's positive leaves, for highlighting.
+    var highlightGroups: [TermGroup] {
+        switch self {
+        case .word(let groups, _): return groups
+        case .phrase(let words, _): return words
+        case .boolean(let must, let should, _): return (must + should).flatMap(\.highlightGroups)
+        case .filter, .title, .nothing: return []
+        }
+    }
+
+    /// Builds the query of `node` for `reader`; words are analyzed with `analyzer`.
+    static func make(_ node: QueryNode, analyzer: Analyzer, reader: IndexReader, bm25: BM25) throws -> BooleanQuery {
+        switch node {
+        case .word(let text, let at):
+            return try word(text, at: at, analyzer: analyzer, reader: reader, bm25: bm25)
+        case .phrase(let body, let slop, _):
+            let words = analyzer.foldedWords(body)
+            if words.isEmpty { return .nothing }
+            if words.count == 1 && slop == nil {
+                return try word(words[0], analyzer: analyzer, reader: reader, bm25: bm25)
+            }
+            return .phrase(words: try words.map { try QueryPlan.group(for: AnalyzedWord($0, analyzer: analyzer), reader: reader, bm25: bm25) }, slop: slop)
+        case .filter(let filter, _):
+            return .filter(filter)
+        case .title(let inner):
+            switch inner {
+            case .word(let text, _), .phrase(let text, _, _):
+                let words = analyzer.foldedWords(text).map { AnalyzedWord($0, analyzer: analyzer) }
+                guard !words.isEmpty else { return .nothing }
+                var slop: Int? = nil
+                if case .phrase(_, let s, _) = inner { slop = s }
+                return .title(words: words, slop: slop, text: text)
+            case .boolean(let must, let should, let mustNot):
+                // `title:(a OR b)`: each leaf in titles.
+                return try make(.boolean(must: must.map { .title($0) }, should: should.map { .title($0) }, mustNot: mustNot.map { .title($0) }),
+                                analyzer: analyzer, reader: reader, bm25: bm25)
+            case .title, .filter:
+                return try make(inner, analyzer: analyzer, reader: reader, bm25: bm25)
+            }
+        case .boolean(let must, let should, let mustNot):
+            return .boolean(must: try must.map { try make($0, analyzer: analyzer, reader: reader, bm25: bm25) },
+                            should: try should.map { try make($0, analyzer: analyzer, reader: reader, bm25: bm25) },
+                            mustNot: try mustNot.map { try make($0, analyzer: analyzer, reader: reader, bm25: bm25) })
+        }
+    }
+
+    /// A word as typed: `word~N` fuzzy, a pattern with `*` or `?`, or a plain word (several
+    /// words once analyzed — `jean-pierre` — make a phrase).
+    static func word(_ text: String, at: Int, analyzer: Analyzer, reader: IndexReader, bm25: BM25) throws -> BooleanQuery {
+        if let tilde = text.lastIndex(of: "~"), text.first != "~" {
+            let count = text[text.index(after: tilde)...]
+            let stem = String(text[..<tilde]).trimmingCharacters(in: "~")
+            let words = analyzer.foldedWords(stem).map(\.term)
+            guard count.isEmpty || Int(count) != nil, words.count == 1, let w = words.first, w.unicodeScalars.count >= 2 else {
+                throw QuerySyntaxError(message: "a fuzzy word is one word of two letters or more, then ~ or ~1 or ~2", position: at, query: text)
+            }
+            let edits = min(2, Int(count) ?? FuzzyTerms.defaultEdits(for: w))
+            return .word(groups: [try QueryPlan.fuzzyGroup(w, edits: edits, reader: reader, bm25: bm25)], boosts: [])
+        }
+        if text.contains("*") || text.contains("?") {
+            return try pattern(text, at: at, analyzer: analyzer, reader: reader, bm25: bm25)
+        }
+        let words = analyzer.foldedWords(text)
+        if words.isEmpty { return .nothing }
+        if words.count > 1 {
+            return .phrase(words: try words.map { try QueryPlan.group(for: AnalyzedWord($0, analyzer: analyzer), reader: reader, bm25: bm25) }, slop: nil)
+        }
+        return try word(words[0], analyzer: analyzer, reader: reader, bm25: bm25)
+    }
+
+    /// One analyzed word: its group, the word spelt with other accents, and its exact form.
+    static func word(_ w: Analyzer.QueryWord, analyzer: Analyzer, reader: IndexReader, bm25: BM25) throws -> BooleanQuery {
+        let analyzed = AnalyzedWord(w, analyzer: analyzer)
+        let main = try QueryPlan.group(for: analyzed, reader: reader, bm25: bm25)
+        var groups = [main]
+        if let other = try QueryPlan.otherSpellings(of: analyzed, main: main, reader: reader, bm25: bm25) { groups.append(other) }
+        let boosts = QueryPlan.exactForm(of: main, docCount: reader.docCount, bm25: bm25).map { [$0] } ?? []
+        return .word(groups: groups, boosts: boosts)
+    }
+
+    /// `niam*` or `m?li`, `ma*i`: the dictionary terms matching the pattern, found by walking
+    /// the ordered dictionary from its literal start, as one word (`QueryPlan.prefixGroup`'s
+    /// bound and scoring).
+    static func pattern(_ text: String, at: Int, analyzer: Analyzer, reader: IndexReader, bm25: BM25) throws -> BooleanQuery {
+        // Fold the literal pieces; keep the wildcards.
+        var pattern: [Character] = []
+        var piece = ""
+        func flush() {
+            guard !piece.isEmpty else { return }
+            if let folded = analyzer.normalizer.normalize(piece) { pattern += Array(folded) }
+            piece = ""
+        }
+        for c in text {
+            if c == "*" || c == "?" {
+                flush()
+                pattern.append(c)
+            } else {
+                piece.append(c)
+            }
+        }
+        flush()
+        let literal = String(pattern.prefix { $0 != "*" && $0 != "?" })
+        let isPrefix = pattern.dropFirst(literal.count).allSatisfy { $0 == "*" }
+        guard literal.count >= (isPrefix ? 2 : 1) else {
+            throw QuerySyntaxError(message: isPrefix ? "a prefix needs two letters or more before its * (niam*)" : "a pattern needs a letter before its first * or ? (m?li)",
+                                   position: at, query: text)
+        }
+        if isPrefix {
+            return .word(groups: [try QueryPlan.prefixGroup(literal, reader: reader, bm25: bm25)], boosts: [])
+        }
+        return .word(groups: [try QueryPlan.patternGroup(pattern: pattern, literal: literal, reader: reader, bm25: bm25)], boosts: [])
+    }
+}
+
+extension QueryPlan {
+    /// A `m?li` or `ma*i` pattern as one word: every dictionary term (any language) it matches,
+    /// walked from its literal start; `?` is one letter, `*` any run of letters. At most
+    /// `maxPrefixTerms` terms, scored as a prefix is.
+    static func patternGroup(pattern: [Character], literal: String, reader: IndexReader, bm25: BM25) throws -> TermGroup {
+        let start = Array(literal.utf8)
+        let shown = String(pattern)
+        var keys: [[UInt8]] = []
+        var known = Set<[UInt8]>()
+        var df = 0
+        for segment in reader.segments {
+            try segment.terms.forEach(from: start) { key, info in
+                guard key.starts(with: start) else { return false }
+                guard let (_, term) = TermKey.split(key), Self.glob(pattern[...], Array(term)[...]) else { return true }
+                df += info.docFreq
+                if known.insert(key).inserted {
+                    keys.append(key)
+                    guard keys.count <= maxPrefixTerms else {
+                        throw IndexError.invalidInput("\(shown) matches more than \(maxPrefixTerms) terms; give more letters")
+                    }
+                }
+                return true
+            }
+        }
+        df = min(df, reader.docCount)
+        return TermGroup(word: shown, keys: keys, docFreq: df, idf: bm25.idf(docFreq: df))
+    }
+
+    /// Whether `text` matches the glob `pattern` (`?` one character, `*` any run).
+    static func glob(_ pattern: ArraySlice<Character>, _ text: ArraySlice<Character>) -> Bool {
+        var p = pattern.startIndex, t = text.startIndex
+        var star: Int? = nil, resume = text.startIndex
+        while t < text.endIndex {
+            if p < pattern.endIndex && (pattern[p] == "?" || pattern[p] == text[t]) {
+                p += 1
+                t += 1
+            } else if p < pattern.endIndex && pattern[p] == "*" {
+                star = p
+                resume = t
+                p += 1
+            } else if let s = star {
+                p = s + 1
+                resume += 1
+                t = resume
+            } else {
+                return false
+            }
+        }
+        while p < pattern.endIndex && pattern[p] == "*" { p += 1 }
+        return p == pattern.endIndex
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.last == set { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,299 @@
+import LoupeAnalysis
+import LoupeFormat
+import LoupeRead
+
+/// Evaluates a `BooleanQuery` in one segment, document at a time, as Lucene's scorers do: each
+/// node is positioned on a matching document (`advance(to:)` moves to the first one at or after
+/// a target, never back) and scores it on demand. Every matching document is scored — the
+/// evaluation is exact by construction, whatever the retrieval strategy asked for.
+class BooleanScorer {
+    /// The current document (local id), `PostingsIterator.exhausted` past the last.
+    var doc: UInt32 = PostingsIterator.exhausted
+
+    /// Moves to the first matching document at or after `target` (no move when already there).
+    func advance(to target: UInt32) throws { doc = PostingsIterator.exhausted }
+
+    /// The current document's score, with its parts when `parts` is given (`--explain`).
+    func score(length: Double, parts: inout [Explanation]?) throws -> Double { 0 }
+}
+
+/// Builds the scorers of a query for one segment.
+struct BooleanScorerFactory {
+    let searcher: Searcher
+    let segment: SegmentReader
+    let segmentIndex: Int
+
+    func make(_ query: BooleanQuery) throws -> BooleanScorer {
+        switch query {
+        case .word(let groups, let boosts):
+            let matching = try groups.compactMap { try cursor($0) }
+            guard !matching.isEmpty else { return BooleanScorer() }
+            return WordScorer(matching: matching, boosts: try boosts.compactMap { try cursor($0) }, searcher: searcher)
+        case .phrase(let words, let slop):
+            var cursors: [GroupCursor] = []
+            for word in words {
+                guard let c = try cursor(word) else { return BooleanScorer() }
+                cursors.append(c.cursor)
+            }
+            return try PhraseScorer(words: words, cursors: cursors, slop: slop, searcher: searcher)
+        case .filter(let filter):
+            return try DocListScorer(docs: (0..<segment.docCount).filter { try Self.matches(filter, try segment.documents.record($0)) }.map { UInt32($0) },
+                                     scores: nil, description: "filter")
+        case .title(let words, let slop, let text):
+            let (docs, scores) = try searcher.titleIndex().matches(words, slop: slop, bm25: searcher.bm25, segment: segmentIndex)
+            return try DocListScorer(docs: docs, scores: scores, description: "title:\(text)")
+        case .boolean(let must, let should, let mustNot):
+            let m = try must.map { try make($0) }, s = try should.map { try make($0) }, n = try mustNot.map { try make($0) }
+            return try ClauseScorer(must: m, should: s, mustNot: n)
+        case .nothing:
+            return BooleanScorer()
+        }
+    }
+
+    /// A group's cursor in this segment, with its group.
+    private func cursor(_ group: TermGroup) throws -> (group: TermGroup, cursor: GroupCursor)? {
+        try searcher.makeCursor(group, index: 0, segment, segmentIndex).map { (group, $0) }
+    }
+
+    static func matches(_ filter: QueryFilter, _ record: DocumentRecord) throws -> Bool {
+        switch filter {
+        case .language(let code):
+            return (Language(rawValue: record.language) ?? .other).code == code
+        case .fileExtension(let ext):
+            guard let dot = record.path.lastIndex(of: "."), !record.path[dot...].contains("/") else { return ext.isEmpty }
+            return record.path[record.path.index(after: dot)...].lowercased() == ext
+        case .path(let part):
+            // A path starting with the value, or holding it after a `/`: `path:fr/` and `path:mali`.
+            let path = record.path.lowercased(), part = part.lowercased()
+            return path.hasPrefix(part) || path.contains("/" + part) || path.contains(part)
+        }
+    }
+}
+
+/// A word: the union of its groups' documents, each group present scoring BM25; its boosts
+/// (the exact form) add where present.
+final class WordScorer: BooleanScorer {
+    private let matching: [(group: TermGroup, cursor: GroupCursor)]
+    private let boosts: [(group: TermGroup, cursor: GroupCursor)]
+    private let searcher: Searcher
+
+    init(matching: [(group: TermGroup, cursor: GroupCursor)], boosts: [(group: TermGroup, cursor: GroupCursor)], searcher: Searcher) {
+        self.matching = matching
+        self.boosts = boosts
+        self.searcher = searcher
+        super.init()
+        doc = matching.map(\.cursor.doc).min() ?? PostingsIterator.exhausted
+    }
+
+    override func advance(to target: UInt32) throws {
+        guard doc < target else { return }
+        var smallest = PostingsIterator.exhausted
+        for (_, c) in matching {
+            try c.advance(to: target)
+            smallest = min(smallest, c.doc)
+        }
+        doc = smallest
+    }
+
+    override func score(length: Double, parts: inout [Explanation]?) throws -> Double {
+        var total = 0.0
+        for (group, c) in matching + boosts {
+            try c.advance(to: doc)
+            guard c.doc == doc else { continue }
+            let value = searcher.bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
+            total += value
+            parts?.append(searcher.termExplanation(group, idf: c.idf, tf: Double(c.freq), length: length, value: value))
+        }
+        return total
+    }
+}
+
+/// A phrase or a proximity: documents holding every word, with the words at consecutive
+/// positions (or all within the window `slop` allows, in any order).
+final class PhraseScorer: BooleanScorer {
+    private let words: [TermGroup]
+    private let cursors: [GroupCursor]
+    private let slop: Int?
+    private let searcher: Searcher
+    private var frequency = 0
+
+    init(words: [TermGroup], cursors: [GroupCursor], slop: Int?, searcher: Searcher) throws {
+        self.words = words
+        self.cursors = cursors
+        self.slop = slop
+        self.searcher = searcher
+        super.init()
+        doc = 0
+        try find(from: 0)
+    }
+
+    override func advance(to target: UInt32) throws {
+        guard doc < target else { return }
+        try find(from: target)
+    }
+
+    /// Moves to the first document at or after `target` where the phrase occurs.
+    private func find(from target: UInt32) throws {
+        var candidate = target
+        while true {
+            var agreed = true
+            for c in cursors {
+                try c.advance(to: candidate)
+                if c.doc != candidate {
+                    candidate = c.doc
+                    agreed = false
+                    break
+                }
+            }
+            if candidate == PostingsIterator.exhausted {
+                doc = candidate
+                return
+            }
+            guard agreed else { continue }
+            frequency = try slop.map { try Self.windows(try cursors.map { try $0.positions() }, slop: $0) } ?? searcher.phraseFrequency(cursors)
+            if frequency > 0 {
+                doc = candidate
+                return
+            }
+            candidate += 1
+        }
+    }
+
+    /// How many times all the words occur within a window of `words + slop` positions, in any
+    /// order: non-overlapping windows found by one sweep over the merged positions.
+    static func windows(_ lists: [[UInt32]], slop: Int) -> Int {
+        var merged: [(position: UInt32, word: Int)] = []
+        for (w, list) in lists.enumerated() { for p in list { merged.append((p, w)) } }
+        merged.sort { $0.position != $1.position ? $0.position < $1.position : $0.word < $1.word }
+        let width = UInt32(lists.count + slop)
+        var inWindow = [Int](repeating: 0, count: lists.count)
+        var covered = 0, left = 0, count = 0
+        for right in merged.indices {
+            let w = merged[right].word
+            inWindow[w] += 1
+            if inWindow[w] == 1 { covered += 1 }
+            while covered == lists.count {
+                if merged[right].position - merged[left].position < width {
+                    count += 1
+                    // Start the next window after this one's first word.
+                    for i in left...right { inWindow[merged[i].word] -= 1 }
+                    covered = 0
+                    left = right + 1
+                    break
+                }
+                let l = merged[left].word
+                inWindow[l] -= 1
+                if inWindow[l] == 0 { covered -= 1 }
+                left += 1
+            }
+        }
+        return count
+    }
+
+    override func score(length: Double, parts: inout [Explanation]?) throws -> Double {
+        let idf = words.reduce(0) { $0 + $1.idf }
+        let value = searcher.bm25.score(idf: idf, tf: Double(frequency), docLength: length)
+        let text = words.map(\.word).joined(separator: " ")
+        parts?.append(searcher.termExplanation(nil, what: slop.map { "\"\(text)\"~\($0)" } ?? "phrase \"\(text)\"", idf: idf, tf: Double(frequency), length: length, value: value))
+        return value
+    }
+}
+
+/// A fixed list of documents (a filter, or title matches) with their scores.
+final class DocListScorer: BooleanScorer {
+    private let docs: [UInt32]
+    private let scores: [Double]?
+    private let what: String
+    private var index = 0
+
+    init(docs: [UInt32], scores: [Double]?, description: String) throws {
+        self.docs = docs
+        self.scores = scores
+        what = description
+        super.init()
+        doc = docs.first ?? PostingsIterator.exhausted
+    }
+
+    override func advance(to target: UInt32) throws {
+        while index < docs.count && docs[index] < target { index += 1 }
+        doc = index < docs.count ? docs[index] : PostingsIterator.exhausted
+    }
+
+    override func score(length: Double, parts: inout [Explanation]?) throws -> Double {
+        guard let scores else { return 0 }
+        parts?.append(Explanation(value: scores[index], description: "\(what) (BM25 over titles)"))
+        return scores[index]
+    }
+}
+
+/// Lucene's boolean clause set: every `must`, none of `mustNot`, and — without a `must` — one
+/// `should` at least; the score is the sum of the matching clauses'.
+final class ClauseScorer: BooleanScorer {
+    private let must: [BooleanScorer]
+    private let should: [BooleanScorer]
+    private let mustNot: [BooleanScorer]
+
+    init(must: [BooleanScorer], should: [BooleanScorer], mustNot: [BooleanScorer]) throws {
+        self.must = must
+        self.should = should
+        self.mustNot = mustNot
+        super.init()
+        doc = 0
+        try find(from: 0)
+    }
+
+    override func advance(to target: UInt32) throws {
+        guard doc < target else { return }
+        try find(from: target)
+    }
+
+    private func find(from target: UInt32) throws {
+        var candidate = target
+        while candidate != PostingsIterator.exhausted {
+            if !must.isEmpty {
+                var agreed = true
+                for m in must {
+                    try m.advance(to: candidate)
+                    if m.doc != candidate {
+                        candidate = m.doc
+                        agreed = false
+                        break
+                    }
+                }
+                guard agreed else { continue }
+            } else {
+                var smallest = PostingsIterator.exhausted
+                for s in should {
+                    try s.advance(to: candidate)
+                    smallest = min(smallest, s.doc)
+                }
+                candidate = smallest
+                guard candidate != PostingsIterator.exhausted else { break }
+            }
+            var excluded = false
+            for n in mustNot {
+                try n.advance(to: candidate)
+                if n.doc == candidate {
+                    excluded = true
+                    break
+                }
+            }
+            if !excluded {
+                doc = candidate
+                return
+            }
+            candidate += 1
+        }
+        doc = PostingsIterator.exhausted
+    }
+
+    override func score(length: Double, parts: inout [Explanation]?) throws -> Double {
+        var total = 0.0
+        for m in must { total += try m.score(length: length, parts: &parts) }
+        for s in should {
+            try s.advance(to: doc)
+            if s.doc == doc { total += try s.score(length: length, parts: &parts) }
+        }
+        return total
+    }
+}

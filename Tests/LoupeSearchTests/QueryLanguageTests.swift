@@ -1,0 +1,272 @@
+import Foundation
+import LoupeAnalysis
+import LoupeIndex
+import Testing
+@testable import LoupeSearch
+
+/// The query language on `Corpus/`: operators, proximity, patterns, fields, `--all`, and the
+/// errors of queries it cannot read.
+@Suite struct QueryLanguageTests {
+    /// `Corpus/` indexed once for the suite.
+    nonisolated(unsafe) static let corpus: (TemporaryDirectory, IndexReader)? = {
+        let dir = TemporaryDirectory()
+        guard (try? IndexBuilder.build(corpus: repositoryRoot() + "/Corpus", index: dir.path + "/index", options: IndexOptions(threads: 1))) != nil,
+              let reader = try? IndexReader(path: dir.path + "/index") else { return nil }
+        return (dir, reader)
+    }()
+
+    func searcher(all: Bool = false) throws -> Searcher {
+        let s = try Searcher(reader: try #require(Self.corpus).1)
+        s.matchAll = all
+        return s
+    }
+
+    func paths(_ query: String, all: Bool = false, k: Int = 60) throws -> [String] {
+        let s = try searcher(all: all)
+        return try s.search(query, k: k).hits.map { try s.reader.record($0.doc).path }
+    }
+
+    /// The folded words of a corpus document.
+    func words(_ path: String) throws -> Set<String> {
+        let text = try String(contentsOfFile: repositoryRoot() + "/Corpus/" + path, encoding: .utf8)
+        return Set(try Analyzer().foldedWords(text).map(\.term))
+    }
+
+    @Test func phrasesKeepTheirOrderAndProximityDoesNot() throws {
+        #expect(try paths("\"armée française\"").contains("fr/operation-serval-2013.txt"))
+        #expect(try paths("\"française armée\"").isEmpty)
+        #expect(try paths("\"française armée\"~2").contains("fr/operation-serval-2013.txt"))
+        // Within the window only: the words are next to each other, so ~0 suffices, in any order.
+        #expect(try paths("\"française armée\"~0").contains("fr/operation-serval-2013.txt"))
+    }
+
+    @Test func operatorsCombineWords() throws {
+        let both = try paths("mali AND wagner")
+        #expect(!both.isEmpty)
+        for path in both {
+            let w = try words(path)
+            #expect(w.contains("mali") && w.contains("wagner"), "\(path)")
+        }
+        #expect(try paths("mali wagner", all: true) == both)
+        let either = try paths("(mali OR niger) AND NOT wagner")
+        #expect(!either.isEmpty)
+        for path in either {
+            let w = try words(path)
+            #expect((w.contains("mali") || w.contains("niger")) && !w.contains("wagner"), "\(path)")
+        }
+        #expect(!either.contains("en/wagner-group-africa.txt"))
+        // AND binds tighter than OR.
+        let mixed = Set(try paths("wagner OR mali AND barkhane"))
+        #expect(mixed == Set(try paths("wagner OR (mali AND barkhane)")))
+        #expect(mixed.contains("en/wagner-group-africa.txt"))
+        // Lower-case operators are words.
+        #expect(try searcher().parse("mali and wagner").syntax == nil)
+    }
+
+    @Test func patternsExpandOverTheDictionary() throws {
+        #expect(try paths("m?li").first == "en/mali-barkhane-withdrawal.txt" || (try paths("m?li")).contains("fr/operation-serval-2013.txt"))
+        #expect(try paths("tim*u").first == "en/timbuktu-manuscripts.txt")
+        #expect(try paths("niam*").first == "fr/niamey-ambassadeur-itte.txt")
+        #expect(try paths("zq?x").isEmpty)
+    }
+
+    @Test func fieldsRestrict() throws {
+        #expect(try paths("title:\"opération serval\"") == ["fr/operation-serval-2013.txt"])
+        #expect(try paths("title:serval") == ["fr/operation-serval-2013.txt"])
+        let spanish = try paths("lang:es sequia")
+        #expect(spanish.first == "es/canal-panama-sequia.html")
+        #expect(spanish.allSatisfy { $0.hasPrefix("es/") })
+        #expect(Set(try paths("ext:md")) == ["en/lake-chad-shrinking.md", "es/dia-de-muertos-oaxaca.md", "fr/fespaco-ouagadougou.md"])
+        let french = try paths("path:fr/ barkhane")
+        #expect(!french.isEmpty && french.allSatisfy { $0.hasPrefix("fr/") })
+        #expect(try paths("lang:fr -barkhane").allSatisfy { $0.hasPrefix("fr/") && !$0.contains("barkhane") })
+    }
+
+    @Test(arguments: [
+        ("mali AND", 5, "AND needs a word after it"),
+        ("AND", 0, "AND needs a word before it"),
+        ("mali OR OR niger", 5, "OR needs a word after it"),
+        ("title:", 0, "title: needs a word"),
+        ("*", 0, "a pattern needs letters"),
+        ("~~", 0, "~ needs a word"),
+        ("NOT mali", 0, "nothing to search"),
+        ("\"mali niger\"~x", 12, "a phrase's ~ needs a number"),
+    ])
+    func unreadableQueriesSayWhere(_ query: String, _ position: Int, _ message: String) throws {
+        let s = try searcher()
+        do {
+            _ = try s.search(query)
+            Issue.record("\(query) should be an error")
+        } catch let error as QuerySyntaxError {
+            #expect(error.position == position, "\(error)")
+            #expect(error.message.hasPrefix(message), "\(error)")
+            #expect(!error.description.contains("\n"))
+        }
+    }
+
+    @Test func clearIntentsAreReadLeniently() throws {
+        #expect(try paths("(mali") == (try paths("mali")))
+        #expect(try paths("mali)") == (try paths("mali")))
+        #expect(try paths("(mali OR niger") == (try paths("mali OR niger")))
+        #expect(try paths("\"armée française").contains("fr/operation-serval-2013.txt"))
+    }
+
+    @Test func booleanHitsExplainTheirScoresExactly() throws {
+        let s = try searcher()
+        for query in ["(mali OR niger) AND NOT wagner", "\"française armée\"~2 serval", "title:serval OR barkhane", "m?li AND troops"] {
+            let results = try s.search(query, k: 5)
+            for hit in results.hits {
+                let explanation = try s.explain(results.plan, doc: hit.doc)
+                #expect(explanation.value == hit.score, "\(query)")
+                #expect(explanation.details.reduce(0) { $0 + $1.value } == hit.score || explanation.details.isEmpty, "\(query)")
+            }
+        }
+    }
+}
+
+/// Random operator queries over a three-segment index: the scorers' top k equals a direct
+/// evaluation of the query over every document's tokens, under both strategies.
+@Suite struct BooleanExactnessTests {
+    static let vocabulary = ["mali", "niger", "armée", "soldats", "frontière", "ejército", "soldados", "frontera", "army", "troops", "border", "gao"]
+
+    nonisolated(unsafe) static let index: (TemporaryDirectory, IndexReader)? = {
+        var rng = SplitMix(seed: 77)
+        let dir = TemporaryDirectory()
+        let fillers = ["fr": ["le", "la", "les", "de", "et", "dans"], "es": ["el", "la", "los", "de", "y", "en"], "en": ["the", "of", "and", "in", "to", "a"]]
+        for i in 0..<90 {
+            let language = ["fr", "es", "en"][i % 3]
+            let ext = i % 4 == 0 ? "md" : "txt"
+            let words = (0..<(8 + rng.below(30))).map { _ in rng.below(3) == 0 ? fillers[language]![rng.below(6)] : vocabulary[rng.below(vocabulary.count)] }
+            try? dir.write("docs/\(language)/d\(i).\(ext)", "Titre \(i)\n\n" + words.joined(separator: " ") + ".\n")
+        }
+        let options = IndexOptions(threads: 3, filesPerChunk: 4, mergeSegments: .never)
+        guard (try? IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: options)) != nil,
+              let reader = try? IndexReader(path: dir.path + "/index") else { return nil }
+        return (dir, reader)
+    }()
+
+    static func randomQuery(_ rng: inout SplitMix, depth: Int = 0) -> String {
+        func word() -> String { vocabulary[rng.below(vocabulary.count)] }
+        let leaf: String
+        switch rng.below(9) {
+        case 0: leaf = "\"\(word()) \(word())\""
+        case 1: leaf = "\"\(word()) \(word())\"~\(rng.below(4))"
+        case 2: leaf = String(word().prefix(3)) + "*"
+        case 3: leaf = { var w = Array(word()); w[1] = "?"; return String(w) }()
+        case 4: leaf = ["lang:fr", "lang:es", "lang:en", "ext:md", "path:fr/"][rng.below(5)]
+        case 5 where depth < 2: leaf = "(" + randomQuery(&rng, depth: depth + 1) + ")"
+        default: leaf = word()
+        }
+        var query = [(rng.below(5) == 0 ? ["+", "-", "NOT "][rng.below(3)] : "") + leaf]
+        for _ in 0..<rng.below(3) {
+            query.append(["AND", "OR", "", "AND NOT"][rng.below(4)])
+            query.append(word())
+        }
+        return query.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// The query evaluated document by document from the stored text's tokens: (matches, score).
+    static func reference(_ query: BooleanQuery, tokens: [(key: [UInt8], position: Int)], record: DocumentRecord, length: Double,
+                          bm25: BM25) throws -> (Bool, Double) {
+        func tf(_ keys: [[UInt8]]) -> Int { tokens.filter { keys.contains($0.key) }.count }
+        switch query {
+        case .word(let groups, let boosts):
+            let present = groups.filter { tf($0.keys) > 0 }
+            guard !present.isEmpty else { return (false, 0) }
+            let score = (present + boosts.filter { tf($0.keys) > 0 }).reduce(0.0) { $0 + bm25.score(idf: $1.idf, tf: Double(tf($1.keys)), docLength: length) }
+            return (true, score)
+        case .phrase(let words, let slop):
+            let lists = words.map { w in tokens.filter { w.keys.contains($0.key) }.map { UInt32($0.position) } }
+            guard lists.allSatisfy({ !$0.isEmpty }) else { return (false, 0) }
+            let frequency = slop.map { PhraseScorer.windows(lists, slop: $0) }
+                ?? lists[0].filter { p in lists.indices.dropFirst().allSatisfy { lists[$0].contains(p + UInt32($0)) } }.count
+            guard frequency > 0 else { return (false, 0) }
+            return (true, bm25.score(idf: words.reduce(0) { $0 + $1.idf }, tf: Double(frequency), docLength: length))
+        case .filter(let filter):
+            return (try BooleanScorerFactory.matches(filter, record), 0)
+        case .title, .nothing:
+            return (false, 0)
+        case .boolean(let must, let should, let mustNot):
+            var score = 0.0
+            for m in must {
+                let (ok, s) = try reference(m, tokens: tokens, record: record, length: length, bm25: bm25)
+                guard ok else { return (false, 0) }
+                score += s
+            }
+            for n in mustNot where try reference(n, tokens: tokens, record: record, length: length, bm25: bm25).0 { return (false, 0) }
+            var any = false
+            for s in should {
+                let (ok, v) = try reference(s, tokens: tokens, record: record, length: length, bm25: bm25)
+                if ok { any = true; score += v }
+            }
+            return (!must.isEmpty || any, score)
+        }
+    }
+
+    @Test func scorersEqualADirectEvaluation() throws {
+        let reader = try #require(Self.index).1
+        #expect(reader.segments.count >= 3)
+        let searcher = try Searcher(reader: reader)
+        let analyzer = try Analyzer()
+        var documents: [(tokens: [(key: [UInt8], position: Int)], record: DocumentRecord, length: Double)] = []
+        for doc in 0..<reader.docCount {
+            let record = try reader.record(doc)
+            let language = Language(rawValue: record.language) ?? .other
+            let text = String(decoding: try reader.text(doc), as: UTF8.self)
+            let tokens = analyzer.tokens(text, language: language).map { (TermKey.make(language, $0.term), $0.position) }
+            documents.append((tokens, record, Double(tokens.count)))
+        }
+        var rng = SplitMix(seed: 4242)
+        var checked = 0
+        for _ in 0..<300 {
+            let query = Self.randomQuery(&rng)
+            let plan: QueryPlan
+            do {
+                let parsed = ParsedQuery(query, analyzer: analyzer, matchAll: true)
+                plan = try searcher.plan(parsed)
+            } catch is QuerySyntaxError {
+                continue
+            }
+            let tree = try #require(plan.boolean)
+            var expected: [ScoredDoc] = []
+            for (doc, d) in documents.enumerated() {
+                let (ok, score) = try Self.reference(tree, tokens: d.tokens, record: d.record, length: d.length, bm25: searcher.bm25)
+                if ok { expected.append(ScoredDoc(score: score, doc: doc)) }
+            }
+            expected.sort(by: >)
+            for strategy in RetrievalStrategy.allCases {
+                let results = try searcher.search(plan, k: 10, strategy: strategy)
+                #expect(results.totalHits == expected.count, "\(query)")
+                #expect(results.hits.map(\.doc) == expected.prefix(10).map(\.doc), "\(query)")
+                for (a, b) in zip(results.hits, expected) { #expect(abs(a.score - b.score) < 1e-9, "\(query)") }
+            }
+            checked += 1
+        }
+        #expect(checked > 200)
+    }
+
+    /// Random text from the language's own characters: the parser never crashes, and a query it
+    /// cannot read is an error whose position lies inside the query.
+    @Test func parserNeverCrashes() throws {
+        let pieces = ["(", ")", "\"", "“", "»", "~", "~2", "*", "?", ":", "title:", "lang:", "ext:pdf", "path:", "AND", "OR", "NOT", "and",
+                      "+", "-", " ", " ", "mali", "armée", "m?li", "niam*", "\u{0}", "東京", "\n", "~~", "((", "))", "--", "++"]
+        var rng = SplitMix(seed: 99)
+        let searcher = try Searcher(reader: try #require(Self.index).1)
+        for _ in 0..<5_000 {
+            let query = (0..<(1 + rng.below(10))).map { _ in pieces[rng.below(pieces.count)] }.joined()
+            do {
+                _ = try QuerySyntax.parse(query, defaultAnd: rng.below(2) == 0)
+            } catch let error as QuerySyntaxError {
+                #expect(error.position >= 0 && error.position <= query.count, "\(query.debugDescription)")
+            }
+            do {
+                _ = try searcher.search(query, k: 3)
+            } catch let error as QuerySyntaxError {
+                #expect(error.position >= 0 && error.position <= query.count, "\(query.debugDescription)")
+            } catch let error as IndexError {
+                // A pattern matching too many terms is the only other error a query may raise.
+                #expect("\(error)".contains("matches more than"), "\(query.debugDescription): \(error)")
+            }
+        }
+    }
+}
