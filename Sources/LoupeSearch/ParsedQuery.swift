@@ -117,7 +117,15 @@ public struct ParsedQuery: Sendable, Equatable {
         self.init(text, analyzer: analyzer, expandNames: expandNames)
         guard matchAll || QuerySyntax.needsBooleanEvaluation(text) else { return }
         do {
-            syntax = try QuerySyntax.parse(text, defaultAnd: matchAll)
+            let tree = try QuerySyntax.parse(text, defaultAnd: matchAll)
+            // What the ranked OR path says exactly (`a AND NOT b` is `+a -b`) goes there: it
+            // prunes block by block.
+            if let flat = QuerySyntax.flatForm(tree), flat != text {
+                self.init(flat, analyzer: analyzer, expandNames: expandNames)
+                self.text = text
+                return
+            }
+            syntax = tree
         } catch let error as QuerySyntaxError {
             syntaxError = error
         } catch {

@@ -102,22 +102,37 @@ public final class Searcher {
         var scored = 0
         var total = 0
         if let tree = plan.boolean {
+            // Document at a time; with `.maxScore` the root skips what cannot beat the top k's
+            // threshold (`ClauseScorer`), with `.exhaustive` it scores every match. The count of
+            // matches, when asked for, is a pass of its own that scores nothing.
+            let threshold = ScoreThreshold()
             for (s, segment) in reader.segments.enumerated() {
                 collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s) }
-                let root = try BooleanScorerFactory(searcher: self, segment: segment, segmentIndex: s).make(tree)
+                var factory = BooleanScorerFactory(searcher: self, segment: segment, segmentIndex: s)
+                if countTotal {
+                    let counter = try factory.makeRoot(tree)
+                    while counter.doc != PostingsIterator.exhausted {
+                        if collector.filter?.allows(local: Int(counter.doc)) ?? true { total += 1 }
+                        try counter.advance(to: counter.doc + 1)
+                    }
+                }
+                if strategy == .maxScore { factory.threshold = threshold }
+                let root = try factory.makeRoot(tree)
                 var none: [Explanation]? = nil
-                try root.advance(to: 0)
+                let lengths = segment.documents
                 while root.doc != PostingsIterator.exhausted {
                     let doc = root.doc
                     if collector.filter?.allows(local: Int(doc)) ?? true {
-                        let score = try root.score(length: Double(segment.documents.length(Int(doc))), parts: &none)
+                        let length = lengths.length(Int(doc))
+                        let score = try root.score(length: Double(length), norm: norms.norm(length), parts: &none)
                         collector.offer(ScoredDoc(score: score, doc: segment.docBase + Int(doc)))
-                        total += 1
+                        threshold.value = collector.threshold
+                        scored += 1
                     }
                     try root.advance(to: doc + 1)
                 }
             }
-            return RankedResults(plan: plan, hits: collector.sorted(), totalHits: countTotal ? total : nil, scored: total)
+            return RankedResults(plan: plan, hits: collector.sorted(), totalHits: countTotal ? total : nil, scored: scored)
         }
         if !plan.phrases.isEmpty || !plan.alternatives.isEmpty {
             for (s, segment) in reader.segments.enumerated() {

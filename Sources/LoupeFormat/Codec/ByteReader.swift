@@ -78,6 +78,23 @@ public struct ByteReader {
         return Int(value)
     }
 
+    /// Steps over `count` varints without computing them (each at most 10 bytes).
+    @inline(__always)
+    public mutating func skipVarInts(_ count: Int) throws {
+        for _ in 0..<count {
+            var n = 0
+            while true {
+                guard offset < buffer.count, n < 10 else {
+                    throw IndexError.corrupt(file: file, offset: base + offset, reason: "a varint runs past the end or over 10 bytes")
+                }
+                let byte = buffer[offset]
+                offset += 1
+                n += 1
+                if byte < 0x80 { break }
+            }
+        }
+    }
+
     public mutating func readBytes(_ n: Int) throws -> UnsafeRawBufferPointer {
         try need(n)
         defer { offset += n }

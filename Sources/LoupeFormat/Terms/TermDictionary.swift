@@ -305,6 +305,93 @@ public final class TermDictionary: @unchecked Sendable {
         }
     }
 
+    /// What an ordered walk does after a term (`walk(from:_:)`).
+    public enum WalkStep {
+        case next
+        case stop
+        /// Go on from the first term ≥ this key (later than the current term).
+        case seek([UInt8])
+    }
+
+    /// Visits the terms ≥ `start` in order, as `forEach` does, but the visitor may also skip ahead
+    /// to a later key: within the current block the walk goes on decoding, past it a binary search
+    /// over the following blocks' first keys finds where to resume — so an intersection that
+    /// skips often (fuzzy matching) pays for the blocks it touches, not a search per skip.
+    public func walk(from start: [UInt8] = [], _ visit: (UnsafeBufferPointer<UInt8>, TermInfo) throws -> WalkStep) throws {
+        guard blockCount > 0 else { return }
+        var target: [UInt8]? = start.isEmpty ? nil : start
+        var b = start.withUnsafeBytes { block(for: $0) } ?? 0
+        // The current key, rebuilt in place from the front coding (keys are at most 65,536 bytes
+        // and a suffix extends a shared part of the previous key).
+        let capacity = 1 << 17
+        let term = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { term.deallocate() }
+        var count = 0
+        blocks: while b < blockCount {
+            let end = b + 1 < blockCount ? blockOffsets[b + 1] : blocksEnd
+            var r = ByteReader(UnsafeRawBufferPointer(rebasing: body[0..<end]), offset: blockOffsets[b], file: file)
+            var postings = postingsBases[b], positions = positionsBases[b]
+            count = 0
+            while !r.isAtEnd {
+                let shared = try r.readVarInt(max: count)
+                let suffixLength = try r.readVarInt(max: 1 << 16)
+                let suffix = try r.readBytes(suffixLength)
+                count = shared
+                if suffixLength > 0, let source = suffix.baseAddress {
+                    (term + count).update(from: source.assumingMemoryBound(to: UInt8.self), count: suffixLength)
+                }
+                count += suffixLength
+                let key = UnsafeBufferPointer(start: term, count: count)
+                if let t = target {
+                    // Before the target: only the two lengths the offsets need are read.
+                    if t.withUnsafeBytes({ compareBytes(UnsafeRawBufferPointer(key), $0) }) < 0 {
+                        try r.skipVarInts(5)
+                        postings += try r.readVarInt(max: 1 << 48)
+                        positions += try r.readVarInt(max: 1 << 48)
+                        continue
+                    }
+                    target = nil
+                }
+                let df = try r.readVarInt()
+                guard df >= 1, df <= docCount else {
+                    throw IndexError.corrupt(file: file, offset: r.offset, reason: "a term in \(df) documents of \(docCount)")
+                }
+                let extra = try r.readVarInt(max: Int.max / 2)
+                let names = try r.readVarInt(max: Int.max / 2)
+                let maxTf = try r.readVarInt()
+                let minDl = try r.readVarInt()
+                let postingsLength = try r.readVarInt(max: 1 << 48)
+                let positionsLength = try r.readVarInt(max: 1 << 48)
+                defer {
+                    postings += postingsLength
+                    positions += positionsLength
+                }
+                let info = TermInfo(docFreq: df, totalTermFreq: df + extra, nameFreq: names, maxTermFreq: maxTf, minDocLength: minDl,
+                                    postingsOffset: postings, postingsLength: postingsLength,
+                                    positionsOffset: positions, positionsLength: positionsLength)
+                switch try visit(key, info) {
+                case .next:
+                    continue
+                case .stop:
+                    return
+                case .seek(let key):
+                    target = key
+                    // Past the next block's first key: find the block by binary search, from b + 1 on.
+                    if b + 1 < blockCount, key.withUnsafeBytes({ compareBytes($0, firstKey(b + 1)) }) >= 0 {
+                        b = max(b + 1, key.withUnsafeBytes { block(for: $0) } ?? 0)
+                        continue blocks
+                    }
+                }
+            }
+            b += 1
+        }
+    }
+
+    /// Block `b`'s first key, in place.
+    private func firstKey(_ b: Int) -> UnsafeRawBufferPointer {
+        firstKeys.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[firstKeyStarts[b]..<firstKeyStarts[b + 1]]) }
+    }
+
     /// Decodes up to `blocks` blocks from `first` on, calling `visit` per term until it returns false.
     private func scan(from first: Int, blocks: Int = .max, _ visit: ([UInt8], TermInfo) throws -> Bool) throws {
         var term: [UInt8] = []

@@ -13,8 +13,18 @@ class BooleanScorer {
     /// Moves to the first matching document at or after `target` (no move when already there).
     func advance(to target: UInt32) throws { doc = PostingsIterator.exhausted }
 
-    /// The current document's score, with its parts when `parts` is given (`--explain`).
-    func score(length: Double, parts: inout [Explanation]?) throws -> Double { 0 }
+    /// The current document's score, with its parts when `parts` is given (`--explain`):
+    /// `length` is the document's length, `norm` its BM25 length norm.
+    func score(length: Double, norm: Double, parts: inout [Explanation]?) throws -> Double { 0 }
+
+    /// An upper bound of the score of every document from the current one up to `limit` (the
+    /// node positioned on a document). Infinity when the node cannot say.
+    func blockBound() throws -> (bound: Double, limit: UInt32) { (0, PostingsIterator.exhausted - 1) }
+}
+
+/// The top k's entry score so far, which the root consults to skip documents that cannot enter.
+final class ScoreThreshold {
+    var value = -Double.infinity
 }
 
 /// Builds the scorers of a query for one segment.
@@ -23,7 +33,16 @@ struct BooleanScorerFactory {
     let segment: SegmentReader
     let segmentIndex: Int
 
-    func make(_ query: BooleanQuery) throws -> BooleanScorer {
+    /// The top k's threshold, for the root's skipping (nil: no skipping, as `--explain` needs).
+    var threshold: ScoreThreshold? = nil
+
+    /// The root scorer: a clause set, so that it can skip on the threshold.
+    func makeRoot(_ query: BooleanQuery) throws -> BooleanScorer {
+        if case .boolean = query { return try make(query, isRoot: true) }
+        return try ClauseScorer(must: [try make(query)], should: [], mustNot: [], threshold: threshold)
+    }
+
+    func make(_ query: BooleanQuery, isRoot: Bool = false) throws -> BooleanScorer {
         switch query {
         case .word(let groups, let boosts):
             let matching = try groups.compactMap { try cursor($0) }
@@ -44,7 +63,7 @@ struct BooleanScorerFactory {
             return try DocListScorer(docs: docs, scores: scores, description: "title:\(text)")
         case .boolean(let must, let should, let mustNot):
             let m = try must.map { try make($0) }, s = try should.map { try make($0) }, n = try mustNot.map { try make($0) }
-            return try ClauseScorer(must: m, should: s, mustNot: n)
+            return try ClauseScorer(must: m, should: s, mustNot: n, threshold: isRoot ? threshold : nil)
         case .nothing:
             return BooleanScorer()
         }
@@ -73,38 +92,61 @@ struct BooleanScorerFactory {
 /// A word: the union of its groups' documents, each group present scoring BM25; its boosts
 /// (the exact form) add where present.
 final class WordScorer: BooleanScorer {
-    private let matching: [(group: TermGroup, cursor: GroupCursor)]
-    private let boosts: [(group: TermGroup, cursor: GroupCursor)]
+    /// The cursors of the word's groups, then of its boosts (`matchingCount` first ones match).
+    private let cursors: [GroupCursor]
+    private let groups: [TermGroup]
+    private let matchingCount: Int
     private let searcher: Searcher
 
     init(matching: [(group: TermGroup, cursor: GroupCursor)], boosts: [(group: TermGroup, cursor: GroupCursor)], searcher: Searcher) {
-        self.matching = matching
-        self.boosts = boosts
+        cursors = matching.map(\.cursor) + boosts.map(\.cursor)
+        groups = matching.map(\.group) + boosts.map(\.group)
+        matchingCount = matching.count
         self.searcher = searcher
         super.init()
-        doc = matching.map(\.cursor.doc).min() ?? PostingsIterator.exhausted
+        doc = cursors.prefix(matchingCount).map(\.doc).min() ?? PostingsIterator.exhausted
     }
 
     override func advance(to target: UInt32) throws {
         guard doc < target else { return }
         var smallest = PostingsIterator.exhausted
-        for (_, c) in matching {
+        for i in 0..<matchingCount {
+            let c = cursors[i]
             try c.advance(to: target)
             smallest = min(smallest, c.doc)
         }
         doc = smallest
     }
 
-    override func score(length: Double, parts: inout [Explanation]?) throws -> Double {
+    override func score(length: Double, norm: Double, parts: inout [Explanation]?) throws -> Double {
         var total = 0.0
-        for (group, c) in matching + boosts {
+        for i in cursors.indices {
+            let c = cursors[i]
             try c.advance(to: doc)
             guard c.doc == doc else { continue }
-            let value = searcher.bm25.score(idf: c.idf, tf: Double(c.freq), docLength: length)
+            let value = searcher.bm25.score(idf: c.idf, tf: Double(c.freq), lengthNorm: norm)
             total += value
-            parts?.append(searcher.termExplanation(group, idf: c.idf, tf: Double(c.freq), length: length, value: value))
+            if parts != nil { parts?.append(searcher.termExplanation(groups[i], idf: c.idf, tf: Double(c.freq), length: length, value: value)) }
         }
         return total
+    }
+
+    override func blockBound() throws -> (bound: Double, limit: UInt32) {
+        var bound = 0.0, limit = PostingsIterator.exhausted - 1
+        for i in cursors.indices {
+            let c = cursors[i]
+            try c.advance(to: doc)
+            guard c.doc != PostingsIterator.exhausted else { continue }
+            // A cursor past the document adds nothing before its next one.
+            if c.doc > doc {
+                limit = min(limit, c.doc - 1)
+                continue
+            }
+            let b = c.blockBound()
+            bound += b.bound
+            limit = min(limit, b.limit)
+        }
+        return (bound, limit)
     }
 }
 
@@ -190,9 +232,14 @@ final class PhraseScorer: BooleanScorer {
         return count
     }
 
-    override func score(length: Double, parts: inout [Explanation]?) throws -> Double {
+    /// BM25 never exceeds the idf (tf / (tf + …) < 1): the phrase's bound is its idf.
+    override func blockBound() throws -> (bound: Double, limit: UInt32) {
+        (GroupCursor.inflate(words.reduce(0) { $0 + $1.idf }), PostingsIterator.exhausted - 1)
+    }
+
+    override func score(length: Double, norm: Double, parts: inout [Explanation]?) throws -> Double {
         let idf = words.reduce(0) { $0 + $1.idf }
-        let value = searcher.bm25.score(idf: idf, tf: Double(frequency), docLength: length)
+        let value = searcher.bm25.score(idf: idf, tf: Double(frequency), lengthNorm: norm)
         let text = words.map(\.word).joined(separator: " ")
         parts?.append(searcher.termExplanation(nil, what: slop.map { "\"\(text)\"~\($0)" } ?? "phrase \"\(text)\"", idf: idf, tf: Double(frequency), length: length, value: value))
         return value
@@ -219,7 +266,11 @@ final class DocListScorer: BooleanScorer {
         doc = index < docs.count ? docs[index] : PostingsIterator.exhausted
     }
 
-    override func score(length: Double, parts: inout [Explanation]?) throws -> Double {
+    override func blockBound() throws -> (bound: Double, limit: UInt32) {
+        (GroupCursor.inflate(scores?.max() ?? 0), PostingsIterator.exhausted - 1)
+    }
+
+    override func score(length: Double, norm: Double, parts: inout [Explanation]?) throws -> Double {
         guard let scores else { return 0 }
         parts?.append(Explanation(value: scores[index], description: "\(what) (BM25 over titles)"))
         return scores[index]
@@ -232,11 +283,15 @@ final class ClauseScorer: BooleanScorer {
     private let must: [BooleanScorer]
     private let should: [BooleanScorer]
     private let mustNot: [BooleanScorer]
+    /// At the root: the top k's threshold. A candidate whose block bound cannot beat it is
+    /// skipped, with every document up to the bound's limit, before its exclusions are checked.
+    private let threshold: ScoreThreshold?
 
-    init(must: [BooleanScorer], should: [BooleanScorer], mustNot: [BooleanScorer]) throws {
+    init(must: [BooleanScorer], should: [BooleanScorer], mustNot: [BooleanScorer], threshold: ScoreThreshold? = nil) throws {
         self.must = must
         self.should = should
         self.mustNot = mustNot
+        self.threshold = threshold
         super.init()
         doc = 0
         try find(from: 0)
@@ -270,6 +325,14 @@ final class ClauseScorer: BooleanScorer {
                 candidate = smallest
                 guard candidate != PostingsIterator.exhausted else { break }
             }
+            if let threshold, threshold.value > -Double.infinity {
+                doc = candidate
+                let (bound, limit) = try blockBound()
+                if bound < threshold.value {
+                    candidate = max(candidate, limit) &+ 1
+                    continue
+                }
+            }
             var excluded = false
             for n in mustNot {
                 try n.advance(to: candidate)
@@ -287,12 +350,30 @@ final class ClauseScorer: BooleanScorer {
         doc = PostingsIterator.exhausted
     }
 
-    override func score(length: Double, parts: inout [Explanation]?) throws -> Double {
+    override func blockBound() throws -> (bound: Double, limit: UInt32) {
+        var bound = 0.0, limit = PostingsIterator.exhausted - 1
+        for i in 0..<(must.count + should.count) {
+            let child = i < must.count ? must[i] : should[i - must.count]
+            try child.advance(to: doc)
+            guard child.doc != PostingsIterator.exhausted else { continue }
+            // A child past the document adds nothing before its own next document.
+            if child.doc > doc {
+                limit = min(limit, child.doc - 1)
+                continue
+            }
+            let (b, l) = try child.blockBound()
+            bound += b
+            limit = min(limit, l)
+        }
+        return (bound, limit)
+    }
+
+    override func score(length: Double, norm: Double, parts: inout [Explanation]?) throws -> Double {
         var total = 0.0
-        for m in must { total += try m.score(length: length, parts: &parts) }
+        for m in must { total += try m.score(length: length, norm: norm, parts: &parts) }
         for s in should {
             try s.advance(to: doc)
-            if s.doc == doc { total += try s.score(length: length, parts: &parts) }
+            if s.doc == doc { total += try s.score(length: length, norm: norm, parts: &parts) }
         }
         return total
     }

@@ -1,3 +1,5 @@
+import LoupeAnalysis
+
 /// The query language's syntax tree, before analysis: what `QuerySyntax.parse` makes of the text.
 ///
 /// `AND` binds tighter than `OR`; words side by side are joined by the default operator (`OR`,
@@ -60,6 +62,62 @@ public enum QuerySyntax {
             }
         }
         return false
+    }
+
+    /// The tree as the ranked OR path's syntax (`+must should -mustNot`, required `"phrases"`)
+    /// when it says exactly that: one level of plain words, `prefix*` and `word~N` among the
+    /// optional ones, phrases among the required ones. That path prunes block by block and
+    /// searches translations; nil for anything else (nesting, fields, proximity, patterns).
+    public static func flatForm(_ node: QueryNode) -> String? {
+        func plain(_ n: QueryNode) -> String? {
+            guard case .word(let w, _) = n, !w.contains("*"), !w.contains("?"), !w.contains("~"), !w.contains("\""),
+                  w.first != "+", w.first != "-" else { return nil }
+            return w
+        }
+        switch node {
+        case .word(let w, _):
+            return w.contains("?") || (w.firstIndex(of: "*").map { w[w.index(after: $0)...].contains { $0 != "*" } } ?? false) ? nil : w
+        case .boolean(let must, let should, let mustNot):
+            var parts: [String] = []
+            // A lone required word without optional ones can be the OR path's only optional word:
+            // the same documents (an OR query needs one of its words), no bitmap to build. (With
+            // two, `a +b` would let documents without `a` in.)
+            var unsigned = should.isEmpty && must.count == 1
+            // Several required words: the clause scorers intersect them (leapfrogging with skips),
+            // where the OR path would build a bitmap of each from all its postings.
+            guard must.filter({ if case .word = $0 { return true } else { return false } }).count <= 1 else { return nil }
+            for m in must {
+                if case .phrase(let body, nil, _) = m, !body.contains("\"") {
+                    parts.append("\"" + body + "\"")
+                } else if let w = plain(m) {
+                    // (Not a function word: the OR path would drop it beside other words.)
+                    let free = unsigned && !StopWords.isStopWord(w.lowercased())
+                    parts.append(free ? w : "+" + w)
+                    if free { unsigned = false }
+                } else {
+                    return nil
+                }
+            }
+            for n in mustNot {
+                guard let w = plain(n) else { return nil }
+                parts.append("-" + w)
+            }
+            for o in should {
+                guard case .word(let w, _) = o, !w.contains("?"), !w.contains("\""), w.first != "+", w.first != "-",
+                      !(w.firstIndex(of: "*").map { w[w.index(after: $0)...].contains { $0 != "*" } } ?? false) else { return nil }
+                parts.append(w)
+            }
+            // The OR path counts a word once however often it is typed; the clauses would count
+            // each (and it drops function words from its optional words when others remain).
+            let words = parts.map { $0.lowercased().trimmingCharacters(in: ["+", "-"]) }
+            guard Set(words).count == words.count, !should.contains(where: { n in
+                if case .word(let w, _) = n { return StopWords.isStopWord(w.lowercased()) }
+                return false
+            }) else { return nil }
+            return parts.isEmpty ? nil : parts.joined(separator: " ")
+        default:
+            return nil
+        }
     }
 
     /// The tree of `text`; `defaultAnd` joins side-by-side words with AND instead of OR.
@@ -327,4 +385,8 @@ public enum QuerySyntax {
 
 extension String {
     fileprivate func trimmingPrefixDot() -> String { hasPrefix(".") ? String(dropFirst()) : self }
+
+    fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
+        String(drop { set.contains($0) })
+    }
 }

@@ -33,11 +33,11 @@ extension Searcher {
         let length = segment.documents.length(local)
         if let tree = plan.boolean {
             // The scorers' own parts, in the order they add them.
-            let root = try BooleanScorerFactory(searcher: self, segment: segment, segmentIndex: s).make(tree)
+            let root = try BooleanScorerFactory(searcher: self, segment: segment, segmentIndex: s).makeRoot(tree)
             try root.advance(to: target)
             guard root.doc == target else { throw IndexError.noSuchDocument(doc) }
             var parts: [Explanation]? = []
-            let total = try root.score(length: Double(length), parts: &parts)
+            let total = try root.score(length: Double(length), norm: norms.norm(length), parts: &parts)
             let list = parts ?? []
             return Explanation(value: total, description: "sum of \(list.count) BM25 term\(list.count == 1 ? "" : "s")", details: list)
         }
