@@ -137,7 +137,8 @@ public final class Searcher {
         if !plan.phrases.isEmpty || !plan.alternatives.isEmpty {
             for (s, segment) in reader.segments.enumerated() {
                 collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s) }
-                let matched = plan.phrases.isEmpty ? try alternativesSearch(plan, segment, s, &collector) : try phraseSearch(plan, segment, s, &collector)
+                let matched = plan.phrases.isEmpty ? try alternativesSearch(plan, segment, s, &collector)
+                    : try phraseSearch(plan, segment, s, &collector, countingMatches: countTotal || strategy == .exhaustive)
                 total += matched
                 scored += matched
             }
@@ -196,7 +197,7 @@ public final class Searcher {
     /// words, advanced with skipping, then checked position by position), scored by the phrases'
     /// frequencies plus the OR words they contain. Returns the number of matching documents.
     private func phraseSearch(_ plan: QueryPlan, _ segment: SegmentReader, _ segmentIndex: Int,
-                              _ collector: inout TopKCollector) throws -> Int {
+                              _ collector: inout TopKCollector, countingMatches: Bool) throws -> Int {
         var phraseCursors: [[GroupCursor]] = []
         for phrase in plan.phrases {
             var cursors: [GroupCursor] = []
@@ -208,9 +209,23 @@ public final class Searcher {
         }
         let required = phraseCursors.flatMap { $0 }
         let optional = try makeCursors(plan, segment, segmentIndex)
+        let optionalBound = optional.reduce(0) { $0 + $1.upperBound }
         var matched = 0
         try forEachCommonDocument(required) { doc in
             let length = Double(segment.documents.length(Int(doc)))
+            // A document that cannot enter the top k — each phrase occurs at most as often as
+            // its rarest word there — is passed over before its positions are read (it still
+            // counts as a match only when counting, below).
+            if !countingMatches, collector.threshold > -Double.infinity {
+                let norm = norms.norm(UInt32(length))
+                var bound = optionalBound
+                for (p, cursors) in phraseCursors.enumerated() {
+                    var least = UInt32.max
+                    for c in cursors { least = min(least, c.freq) }
+                    bound += bm25.score(idf: plan.phrases[p].idf, tf: Double(least), lengthNorm: norm)
+                }
+                if GroupCursor.inflate(bound) < collector.threshold { return }
+            }
             var score = 0.0
             var allPhrasesFound = true
             for (p, cursors) in phraseCursors.enumerated() {

@@ -87,6 +87,7 @@ import Testing
                 continue
             }
             let exhaustive = try searcher.search(query, k: 5, strategy: .exhaustive)
+            #expect(try searcher.search(query, k: 5, countTotal: false).hits == exhaustive.hits, "\(query.debugDescription)")
             #expect(pruned.hits == exhaustive.hits, "\(query.debugDescription)")
             #expect(pruned.hits.count <= 5 && (pruned.totalHits ?? 0) >= pruned.hits.count)
         }

@@ -39,6 +39,14 @@ struct BooleanScorerFactory {
     /// The root scorer: a clause set, so that it can skip on the threshold.
     func makeRoot(_ query: BooleanQuery) throws -> BooleanScorer {
         if case .boolean = query { return try make(query, isRoot: true) }
+        if case .phrase(let words, let slop) = query {
+            var cursors: [GroupCursor] = []
+            for word in words {
+                guard let c = try cursor(word) else { return BooleanScorer() }
+                cursors.append(c.cursor)
+            }
+            return try PhraseScorer(words: words, cursors: cursors, slop: slop, searcher: searcher, threshold: threshold, lengths: segment.documents)
+        }
         return try ClauseScorer(must: [try make(query)], should: [], mustNot: [], threshold: threshold)
     }
 
@@ -159,11 +167,23 @@ final class PhraseScorer: BooleanScorer {
     private let searcher: Searcher
     private var frequency = 0
 
-    init(words: [TermGroup], cursors: [GroupCursor], slop: Int?, searcher: Searcher) throws {
+    /// When the phrase is the whole query: the top k's threshold, and the segment's lengths.
+    /// A document whose bound — BM25 with the phrase's idf and the smallest of its words'
+    /// frequencies there (the phrase occurs no more often) — cannot beat it is passed over
+    /// before its positions are read.
+    private let threshold: ScoreThreshold?
+    private let lengths: DocumentTable?
+    private let idf: Double
+
+    init(words: [TermGroup], cursors: [GroupCursor], slop: Int?, searcher: Searcher,
+         threshold: ScoreThreshold? = nil, lengths: DocumentTable? = nil) throws {
         self.words = words
         self.cursors = cursors
         self.slop = slop
         self.searcher = searcher
+        self.threshold = threshold
+        self.lengths = lengths
+        idf = words.reduce(0) { $0 + $1.idf }
         super.init()
         doc = 0
         try find(from: 0)
@@ -192,6 +212,15 @@ final class PhraseScorer: BooleanScorer {
                 return
             }
             guard agreed else { continue }
+            if let threshold, threshold.value > -Double.infinity, let lengths {
+                var least = UInt32.max
+                for c in cursors { least = min(least, c.freq) }
+                let bound = GroupCursor.inflate(searcher.bm25.score(idf: idf, tf: Double(least), lengthNorm: searcher.norms.norm(lengths.length(Int(candidate)))))
+                if bound < threshold.value {
+                    candidate += 1
+                    continue
+                }
+            }
             frequency = try slop.map { try Self.windows(try cursors.map { try $0.positions() }, slop: $0) } ?? searcher.phraseFrequency(cursors)
             if frequency > 0 {
                 doc = candidate
@@ -204,9 +233,19 @@ final class PhraseScorer: BooleanScorer {
     /// How many times all the words occur within a window of `words + slop` positions, in any
     /// order: non-overlapping windows found by one sweep over the merged positions.
     static func windows(_ lists: [[UInt32]], slop: Int) -> Int {
+        // The sorted lists merged (ties by word), without a sort.
         var merged: [(position: UInt32, word: Int)] = []
-        for (w, list) in lists.enumerated() { for p in list { merged.append((p, w)) } }
-        merged.sort { $0.position != $1.position ? $0.position < $1.position : $0.word < $1.word }
+        merged.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        var heads = [Int](repeating: 0, count: lists.count)
+        while true {
+            var best = -1
+            for w in lists.indices where heads[w] < lists[w].count {
+                if best < 0 || lists[w][heads[w]] < lists[best][heads[best]] { best = w }
+            }
+            guard best >= 0 else { break }
+            merged.append((lists[best][heads[best]], best))
+            heads[best] += 1
+        }
         let width = UInt32(lists.count + slop)
         var inWindow = [Int](repeating: 0, count: lists.count)
         var covered = 0, left = 0, count = 0
