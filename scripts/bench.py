@@ -10,7 +10,8 @@
    `loupe bench --json` (top 10, after a warm-up round): the search of the parsed query, as
    peers.py times Tantivy (whose queries are parsed before its clock starts), and on a row of its
    own end to end, the query's analysis included.
-3. Runs ../shared/bench/peers.py (Tantivy, SQLite FTS5) on the same corpus and queries.
+3. Runs ../shared/bench/peers.py (Tantivy, SQLite FTS5) on the same corpus and queries, and on
+   the multilingual corpus scripts/operator-bench.py (operator queries, Loupe and Tantivy).
    Steps 2 and 3 are each run --runs times (default 3, Loupe and peers in turn) and every figure
    is the median of its runs, the same for every engine: one run of a 0.3 s job on a shared
    2-core machine can be off by 20% either way. Peak RSS is the largest of Loupe's runs.
@@ -102,6 +103,27 @@ def peers(corpus, queries, rounds, engines):
             rows[f[0]] = dict(seconds=float(f[1]), mbps=float(f[2]), ratio=float(f[3]), p50=float(f[4]), p95=float(f[5]), p99=float(f[6]))
     return rows, p.stdout
 
+def operators(corpus, index, a):
+    """The operator queries' rows: scripts/operator-bench.py, --runs times, medians."""
+    runs = []
+    for _ in range(a.runs):
+        p = run([sys.executable, os.path.join(ROOT, "scripts", "operator-bench.py"), corpus, index, "--rounds", str(a.rounds), "--per-form"])
+        runs.append(json.loads(p.stdout))
+    med = lambda xs: statistics.median(xs)
+    L = {k: med([r["loupe"][k] for r in runs]) for k in ("p50", "p95", "p99")}
+    T = {k: med([r["tantivy"][k] for r in runs]) for k in ("p50", "p95", "p99")}
+    print(f"\n## operators: {runs[0]['queries']} queries on the multilingual corpus (AND, AND NOT, (OR) AND, phrase, \"…\"~3, prefix*, word~1; "
+          f"scripts/operator-bench.py); medians of {a.runs} runs")
+    print("| engine | p50 µs | p95 µs | p99 µs |")
+    print("| --- | ---: | ---: | ---: |")
+    print(f"| loupe | {L['p50']:.0f} | {L['p95']:.0f} | {L['p99']:.0f} |")
+    print(f"| tantivy | {T['p50']:.0f} | {T['p95']:.0f} | {T['p99']:.0f} |")
+    print(f"| ratio vs tantivy (>1: Loupe better) | {T['p50'] / L['p50']:.2f} | {T['p95'] / L['p95']:.2f} | {T['p99'] / L['p99']:.2f} |")
+    forms = runs[0]["p50_by_form"].keys()
+    print("\np50 µs by form: " + ", ".join(
+        f"{f} {med([r['p50_by_form'][f]['loupe'] for r in runs]):.0f}/{med([r['p50_by_form'][f]['tantivy'] for r in runs]):.0f}" for f in forms)
+          + " (Loupe/Tantivy)")
+
 def median_row(rows):
     """Each figure's median over several runs' rows."""
     return {k: statistics.median(r[k] for r in rows) for k in rows[0]}
@@ -115,6 +137,7 @@ def main():
     ap.add_argument("--engines", default="tantivy,fts5")
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--no-scaling", action="store_true")
+    ap.add_argument("--no-operators", action="store_true", help="skip the operator queries' rows (multilingual corpus)")
     ap.add_argument("--cold", action="store_true", help="drop the page cache before each loupe index (root only): a first build's time")
     a = ap.parse_args()
     if not os.path.isfile(os.path.join(SHARED, "peers.py")):
@@ -171,6 +194,8 @@ def main():
                       f"{r['p50'] / L['p50']:.2f} | {r['p95'] / L['p95']:.2f} | {r['p99'] / L['p99']:.2f} |")
             if raw:
                 print(f"\npeers.py said (last of {a.runs} runs):\n" + "\n".join("    " + l for l in raw.strip().splitlines()))
+            if kind == "multilingual" and not a.no_peers and not a.no_operators:
+                operators(corpus, index, a)
         if not a.no_scaling and "large" in a.corpora.split(","):
             corpus = ensure_corpus("large", a.cache)
             files = sorted(os.path.relpath(os.path.join(d, n), corpus) for d, _, fs in os.walk(corpus) for n in fs)

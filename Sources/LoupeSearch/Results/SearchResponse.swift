@@ -92,7 +92,8 @@ extension Searcher {
         }
         let unknown = ranked.plan.groups.filter { $0.keys.isEmpty }.map(\.word)
         let total = ranked.totalHits ?? hits.count
-        let suggestion = total < Self.suggestionBelow ? try suggest(for: parse(query), plan: ranked.plan) : nil
+        // (Operator queries get none: their words, fields and patterns are not one list to respell.)
+        let suggestion = total < Self.suggestionBelow && ranked.plan.boolean == nil ? try suggest(for: parse(query), plan: ranked.plan) : nil
         return SearchResponse(query: query, totalHits: ranked.totalHits ?? hits.count, tookMilliseconds: (monotonicSeconds() - started) * 1000,
                               hits: hits, droppedWords: ranked.plan.droppedWords, unknownWords: unknown,
                               translations: ranked.plan.translations, suggestion: suggestion)
