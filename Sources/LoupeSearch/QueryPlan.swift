@@ -217,25 +217,35 @@ public struct QueryPlan: Sendable {
     /// its terms' (capped at the document count): an upper bound, so its idf errs low. More than
     /// `maxPrefixTerms` terms is an error that says so.
     static func prefixGroup(_ prefix: String, reader: IndexReader, bm25: BM25, limit: Int = maxPrefixTerms) throws -> TermGroup {
-        let start = Array(prefix.utf8)
+        try expansionGroup(word: prefix + "*", from: Array(prefix.utf8), reader: reader, bm25: bm25, limit: limit,
+                           tooMany: "give a longer prefix") { _ in true }
+    }
+
+    /// The dictionary terms (any language) that start with `start` and that `accepts` takes (given
+    /// the term without its language byte), found by walking the ordered dictionary from `start`,
+    /// as one word scored with BM25 over them (document frequencies summed, capped at the document
+    /// count); more than `limit` terms is an error ending with `tooMany`.
+    static func expansionGroup(word: String, from start: [UInt8], reader: IndexReader, bm25: BM25, limit: Int, tooMany: String,
+                               accepts: ([UInt8]) -> Bool) throws -> TermGroup {
         var keys: [[UInt8]] = []
         var known = Set<[UInt8]>()
         var df = 0
         for segment in reader.segments {
             try segment.terms.forEach(from: start) { key, info in
                 guard key.starts(with: start) else { return false }
+                guard accepts(Array(key.dropLast())) else { return true }
                 df += info.docFreq
                 if known.insert(key).inserted {
                     keys.append(key)
                     guard keys.count <= limit else {
-                        throw IndexError.invalidInput("\(prefix)* matches more than \(limit) terms; give a longer prefix")
+                        throw IndexError.invalidInput("\(word) matches more than \(limit) terms; \(tooMany)")
                     }
                 }
                 return true
             }
         }
         df = min(df, reader.docCount)
-        return TermGroup(word: prefix + "*", keys: keys, docFreq: df, idf: bm25.idf(docFreq: df))
+        return TermGroup(word: word, keys: keys, docFreq: df, idf: bm25.idf(docFreq: df))
     }
 
     /// How much an occurrence of a query word's exact (folded) form adds on top of its group, as a

@@ -253,16 +253,7 @@ public final class Searcher {
     private func forEachCommonDocument(_ cursors: [GroupCursor], _ body: (UInt32) throws -> Void) throws {
         var doc = cursors.reduce(0) { max($0, $1.doc) }
         while doc != PostingsIterator.exhausted {
-            var agreed = true
-            for c in cursors {
-                if c.doc < doc { try c.advance(to: doc) }
-                if c.doc != doc {
-                    doc = c.doc
-                    agreed = false
-                    break
-                }
-            }
-            guard agreed else { continue }
+            guard try allOn(cursors, &doc) else { continue }
             try body(doc)
             doc += 1
         }

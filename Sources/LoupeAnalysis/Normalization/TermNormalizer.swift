@@ -124,12 +124,7 @@ public final class TermNormalizer {
         var i = 0
         while i < decomposedLength {
             let unit = decomposed[i]
-            var scalar = UInt32(unit)
-            var width = 1
-            if UTF16.isLeadSurrogate(unit), i + 1 < decomposedLength, UTF16.isTrailSurrogate(decomposed[i + 1]) {
-                scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(decomposed[i + 1]) - 0xDC00)
-                width = 2
-            }
+            let (scalar, width) = Self.scalar(decomposed, at: i, count: decomposedLength)
             defer { i += width }
             if scalar >= 0x300, cicu_char_type(scalar) == nonspacingMark {
                 droppedMark = true
@@ -168,13 +163,7 @@ public final class TermNormalizer {
         var scalars = String.UnicodeScalarView()
         var i = 0
         while i < length {
-            let unit = folded[i]
-            var value = UInt32(unit)
-            var width = 1
-            if UTF16.isLeadSurrogate(unit), i + 1 < length, UTF16.isTrailSurrogate(folded[i + 1]) {
-                value = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(folded[i + 1]) - 0xDC00)
-                width = 2
-            }
+            let (value, width) = Self.scalar(folded, at: i, count: length)
             i += width
             if let expansion = Self.letterFolds[value] {
                 for u in expansion { scalars.append(Unicode.Scalar(UInt8(u))) }
@@ -183,6 +172,17 @@ public final class TermNormalizer {
             }
         }
         out.append(contentsOf: String(scalars).utf8)
+    }
+
+    /// The scalar at UTF-16 index `i` of the first `count` units, and how many units it takes
+    /// (a lone surrogate is taken as it is, one unit).
+    @inline(__always)
+    private static func scalar(_ units: [UInt16], at i: Int, count: Int) -> (UInt32, Int) {
+        let unit = units[i]
+        if UTF16.isLeadSurrogate(unit), i + 1 < count, UTF16.isTrailSurrogate(units[i + 1]) {
+            return (0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(units[i + 1]) - 0xDC00), 2)
+        }
+        return (UInt32(unit), 1)
     }
 
     /// Runs an ICU call that fills `buffer`, growing it once if ICU reports it was too small.

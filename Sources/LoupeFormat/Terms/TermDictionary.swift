@@ -297,11 +297,12 @@ public final class TermDictionary: @unchecked Sendable {
 
     /// Calls `visit(term, info)` for each term ≥ `start` in order, until it returns false.
     public func forEach(from start: [UInt8] = [], _ visit: ([UInt8], TermInfo) throws -> Bool) throws {
-        guard blockCount > 0 else { return }
-        let b = start.withUnsafeBytes { block(for: $0) } ?? 0
-        try scan(from: b) { term, info in
-            if term.lexicographicallyPrecedes(start) { return true }
-            return try visit(term, info)
+        var term: [UInt8] = []
+        term.reserveCapacity(64)
+        try walk(from: start) { key, info in
+            term.removeAll(keepingCapacity: true)
+            term.append(contentsOf: key)
+            return try visit(term, info) ? .next : .stop
         }
     }
 
@@ -321,10 +322,9 @@ public final class TermDictionary: @unchecked Sendable {
         guard blockCount > 0 else { return }
         var target: [UInt8]? = start.isEmpty ? nil : start
         var b = start.withUnsafeBytes { block(for: $0) } ?? 0
-        // The current key, rebuilt in place from the front coding (keys are at most 65,536 bytes
-        // and a suffix extends a shared part of the previous key).
-        let capacity = 1 << 17
-        let term = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        // The current key, rebuilt in place from the front coding (grown when a key is longer).
+        var capacity = 256
+        var term = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { term.deallocate() }
         var count = 0
         blocks: while b < blockCount {
@@ -337,6 +337,13 @@ public final class TermDictionary: @unchecked Sendable {
                 let suffixLength = try r.readVarInt(max: 1 << 16)
                 let suffix = try r.readBytes(suffixLength)
                 count = shared
+                if count + suffixLength > capacity {
+                    let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * (count + suffixLength))
+                    bigger.update(from: term, count: count)
+                    term.deallocate()
+                    term = bigger
+                    capacity = 2 * (count + suffixLength)
+                }
                 if suffixLength > 0, let source = suffix.baseAddress {
                     (term + count).update(from: source.assumingMemoryBound(to: UInt8.self), count: suffixLength)
                 }
@@ -390,41 +397,5 @@ public final class TermDictionary: @unchecked Sendable {
     /// Block `b`'s first key, in place.
     private func firstKey(_ b: Int) -> UnsafeRawBufferPointer {
         firstKeys.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[firstKeyStarts[b]..<firstKeyStarts[b + 1]]) }
-    }
-
-    /// Decodes up to `blocks` blocks from `first` on, calling `visit` per term until it returns false.
-    private func scan(from first: Int, blocks: Int = .max, _ visit: ([UInt8], TermInfo) throws -> Bool) throws {
-        var term: [UInt8] = []
-        term.reserveCapacity(64)
-        let last = blocks == .max ? blockCount : min(blockCount, first + blocks)
-        for b in first..<last {
-            let end = b + 1 < blockCount ? blockOffsets[b + 1] : blocksEnd
-            var r = ByteReader(UnsafeRawBufferPointer(rebasing: body[0..<end]), offset: blockOffsets[b], file: file)
-            var postings = postingsBases[b], positions = positionsBases[b]
-            term.removeAll(keepingCapacity: true)
-            while !r.isAtEnd {
-                let shared = try r.readVarInt(max: term.count)
-                let suffixLength = try r.readVarInt(max: 1 << 16)
-                let suffix = try r.readBytes(suffixLength)
-                term.removeLast(term.count - shared)
-                term.append(contentsOf: suffix)
-                let df = try r.readVarInt()
-                guard df >= 1, df <= docCount else {
-                    throw IndexError.corrupt(file: file, offset: r.offset, reason: "a term in \(df) documents of \(docCount)")
-                }
-                let extra = try r.readVarInt(max: Int.max / 2)
-                let names = try r.readVarInt(max: Int.max / 2)
-                let maxTf = try r.readVarInt()
-                let minDl = try r.readVarInt()
-                let postingsLength = try r.readVarInt(max: 1 << 48)
-                let positionsLength = try r.readVarInt(max: 1 << 48)
-                let info = TermInfo(docFreq: df, totalTermFreq: df + extra, nameFreq: names, maxTermFreq: maxTf, minDocLength: minDl,
-                                    postingsOffset: postings, postingsLength: postingsLength,
-                                    positionsOffset: positions, positionsLength: positionsLength)
-                postings += postingsLength
-                positions += positionsLength
-                if try !visit(term, info) { return }
-            }
-        }
     }
 }

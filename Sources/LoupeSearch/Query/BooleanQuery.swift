@@ -137,27 +137,10 @@ extension QueryPlan {
     /// walked from its literal start; `?` is one letter, `*` any run of letters. At most
     /// `maxPrefixTerms` terms, scored as a prefix is.
     static func patternGroup(pattern: [Character], literal: String, reader: IndexReader, bm25: BM25) throws -> TermGroup {
-        let start = Array(literal.utf8)
-        let shown = String(pattern)
-        var keys: [[UInt8]] = []
-        var known = Set<[UInt8]>()
-        var df = 0
-        for segment in reader.segments {
-            try segment.terms.forEach(from: start) { key, info in
-                guard key.starts(with: start) else { return false }
-                guard let (_, term) = TermKey.split(key), Self.glob(pattern[...], Array(term)[...]) else { return true }
-                df += info.docFreq
-                if known.insert(key).inserted {
-                    keys.append(key)
-                    guard keys.count <= maxPrefixTerms else {
-                        throw IndexError.invalidInput("\(shown) matches more than \(maxPrefixTerms) terms; give more letters")
-                    }
-                }
-                return true
-            }
+        try expansionGroup(word: String(pattern), from: Array(literal.utf8), reader: reader, bm25: bm25, limit: maxPrefixTerms,
+                           tooMany: "give more letters") { term in
+            Self.glob(pattern[...], Array(String(decoding: term, as: UTF8.self))[...])
         }
-        df = min(df, reader.docCount)
-        return TermGroup(word: shown, keys: keys, docFreq: df, idf: bm25.idf(docFreq: df))
     }
 
     /// Whether `text` matches the glob `pattern` (`?` one character, `*` any run).

@@ -22,6 +22,40 @@ class BooleanScorer {
     func blockBound() throws -> (bound: Double, limit: UInt32) { (0, PostingsIterator.exhausted - 1) }
 }
 
+/// A scorer that looks for its next match itself (`find(from:)`), from its first one on.
+class FindingScorer: BooleanScorer {
+    override func advance(to target: UInt32) throws {
+        guard doc < target else { return }
+        try find(from: target)
+    }
+
+    /// Moves to the first matching document at or after `target`.
+    func find(from target: UInt32) throws {}
+}
+
+/// What a conjunction advances: postings cursors and scorers alike.
+protocol DocumentCursor: AnyObject {
+    var doc: UInt32 { get }
+    func advance(to target: UInt32) throws
+}
+
+extension GroupCursor: DocumentCursor {}
+extension BooleanScorer: DocumentCursor {}
+
+/// Advances every cursor to `candidate` or past it: true when all are on it; else `candidate`
+/// becomes the first document past it that one of them is on (leapfrogging).
+@inline(__always)
+func allOn<C: DocumentCursor>(_ cursors: [C], _ candidate: inout UInt32) throws -> Bool {
+    for c in cursors {
+        try c.advance(to: candidate)
+        if c.doc != candidate {
+            candidate = c.doc
+            return false
+        }
+    }
+    return true
+}
+
 /// The top k's entry score so far, which the root consults to skip documents that cannot enter.
 final class ScoreThreshold {
     var value = -Double.infinity
@@ -160,7 +194,7 @@ final class WordScorer: BooleanScorer {
 
 /// A phrase or a proximity: documents holding every word, with the words at consecutive
 /// positions (or all within the window `slop` allows, in any order).
-final class PhraseScorer: BooleanScorer {
+final class PhraseScorer: FindingScorer {
     private let words: [TermGroup]
     private let cursors: [GroupCursor]
     private let slop: Int?
@@ -189,24 +223,11 @@ final class PhraseScorer: BooleanScorer {
         try find(from: 0)
     }
 
-    override func advance(to target: UInt32) throws {
-        guard doc < target else { return }
-        try find(from: target)
-    }
-
     /// Moves to the first document at or after `target` where the phrase occurs.
-    private func find(from target: UInt32) throws {
+    override func find(from target: UInt32) throws {
         var candidate = target
         while true {
-            var agreed = true
-            for c in cursors {
-                try c.advance(to: candidate)
-                if c.doc != candidate {
-                    candidate = c.doc
-                    agreed = false
-                    break
-                }
-            }
+            let agreed = try allOn(cursors, &candidate)
             if candidate == PostingsIterator.exhausted {
                 doc = candidate
                 return
@@ -318,7 +339,7 @@ final class DocListScorer: BooleanScorer {
 
 /// Lucene's boolean clause set: every `must`, none of `mustNot`, and — without a `must` — one
 /// `should` at least; the score is the sum of the matching clauses'.
-final class ClauseScorer: BooleanScorer {
+final class ClauseScorer: FindingScorer {
     private let must: [BooleanScorer]
     private let should: [BooleanScorer]
     private let mustNot: [BooleanScorer]
@@ -336,25 +357,11 @@ final class ClauseScorer: BooleanScorer {
         try find(from: 0)
     }
 
-    override func advance(to target: UInt32) throws {
-        guard doc < target else { return }
-        try find(from: target)
-    }
-
-    private func find(from target: UInt32) throws {
+    override func find(from target: UInt32) throws {
         var candidate = target
         while candidate != PostingsIterator.exhausted {
             if !must.isEmpty {
-                var agreed = true
-                for m in must {
-                    try m.advance(to: candidate)
-                    if m.doc != candidate {
-                        candidate = m.doc
-                        agreed = false
-                        break
-                    }
-                }
-                guard agreed else { continue }
+                guard try allOn(must, &candidate) else { continue }
             } else {
                 var smallest = PostingsIterator.exhausted
                 for s in should {
