@@ -105,6 +105,8 @@ public struct ParsedQuery: Sendable, Equatable {
     /// instead of the ranked OR path. `syntaxError` when it cannot be read.
     public var syntax: QueryNode? = nil
     public var syntaxError: QuerySyntaxError? = nil
+    /// The tree's words, phrases and titles, analyzed.
+    public var analyzedTexts: [String: [AnalyzedWord]] = [:]
 
     /// A `word~N` of the query.
     public struct FuzzyWord: Sendable, Equatable {
@@ -126,6 +128,7 @@ public struct ParsedQuery: Sendable, Equatable {
                 return
             }
             syntax = tree
+            BooleanQuery.analyzedTexts(tree, analyzer: analyzer, into: &analyzedTexts)
         } catch let error as QuerySyntaxError {
             syntaxError = error
         } catch {

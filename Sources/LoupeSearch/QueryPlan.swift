@@ -91,7 +91,7 @@ public struct QueryPlan: Sendable {
     static func make(_ query: ParsedQuery, syntax: QueryNode, analyzer: Analyzer, reader: IndexReader, bm25: BM25) throws -> QueryPlan {
         let tree: BooleanQuery
         do {
-            tree = try BooleanQuery.make(syntax, analyzer: analyzer, reader: reader, bm25: bm25)
+            tree = try BooleanQuery.make(syntax, analyzer: analyzer, analyzed: query.analyzedTexts, reader: reader, bm25: bm25)
         } catch var error as QuerySyntaxError {
             error.query = query.text
             throw error

@@ -29,38 +29,44 @@ indirect enum BooleanQuery: Sendable {
     }
 
     /// Builds the query of `node` for `reader`; words are analyzed with `analyzer`.
-    static func make(_ node: QueryNode, analyzer: Analyzer, reader: IndexReader, bm25: BM25) throws -> BooleanQuery {
+    /// `analyzed` holds the texts already analyzed when the query was parsed (`analyzedTexts`);
+    /// others are analyzed here.
+    static func make(_ node: QueryNode, analyzer: Analyzer, analyzed: [String: [AnalyzedWord]] = [:], reader: IndexReader, bm25: BM25) throws -> BooleanQuery {
+        func words(_ text: String) -> [AnalyzedWord] { analyzed[text] ?? analyzer.foldedWords(text).map { AnalyzedWord($0, analyzer: analyzer) } }
         switch node {
         case .word(let text, let at):
-            return try word(text, at: at, analyzer: analyzer, reader: reader, bm25: bm25)
-        case .phrase(let body, let slop, _):
-            let words = analyzer.foldedWords(body)
-            if words.isEmpty { return .nothing }
-            if words.count == 1 && slop == nil {
-                return try word(words[0], analyzer: analyzer, reader: reader, bm25: bm25)
+            if text.contains("~") || text.contains("*") || text.contains("?") {
+                return try word(text, at: at, analyzer: analyzer, reader: reader, bm25: bm25)
             }
-            return .phrase(words: try words.map { try QueryPlan.group(for: AnalyzedWord($0, analyzer: analyzer), reader: reader, bm25: bm25) }, slop: slop)
+            let list = words(text)
+            if list.isEmpty { return .nothing }
+            if list.count > 1 { return .phrase(words: try list.map { try QueryPlan.group(for: $0, reader: reader, bm25: bm25) }, slop: nil) }
+            return try word(list[0], reader: reader, bm25: bm25)
+        case .phrase(let body, let slop, _):
+            let list = words(body)
+            if list.isEmpty { return .nothing }
+            if list.count == 1 && slop == nil { return try word(list[0], reader: reader, bm25: bm25) }
+            return .phrase(words: try list.map { try QueryPlan.group(for: $0, reader: reader, bm25: bm25) }, slop: slop)
         case .filter(let filter, _):
             return .filter(filter)
         case .title(let inner):
             switch inner {
             case .word(let text, _), .phrase(let text, _, _):
-                let words = analyzer.foldedWords(text).map { AnalyzedWord($0, analyzer: analyzer) }
-                guard !words.isEmpty else { return .nothing }
+                let list = words(text)
+                guard !list.isEmpty else { return .nothing }
                 var slop: Int? = nil
                 if case .phrase(_, let s, _) = inner { slop = s }
-                return .title(words: words, slop: slop, text: text)
+                return .title(words: list, slop: slop, text: text)
             case .boolean(let must, let should, let mustNot):
                 // `title:(a OR b)`: each leaf in titles.
                 return try make(.boolean(must: must.map { .title($0) }, should: should.map { .title($0) }, mustNot: mustNot.map { .title($0) }),
-                                analyzer: analyzer, reader: reader, bm25: bm25)
+                                analyzer: analyzer, analyzed: analyzed, reader: reader, bm25: bm25)
             case .title, .filter:
-                return try make(inner, analyzer: analyzer, reader: reader, bm25: bm25)
+                return try make(inner, analyzer: analyzer, analyzed: analyzed, reader: reader, bm25: bm25)
             }
         case .boolean(let must, let should, let mustNot):
-            return .boolean(must: try must.map { try make($0, analyzer: analyzer, reader: reader, bm25: bm25) },
-                            should: try should.map { try make($0, analyzer: analyzer, reader: reader, bm25: bm25) },
-                            mustNot: try mustNot.map { try make($0, analyzer: analyzer, reader: reader, bm25: bm25) })
+            func all(_ nodes: [QueryNode]) throws -> [BooleanQuery] { try nodes.map { try make($0, analyzer: analyzer, analyzed: analyzed, reader: reader, bm25: bm25) } }
+            return .boolean(must: try all(must), should: try all(should), mustNot: try all(mustNot))
         }
     }
 
@@ -80,17 +86,31 @@ indirect enum BooleanQuery: Sendable {
         if text.contains("*") || text.contains("?") {
             return try pattern(text, at: at, analyzer: analyzer, reader: reader, bm25: bm25)
         }
-        let words = analyzer.foldedWords(text)
+        let words = analyzer.foldedWords(text).map { AnalyzedWord($0, analyzer: analyzer) }
         if words.isEmpty { return .nothing }
-        if words.count > 1 {
-            return .phrase(words: try words.map { try QueryPlan.group(for: AnalyzedWord($0, analyzer: analyzer), reader: reader, bm25: bm25) }, slop: nil)
+        if words.count > 1 { return .phrase(words: try words.map { try QueryPlan.group(for: $0, reader: reader, bm25: bm25) }, slop: nil) }
+        return try word(words[0], reader: reader, bm25: bm25)
+    }
+
+    /// The texts of a tree's words, phrases and titles, analyzed (done when the query is parsed,
+    /// so that `make` only looks them up, as the ranked OR path does).
+    static func analyzedTexts(_ node: QueryNode, analyzer: Analyzer, into out: inout [String: [AnalyzedWord]]) {
+        func add(_ text: String) {
+            if out[text] == nil { out[text] = analyzer.foldedWords(text).map { AnalyzedWord($0, analyzer: analyzer) } }
         }
-        return try word(words[0], analyzer: analyzer, reader: reader, bm25: bm25)
+        switch node {
+        case .word(let text, _):
+            if !text.contains("~") && !text.contains("*") && !text.contains("?") { add(text) }
+        case .phrase(let body, _, _): add(body)
+        case .filter: break
+        case .title(let inner): analyzedTexts(inner, analyzer: analyzer, into: &out)
+        case .boolean(let must, let should, let mustNot):
+            for n in must + should + mustNot { analyzedTexts(n, analyzer: analyzer, into: &out) }
+        }
     }
 
     /// One analyzed word: its group, the word spelt with other accents, and its exact form.
-    static func word(_ w: Analyzer.QueryWord, analyzer: Analyzer, reader: IndexReader, bm25: BM25) throws -> BooleanQuery {
-        let analyzed = AnalyzedWord(w, analyzer: analyzer)
+    static func word(_ analyzed: AnalyzedWord, reader: IndexReader, bm25: BM25) throws -> BooleanQuery {
         let main = try QueryPlan.group(for: analyzed, reader: reader, bm25: bm25)
         var groups = [main]
         if let other = try QueryPlan.otherSpellings(of: analyzed, main: main, reader: reader, bm25: bm25) { groups.append(other) }
