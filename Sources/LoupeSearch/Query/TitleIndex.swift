@@ -35,13 +35,23 @@ final class TitleIndex {
         docCount = count
     }
 
-    /// Per word, the positions in `title` where it occurs (its surface or its stem in `language`).
-    private func positions(_ words: [AnalyzedWord], title: [String], language: Language) -> [[UInt32]] {
-        words.map { word in
-            var accepted: Set<String> = [word.word]
-            if let candidate = word.candidates.first(where: { $0.language == language }) { accepted.formUnion(candidate.stems) }
-            return title.indices.filter { accepted.contains(title[$0]) }.map { UInt32($0) }
+    /// Per word, the positions in `title` where it occurs; `accepted[w]` holds word w's terms in
+    /// the title's language (its surface and its stems).
+    private func positions(_ accepted: [Set<String>], title: [String]) -> [[UInt32]] {
+        accepted.map { terms in title.indices.filter { terms.contains(title[$0]) }.map { UInt32($0) } }
+    }
+
+    /// Per language, per word, the terms that count as the word in that language's titles.
+    private static func acceptedTerms(_ words: [AnalyzedWord]) -> [Language: [Set<String>]] {
+        var byLanguage: [Language: [Set<String>]] = [:]
+        for language in Language.allCases {
+            byLanguage[language] = words.map { word in
+                var accepted: Set<String> = [word.word]
+                if let candidate = word.candidates.first(where: { $0.language == language }) { accepted.formUnion(candidate.stems) }
+                return accepted
+            }
         }
+        return byLanguage
     }
 
     /// How often the words occur together: as a word, a phrase, or within `slop` (`PhraseScorer`).
@@ -56,11 +66,12 @@ final class TitleIndex {
     /// a proximity), with their BM25 over titles: each word's idf from the titles holding it (a
     /// phrase's is the sum, as in text), the title's length against the average title's.
     func matches(_ words: [AnalyzedWord], slop: Int?, bm25 body: BM25, segment s: Int) -> (docs: [UInt32], scores: [Double]) {
+        let accepted = Self.acceptedTerms(words)
         var wordDF = [Int](repeating: 0, count: words.count)
         var here: [(doc: UInt32, tf: Int)] = []
         for (t, segmentTerms) in terms.enumerated() {
             for (doc, title) in segmentTerms.enumerated() {
-                let lists = positions(words, title: title, language: languages[t][doc])
+                let lists = positions(accepted[languages[t][doc]] ?? words.map { _ in [] }, title: title)
                 for w in lists.indices where !lists[w].isEmpty { wordDF[w] += 1 }
                 let tf = Self.frequency(lists, slop: slop)
                 if tf > 0 && t == s { here.append((UInt32(doc), tf)) }
