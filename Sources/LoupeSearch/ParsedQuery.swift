@@ -116,8 +116,10 @@ public struct ParsedQuery: Sendable, Equatable {
 
     /// Parses `text`; with `matchAll` (`--all`) words side by side must all occur.
     public init(_ text: String, analyzer: Analyzer, expandNames: Bool = true, matchAll: Bool) {
-        self.init(text, analyzer: analyzer, expandNames: expandNames)
-        guard matchAll || QuerySyntax.needsBooleanEvaluation(text) else { return }
+        guard matchAll || QuerySyntax.needsBooleanEvaluation(text) else {
+            self.init(text, analyzer: analyzer, expandNames: expandNames)
+            return
+        }
         do {
             let tree = try QuerySyntax.parse(text, defaultAnd: matchAll)
             // What the ranked OR path says exactly (`a AND NOT b` is `+a -b`) goes there: it
@@ -127,13 +129,25 @@ public struct ParsedQuery: Sendable, Equatable {
                 self.text = text
                 return
             }
+            // The tree alone: the OR path's fields stay empty, its analysis is not run.
+            self.init(unanalyzed: text)
             syntax = tree
             BooleanQuery.analyzedTexts(tree, analyzer: analyzer, into: &analyzedTexts)
         } catch let error as QuerySyntaxError {
+            self.init(unanalyzed: text)
             syntaxError = error
         } catch {
+            self.init(unanalyzed: text)
             syntaxError = QuerySyntaxError(message: "\(error)", position: 0, query: text)
         }
+    }
+
+    /// A query with no words of the ranked OR path (a boolean one, or one that cannot be read).
+    private init(unanalyzed text: String) {
+        self.text = text
+        words = []
+        phrases = []
+        droppedWords = []
     }
 
     public init(_ text: String, analyzer: Analyzer, expandNames: Bool = true) {
