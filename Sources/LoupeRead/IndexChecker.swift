@@ -48,7 +48,7 @@ public enum IndexChecker {
                     minDl = min(minDl, Int(segment.documents.length(Int(it.doc))))
                     let positions = try it.positions()
                     guard positions.count == tf, zip(positions, positions.dropFirst()).allSatisfy({ $0 < $1 }),
-                          let last = positions.last, last < segment.documents.length(Int(it.doc)) else {
+                          let last = positions.last, last < segment.documents.length(Int(it.doc)) + TitleField.gap else {
                         throw IndexError.corrupt(file: segment.name + ".positions", reason: "bad positions for doc \(it.doc)")
                     }
                     report.positions += tf

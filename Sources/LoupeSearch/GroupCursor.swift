@@ -169,9 +169,28 @@ final class GroupCursor {
 
     /// The positions of the group's terms in the current document, ascending.
     func positions() throws -> [UInt32] {
-        var all: [UInt32] = []
-        for m in owners where m.doc == doc { all += try m.positions() }
-        return owners.count > 1 ? all.sorted() : all
+        let buffer = PositionBuffer()
+        try appendPositions(to: buffer)
+        return Array(buffer.all)
+    }
+
+    /// Appends the positions of the group's terms in the current document, ascending (sorted
+    /// only when several of its terms are there), to `buffer`.
+    func appendPositions(to buffer: PositionBuffer) throws {
+        let start = buffer.count
+        var present = 0
+        for i in 0..<members.count {
+            try members[i]._withUnsafeGuaranteedRef { m in
+                guard m.doc == doc else { return }
+                buffer.reserve(Int(m.freq))
+                buffer.count += try m.decodePositions(into: buffer.base + buffer.count)
+                present += 1
+            }
+        }
+        if present > 1 {
+            var added = UnsafeMutableBufferPointer(start: buffer.base + start, count: buffer.count - start)
+            added.sort()
+        }
     }
 
     @inline(__always)

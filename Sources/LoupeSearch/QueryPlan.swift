@@ -352,7 +352,8 @@ public struct QueryPlan: Sendable {
                 }
             }
         }
-        let lookups = try stems.map { try TermLookup(term: Array($0.stem.utf8), languages: $0.languages, reader: reader) }
+        // A stem spelt as the word was found with it (the word's lookup covers every language).
+        let lookups = try stems.map { $0.stem == word ? surfaces : try TermLookup(term: Array($0.stem.utf8), languages: $0.languages, reader: reader) }
         var keys: [[UInt8]] = []
         var entries: [[TermInfo?]] = []
         var df = 0

@@ -211,6 +211,7 @@ public final class Searcher {
         let optional = try makeCursors(plan, segment, segmentIndex)
         let optionalBound = optional.reduce(0) { $0 + $1.upperBound }
         var matched = 0
+        var matcher = PhraseMatcher()
         try forEachCommonDocument(required) { doc in
             let length = Double(segment.documents.length(Int(doc)))
             // A document that cannot enter the top k — each phrase occurs at most as often as
@@ -229,7 +230,7 @@ public final class Searcher {
             var score = 0.0
             var allPhrasesFound = true
             for (p, cursors) in phraseCursors.enumerated() {
-                let frequency = try phraseFrequency(cursors)
+                let frequency = try matcher.phraseFrequency(cursors)
                 if frequency == 0 {
                     allPhrasesFound = false
                     break
@@ -252,8 +253,9 @@ public final class Searcher {
     /// skipping to the largest document the others are on, until they agree.
     private func forEachCommonDocument(_ cursors: [GroupCursor], _ body: (UInt32) throws -> Void) throws {
         var doc = cursors.reduce(0) { max($0, $1.doc) }
+        let refs = unretained(cursors.sorted { $0.postingsCount < $1.postingsCount })
         while doc != PostingsIterator.exhausted {
-            guard try allOn(cursors, &doc) else { continue }
+            guard try allOn(refs, &doc) else { continue }
             try body(doc)
             doc += 1
         }
@@ -275,8 +277,9 @@ public final class Searcher {
                 cursors.append(cursor)
             }
             guard !cursors.isEmpty, cursors.count == alternative.words.count else { continue }
+            var matcher = PhraseMatcher()
             try forEachCommonDocument(cursors) { doc in
-                let frequency = cursors.count == 1 ? Int(cursors[0].freq) : try phraseFrequency(cursors)
+                let frequency = cursors.count == 1 ? Int(cursors[0].freq) : try matcher.phraseFrequency(cursors)
                 if frequency > 0 {
                     let length = Double(lengths.length(Int(doc)))
                     extra[doc, default: 0] += NameAlternative.weight * bm25.score(idf: alternative.idf, tf: Double(frequency), docLength: length)
@@ -313,28 +316,8 @@ public final class Searcher {
 
     /// How many times the words of `cursors` (all on the same document) occur at consecutive positions.
     func phraseFrequency(_ cursors: [GroupCursor]) throws -> Int {
-        let lists = try cursors.map { try $0.positions() }
-        guard let first = lists.first else { return 0 }
-        var count = 0
-        for p in first {
-            var ok = true
-            for i in 1..<max(1, lists.count) where !Self.contains(lists[i], p + UInt32(i)) {
-                ok = false
-                break
-            }
-            if ok { count += 1 }
-        }
-        return count
-    }
-
-    /// Binary search in an ascending array.
-    private static func contains(_ sorted: [UInt32], _ value: UInt32) -> Bool {
-        var lo = 0, hi = sorted.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sorted[mid] < value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < sorted.count && sorted[lo] == value
+        var matcher = PhraseMatcher()
+        return try matcher.phraseFrequency(cursors)
     }
 
     private func countUnion(_ owners: [GroupCursor], _ filter: DocFilter?) throws -> Int {

@@ -47,7 +47,7 @@ struct BenchCommand: ParsableCommand {
             let reader = try IndexReader(path: location.index)
             let searcher = try Searcher(reader: reader)
             let strategy: RetrievalStrategy = exhaustive ? .exhaustive : .maxScore
-            var samples: [Double] = [], endToEnd: [Double] = []
+            var samples: [Double] = [], endToEnd: [Double] = [], planSamples: [Double] = []
             samples.reserveCapacity(lines.count * rounds)
             endToEnd.reserveCapacity(lines.count * rounds)
             var totalSeconds = 0.0
@@ -58,8 +58,11 @@ struct BenchCommand: ParsableCommand {
                     let t0 = monotonicSeconds()
                     let parsed = searcher.parse(q)
                     let t1 = monotonicSeconds()
-                    let ranked = try searcher.search(parsed, k: k, strategy: strategy, countTotal: false)
+                    let plan = try searcher.plan(parsed)
+                    let tp = monotonicSeconds()
+                    let ranked = try searcher.search(plan, k: k, strategy: strategy, countTotal: false)
                     let t2 = monotonicSeconds()
+                    if round > 0 { planSamples.append((tp - t1) * 1e6) }
                     returned += ranked.hits.count
                     scored += ranked.scored
                     if round > 0 {
@@ -86,6 +89,8 @@ struct BenchCommand: ParsableCommand {
             } else {
                 print("\(lines.count) queries × \(rounds) rounds, top \(k), \(strategy.rawValue), \(grouped(returned)) results returned, \(grouped(scored / (lines.count * (rounds + 1)))) documents scored per query")
                 print("search      p50 \(fixed(pick(samples, 0.5), 1)) µs   p95 \(fixed(pick(samples, 0.95), 1)) µs   p99 \(fixed(pick(samples, 0.99), 1)) µs   \(fixed(qps, 0)) queries/s")
+                planSamples.sort()
+                print("plan        p50 \(fixed(pick(planSamples, 0.5), 1)) µs")
                 print("end to end  p50 \(fixed(pick(endToEnd, 0.5), 1)) µs   p95 \(fixed(pick(endToEnd, 0.95), 1)) µs   p99 \(fixed(pick(endToEnd, 0.99), 1)) µs   (query analysis included)")
             }
         }

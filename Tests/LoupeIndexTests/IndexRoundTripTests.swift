@@ -35,6 +35,16 @@ import Testing
                     count += 1
                 }
             }
+            // The title field: the title's words again, `TitleField.gap` past the text's.
+            let textCount = count
+            Array(doc.title.utf8).withUnsafeBufferPointer { buffer in
+                analyzer.forEachTerm(in: buffer, language: language) { term, position, _, _ in
+                    let key = TermKey.make(language, term)
+                    if byTerm[key] == nil { order.append(key) }
+                    byTerm[key, default: []].append(UInt32(textCount) + TitleField.gap + UInt32(position))
+                    count += 1
+                }
+            }
             for key in order { result.postings[key, default: []].append((file.relativePath, byTerm[key]!)) }
             result.lengths[file.relativePath] = count
             result.texts[file.relativePath] = doc.text

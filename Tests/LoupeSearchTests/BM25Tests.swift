@@ -18,7 +18,12 @@ import Testing
     ]
 
     func reference(_ query: [String]) -> [(doc: Int, score: Double)] {
-        let tokenized = documents.map { $0.split(separator: " ").map(String.init) }
+        // Each document is one line, so its title too: its words are indexed twice, in the text
+        // and in the title field (`TitleField`).
+        let tokenized = documents.map { text in
+            let words = text.split(separator: " ").map(String.init)
+            return words + words
+        }
         let n = Double(tokenized.count)
         let avgdl = Double(tokenized.reduce(0) { $0 + $1.count }) / n
         var scores: [Int: Double] = [:]

@@ -63,4 +63,15 @@ import Testing
         #expect(try searcher.respond(to: "troops").suggestion == nil)
         #expect(try searcher.respond(to: "zzzzqqq").suggestion == nil)
     }
+
+    @Test func operatorQueriesAreRespelledInPlace() throws {
+        let searcher = try Searcher(reader: try #require(Self.index).1)
+        // Operators, signs, parentheses, fields, phrases' quotes and patterns stay as typed.
+        #expect(try searcher.respond(to: "obrein AND (mission OR -base)").suggestion == "obrien AND (mission OR -base)")
+        #expect(try searcher.respond(to: "\"the obrein mission\" -troops").suggestion == "\"the obrien mission\" -troops")
+        #expect(try searcher.respond(to: "title:obrein lang:en").suggestion == "title:obrien lang:en")
+        #expect(try searcher.respond(to: "+mercenarie* obrein~1 AND zzzzqqq").suggestion == nil)
+        // A query that finds enough documents gets none.
+        #expect(try searcher.respond(to: "troops OR mission OR base").suggestion == nil)
+    }
 }

@@ -178,7 +178,7 @@ import Testing
         case .phrase(let words, let slop):
             let lists = words.map { w in tokens.filter { w.keys.contains($0.key) }.map { UInt32($0.position) } }
             guard lists.allSatisfy({ !$0.isEmpty }) else { return (false, 0) }
-            let frequency = slop.map { PhraseScorer.windows(lists, slop: $0) }
+            let frequency = slop.map { referenceWindows(lists, slop: $0) }
                 ?? lists[0].filter { p in lists.indices.dropFirst().allSatisfy { lists[$0].contains(p + UInt32($0)) } }.count
             guard frequency > 0 else { return (false, 0) }
             return (true, bm25.score(idf: words.reduce(0) { $0 + $1.idf }, tf: Double(frequency), docLength: length))
@@ -203,6 +203,45 @@ import Testing
         }
     }
 
+    /// Proximity counted the plain way: occurrences in order (ties by word), each window the
+    /// earliest-ending one holding every word within `words + slop` positions that starts after
+    /// the previous window's last occurrence.
+    static func referenceWindows(_ lists: [[UInt32]], slop: Int) -> Int {
+        var occurrences: [(position: UInt32, word: Int)] = []
+        for (w, list) in lists.enumerated() {
+            for p in list { occurrences.append((p, w)) }
+        }
+        occurrences.sort { a, b in a.position != b.position ? a.position < b.position : a.word < b.word }
+        let width = UInt32(lists.count + slop)
+        var start = 0, count = 0
+        var end = 0
+        while end < occurrences.count {
+            var latest = [UInt32?](repeating: nil, count: lists.count)
+            for o in occurrences[start...end] { latest[o.word] = o.position }
+            let found = latest.compactMap { $0 }
+            if found.count == lists.count, let first = found.min(), occurrences[end].position - first < width {
+                count += 1
+                start = end + 1
+            }
+            end += 1
+        }
+        return count
+    }
+
+    @Test func proximityCountsAgreeWithThePlainDefinition() {
+        var rng = SplitMix(seed: 77)
+        for round in 0..<2000 {
+            let words = 2 + rng.below(3)
+            var lists = [[UInt32]](repeating: [], count: words)
+            // Each position holds one word, as in a document — or, every few rounds, the same
+            // word twice (`"notes notes"~3`).
+            for p in 0..<UInt32(10 + rng.below(40)) where rng.below(3) == 0 { lists[rng.below(words)].append(p) }
+            if round % 7 == 0 { lists[1] = lists[0] }
+            let slop = rng.below(6)
+            #expect(PhraseMatcher.windows(lists, slop: slop) == Self.referenceWindows(lists, slop: slop), "\(lists) ~\(slop)")
+        }
+    }
+
     @Test func scorersEqualADirectEvaluation() throws {
         let reader = try #require(Self.index).1
         #expect(reader.segments.count >= 3)
@@ -213,8 +252,12 @@ import Testing
             let record = try reader.record(doc)
             let language = Language(rawValue: record.language) ?? .other
             let text = String(decoding: try reader.text(doc), as: UTF8.self)
-            let tokens = analyzer.tokens(text, language: language).map { (TermKey.make(language, $0.term), $0.position) }
-            documents.append((tokens, record, Double(tokens.count)))
+            var tokens = analyzer.tokens(text, language: language).map { (key: TermKey.make(language, $0.term), position: $0.position) }
+            // The title field: the title's words again, `TitleField.gap` past the text's.
+            let titleStart = tokens.count + Int(TitleField.gap)
+            tokens += analyzer.tokens(record.title, language: language).map { (TermKey.make(language, $0.term), titleStart + $0.position) }
+            let length = tokens.count
+            documents.append((tokens, record, Double(length)))
         }
         var rng = SplitMix(seed: 4242)
         var checked = 0

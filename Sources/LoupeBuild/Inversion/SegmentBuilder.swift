@@ -101,6 +101,23 @@ public final class SegmentBuilder {
             }
             invertWords(buffer, language: language, doc: doc, from: &position)
         }
+        // The title field (`TitleField`): the title's words again, past a gap.
+        let textLength = position
+        if !title.isEmpty {
+            var titlePosition = position &+ Int32(bitPattern: TitleField.gap)
+            let start = titlePosition
+            let bytes = Array(title.utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                analyzer.forEachWord(in: buffer) { word in
+                    let raw = UnsafeBufferPointer(rebasing: buffer[word.start..<word.end])
+                    let qualifier = language.rawValue | (word.isName ? 0x80 : 0)
+                    words.append(PendingWord(start: Int32(word.start), end: Int32(word.end), qualifier: qualifier,
+                                             probe: WordCache.probe(prefix: qualifier, raw)))
+                }
+                invertWords(buffer, language: language, doc: doc, from: &titlePosition)
+            }
+            position = textLength + (titlePosition - start)
+        }
         let docTermIDs = docTerms.buffer
         for (i, t) in docTermIDs.enumerated() {
             if i + Self.lookAhead < docTermIDs.count { pool.prefetch(states[Int(docTermIDs[i + Self.lookAhead])].docs) }

@@ -78,10 +78,22 @@ public struct ByteReader {
         return Int(value)
     }
 
-    /// Steps over `count` varints without computing them (each at most 10 bytes).
+    /// Steps over `count` varints without computing them (each at most 10 bytes). Eight bytes at
+    /// a time while many remain: a varint ends at each byte below 0x80, so a word's count of
+    /// endings is the popcount of its clear high bits.
     @inline(__always)
     public mutating func skipVarInts(_ count: Int) throws {
-        for _ in 0..<count {
+        var left = count
+        if let base = buffer.baseAddress {
+            while left >= 8, offset >= 0, offset + 8 <= buffer.count {
+                let word = UInt64(littleEndian: (base + offset).loadUnaligned(as: UInt64.self))
+                let ends = (~word & 0x8080_8080_8080_8080).nonzeroBitCount
+                guard ends < left else { break }
+                left -= ends
+                offset += 8
+            }
+        }
+        for _ in 0..<left {
             var n = 0
             while true {
                 guard offset < buffer.count, n < 10 else {

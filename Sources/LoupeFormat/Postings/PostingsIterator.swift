@@ -146,26 +146,36 @@ public final class PostingsIterator {
 
     /// The positions of the term in the current document, ascending.
     public func positions() throws -> [UInt32] {
+        try [UInt32](unsafeUninitializedCapacity: Int(freq)) { out, initialized in
+            initialized = try decodePositions(into: out.baseAddress!)
+        }
+    }
+
+    /// Writes the positions of the term in the current document, ascending, at `out` (room for
+    /// `freq` of them); returns their number, `freq`.
+    public func decodePositions(into out: UnsafeMutablePointer<UInt32>) throws -> Int {
         var r = ByteReader(positionData, offset: positionsBlockStart, file: file)
         if positionsIndex <= index {
             r.offset = positionsCursor
         } else {
             positionsIndex = 0
         }
-        while positionsIndex < index {
-            for _ in 0..<freqs[positionsIndex] { _ = try r.readVarUInt() }
-            positionsIndex += 1
+        if positionsIndex < index {
+            var skipped = 0
+            for i in positionsIndex..<index { skipped += Int(freqs[i]) }
+            try r.skipVarInts(skipped)
+            positionsIndex = index
         }
         positionsCursor = r.offset
-        var result: [UInt32] = []
-        result.reserveCapacity(Int(freqs[index]))
+        let n = Int(freqs[index])
         var last: UInt64 = 0
-        for _ in 0..<freqs[index] {
-            last += try r.readVarUInt()
-            guard last <= UInt64(UInt32.max) else { throw IndexError.corrupt(file: file, reason: "position overflow") }
-            result.append(UInt32(last))
+        for k in 0..<n {
+            last &+= try r.readVarUInt()
+            out[k] = UInt32(truncatingIfNeeded: last)
         }
-        return result
+        // Positions ascend, so the last one is the largest.
+        if last > UInt64(UInt32.max) { throw IndexError.corrupt(file: file, reason: "position overflow") }
+        return n
     }
 
     @inline(__always)

@@ -20,6 +20,10 @@ class BooleanScorer {
     /// An upper bound of the score of every document from the current one up to `limit` (the
     /// node positioned on a document). Infinity when the node cannot say.
     func blockBound() throws -> (bound: Double, limit: UInt32) { (0, PostingsIterator.exhausted - 1) }
+
+    /// At most how many documents match (their postings): a conjunction leads with its cheapest
+    /// clause.
+    var cost = 0
 }
 
 /// A scorer that looks for its next match itself (`find(from:)`), from its first one on.
@@ -43,18 +47,26 @@ extension GroupCursor: DocumentCursor {}
 extension BooleanScorer: DocumentCursor {}
 
 /// Advances every cursor to `candidate` or past it: true when all are on it; else `candidate`
-/// becomes the first document past it that one of them is on (leapfrogging).
+/// becomes the first document past it that one of them is on (leapfrogging). The cursors are
+/// unretained references (their owner keeps them alive): reference counting would otherwise cost
+/// more than the advancing in these per-document loops.
 @inline(__always)
-func allOn<C: DocumentCursor>(_ cursors: [C], _ candidate: inout UInt32) throws -> Bool {
+func allOn<C: DocumentCursor>(_ cursors: [Unmanaged<C>], _ candidate: inout UInt32) throws -> Bool {
     for c in cursors {
-        try c.advance(to: candidate)
-        if c.doc != candidate {
-            candidate = c.doc
+        let doc = try c._withUnsafeGuaranteedRef { c in
+            try c.advance(to: candidate)
+            return c.doc
+        }
+        if doc != candidate {
+            candidate = doc
             return false
         }
     }
     return true
 }
+
+/// Unretained references to `objects`, which the caller keeps alive.
+func unretained<C: AnyObject>(_ objects: [C]) -> [Unmanaged<C>] { objects.map { Unmanaged.passUnretained($0) } }
 
 /// The top k's entry score so far, which the root consults to skip documents that cannot enter.
 final class ScoreThreshold {
@@ -136,57 +148,63 @@ struct BooleanScorerFactory {
 final class WordScorer: BooleanScorer {
     /// The cursors of the word's groups, then of its boosts (`matchingCount` first ones match).
     private let cursors: [GroupCursor]
+    private let refs: [Unmanaged<GroupCursor>]
     private let groups: [TermGroup]
     private let matchingCount: Int
     private let searcher: Searcher
 
     init(matching: [(group: TermGroup, cursor: GroupCursor)], boosts: [(group: TermGroup, cursor: GroupCursor)], searcher: Searcher) {
         cursors = matching.map(\.cursor) + boosts.map(\.cursor)
+        refs = unretained(cursors)
         groups = matching.map(\.group) + boosts.map(\.group)
         matchingCount = matching.count
         self.searcher = searcher
         super.init()
         doc = cursors.prefix(matchingCount).map(\.doc).min() ?? PostingsIterator.exhausted
+        cost = matching.reduce(0) { $0 + $1.cursor.postingsCount }
     }
 
     override func advance(to target: UInt32) throws {
         guard doc < target else { return }
         var smallest = PostingsIterator.exhausted
         for i in 0..<matchingCount {
-            let c = cursors[i]
-            try c.advance(to: target)
-            smallest = min(smallest, c.doc)
+            try refs[i]._withUnsafeGuaranteedRef { c in
+                try c.advance(to: target)
+                smallest = min(smallest, c.doc)
+            }
         }
         doc = smallest
     }
 
     override func score(length: Double, norm: Double, parts: inout [Explanation]?) throws -> Double {
         var total = 0.0
-        for i in cursors.indices {
-            let c = cursors[i]
-            try c.advance(to: doc)
-            guard c.doc == doc else { continue }
-            let value = searcher.bm25.score(idf: c.idf, tf: Double(c.freq), lengthNorm: norm)
-            total += value
-            if parts != nil { parts?.append(searcher.termExplanation(groups[i], idf: c.idf, tf: Double(c.freq), length: length, value: value)) }
+        for i in refs.indices {
+            try refs[i]._withUnsafeGuaranteedRef { c in
+                try c.advance(to: doc)
+                guard c.doc == doc else { return }
+                let value = searcher.bm25.score(idf: c.idf, tf: Double(c.freq), lengthNorm: norm)
+                total += value
+                if parts != nil { parts?.append(searcher.termExplanation(groups[i], idf: c.idf, tf: Double(c.freq), length: length, value: value)) }
+            }
         }
         return total
     }
 
     override func blockBound() throws -> (bound: Double, limit: UInt32) {
         var bound = 0.0, limit = PostingsIterator.exhausted - 1
-        for i in cursors.indices {
-            let c = cursors[i]
-            try c.advance(to: doc)
-            guard c.doc != PostingsIterator.exhausted else { continue }
-            // A cursor past the document adds nothing before its next one.
-            if c.doc > doc {
-                limit = min(limit, c.doc - 1)
-                continue
+        for i in refs.indices {
+            try refs[i]._withUnsafeGuaranteedRef { c in
+                try c.advance(to: doc)
+                guard c.doc != PostingsIterator.exhausted else { return }
+                // A cursor past the document adds nothing before its next one.
+                if c.doc > doc {
+                    limit = min(limit, c.doc - 1)
+                    return
+                }
+                let b = c.blockBound()
+                bound += b.bound
+                limit = min(limit, b.limit)
             }
-            let b = c.blockBound()
-            bound += b.bound
-            limit = min(limit, b.limit)
         }
         return (bound, limit)
     }
@@ -197,9 +215,11 @@ final class WordScorer: BooleanScorer {
 final class PhraseScorer: FindingScorer {
     private let words: [TermGroup]
     private let cursors: [GroupCursor]
+    private let refs: [Unmanaged<GroupCursor>]
     private let slop: Int?
     private let searcher: Searcher
     private var frequency = 0
+    private var matcher = PhraseMatcher()
 
     /// When the phrase is the whole query: the top k's threshold, and the segment's lengths.
     /// A document whose bound — BM25 with the phrase's idf and the smallest of its words'
@@ -213,12 +233,15 @@ final class PhraseScorer: FindingScorer {
          threshold: ScoreThreshold? = nil, lengths: DocumentTable? = nil) throws {
         self.words = words
         self.cursors = cursors
+        // The rarest word leads the leapfrog.
+        refs = unretained(cursors.sorted { $0.postingsCount < $1.postingsCount })
         self.slop = slop
         self.searcher = searcher
         self.threshold = threshold
         self.lengths = lengths
         idf = words.reduce(0) { $0 + $1.idf }
         super.init()
+        cost = cursors.map(\.postingsCount).min() ?? 0
         doc = 0
         try find(from: 0)
     }
@@ -227,7 +250,7 @@ final class PhraseScorer: FindingScorer {
     override func find(from target: UInt32) throws {
         var candidate = target
         while true {
-            let agreed = try allOn(cursors, &candidate)
+            let agreed = try allOn(refs, &candidate)
             if candidate == PostingsIterator.exhausted {
                 doc = candidate
                 return
@@ -235,61 +258,20 @@ final class PhraseScorer: FindingScorer {
             guard agreed else { continue }
             if let threshold, threshold.value > -Double.infinity, let lengths {
                 var least = UInt32.max
-                for c in cursors { least = min(least, c.freq) }
+                for c in refs { least = min(least, c._withUnsafeGuaranteedRef { $0.freq }) }
                 let bound = GroupCursor.inflate(searcher.bm25.score(idf: idf, tf: Double(least), lengthNorm: searcher.norms.norm(lengths.length(Int(candidate)))))
                 if bound < threshold.value {
                     candidate += 1
                     continue
                 }
             }
-            frequency = try slop.map { try Self.windows(try cursors.map { try $0.positions() }, slop: $0) } ?? searcher.phraseFrequency(cursors)
+            frequency = try slop.map { try matcher.nearFrequency(cursors, slop: $0) } ?? matcher.phraseFrequency(cursors)
             if frequency > 0 {
                 doc = candidate
                 return
             }
             candidate += 1
         }
-    }
-
-    /// How many times all the words occur within a window of `words + slop` positions, in any
-    /// order: non-overlapping windows found by one sweep over the merged positions.
-    static func windows(_ lists: [[UInt32]], slop: Int) -> Int {
-        // The sorted lists merged (ties by word), without a sort.
-        var merged: [(position: UInt32, word: Int)] = []
-        merged.reserveCapacity(lists.reduce(0) { $0 + $1.count })
-        var heads = [Int](repeating: 0, count: lists.count)
-        while true {
-            var best = -1
-            for w in lists.indices where heads[w] < lists[w].count {
-                if best < 0 || lists[w][heads[w]] < lists[best][heads[best]] { best = w }
-            }
-            guard best >= 0 else { break }
-            merged.append((lists[best][heads[best]], best))
-            heads[best] += 1
-        }
-        let width = UInt32(lists.count + slop)
-        var inWindow = [Int](repeating: 0, count: lists.count)
-        var covered = 0, left = 0, count = 0
-        for right in merged.indices {
-            let w = merged[right].word
-            inWindow[w] += 1
-            if inWindow[w] == 1 { covered += 1 }
-            while covered == lists.count {
-                if merged[right].position - merged[left].position < width {
-                    count += 1
-                    // Start the next window after this one's first word.
-                    for i in left...right { inWindow[merged[i].word] -= 1 }
-                    covered = 0
-                    left = right + 1
-                    break
-                }
-                let l = merged[left].word
-                inWindow[l] -= 1
-                if inWindow[l] == 0 { covered -= 1 }
-                left += 1
-            }
-        }
-        return count
     }
 
     /// BM25 never exceeds the idf (tf / (tf + …) < 1): the phrase's bound is its idf.
@@ -318,6 +300,7 @@ final class DocListScorer: BooleanScorer {
         self.scores = scores
         what = description
         super.init()
+        cost = docs.count
         doc = docs.first ?? PostingsIterator.exhausted
     }
 
@@ -343,6 +326,13 @@ final class ClauseScorer: FindingScorer {
     private let must: [BooleanScorer]
     private let should: [BooleanScorer]
     private let mustNot: [BooleanScorer]
+    /// Unretained references to the clauses, for the per-document loops; `leapfrog` holds the
+    /// `must` ones cheapest first (scores add in query order, as `--explain` lists them).
+    private let leapfrog: [Unmanaged<BooleanScorer>]
+    private let mustRefs: [Unmanaged<BooleanScorer>]
+    private let shouldRefs: [Unmanaged<BooleanScorer>]
+    private let mustNotRefs: [Unmanaged<BooleanScorer>]
+    private let scoringRefs: [Unmanaged<BooleanScorer>]
     /// At the root: the top k's threshold. A candidate whose block bound cannot beat it is
     /// skipped, with every document up to the bound's limit, before its exclusions are checked.
     private let threshold: ScoreThreshold?
@@ -351,8 +341,15 @@ final class ClauseScorer: FindingScorer {
         self.must = must
         self.should = should
         self.mustNot = mustNot
+        // The cheapest clause leads the leapfrog: the others are only asked about its documents.
+        leapfrog = unretained(must.sorted { $0.cost < $1.cost })
+        mustRefs = unretained(must)
+        shouldRefs = unretained(should)
+        mustNotRefs = unretained(mustNot)
+        scoringRefs = mustRefs + shouldRefs
         self.threshold = threshold
         super.init()
+        cost = must.isEmpty ? should.reduce(0) { $0 + $1.cost } : (must.map(\.cost).min() ?? 0)
         doc = 0
         try find(from: 0)
     }
@@ -360,13 +357,15 @@ final class ClauseScorer: FindingScorer {
     override func find(from target: UInt32) throws {
         var candidate = target
         while candidate != PostingsIterator.exhausted {
-            if !must.isEmpty {
-                guard try allOn(must, &candidate) else { continue }
+            if !mustRefs.isEmpty {
+                guard try allOn(leapfrog, &candidate) else { continue }
             } else {
                 var smallest = PostingsIterator.exhausted
-                for s in should {
-                    try s.advance(to: candidate)
-                    smallest = min(smallest, s.doc)
+                for s in shouldRefs {
+                    try s._withUnsafeGuaranteedRef { s in
+                        try s.advance(to: candidate)
+                        smallest = min(smallest, s.doc)
+                    }
                 }
                 candidate = smallest
                 guard candidate != PostingsIterator.exhausted else { break }
@@ -380,12 +379,12 @@ final class ClauseScorer: FindingScorer {
                 }
             }
             var excluded = false
-            for n in mustNot {
-                try n.advance(to: candidate)
-                if n.doc == candidate {
-                    excluded = true
-                    break
+            for n in mustNotRefs {
+                excluded = try n._withUnsafeGuaranteedRef { n in
+                    try n.advance(to: candidate)
+                    return n.doc == candidate
                 }
+                if excluded { break }
             }
             if !excluded {
                 doc = candidate
@@ -398,28 +397,31 @@ final class ClauseScorer: FindingScorer {
 
     override func blockBound() throws -> (bound: Double, limit: UInt32) {
         var bound = 0.0, limit = PostingsIterator.exhausted - 1
-        for i in 0..<(must.count + should.count) {
-            let child = i < must.count ? must[i] : should[i - must.count]
-            try child.advance(to: doc)
-            guard child.doc != PostingsIterator.exhausted else { continue }
-            // A child past the document adds nothing before its own next document.
-            if child.doc > doc {
-                limit = min(limit, child.doc - 1)
-                continue
+        for child in scoringRefs {
+            try child._withUnsafeGuaranteedRef { child in
+                try child.advance(to: doc)
+                guard child.doc != PostingsIterator.exhausted else { return }
+                // A child past the document adds nothing before its own next document.
+                if child.doc > doc {
+                    limit = min(limit, child.doc - 1)
+                    return
+                }
+                let (b, l) = try child.blockBound()
+                bound += b
+                limit = min(limit, l)
             }
-            let (b, l) = try child.blockBound()
-            bound += b
-            limit = min(limit, l)
         }
         return (bound, limit)
     }
 
     override func score(length: Double, norm: Double, parts: inout [Explanation]?) throws -> Double {
         var total = 0.0
-        for m in must { total += try m.score(length: length, norm: norm, parts: &parts) }
-        for s in should {
-            try s.advance(to: doc)
-            if s.doc == doc { total += try s.score(length: length, norm: norm, parts: &parts) }
+        for m in mustRefs { total += try m._withUnsafeGuaranteedRef { try $0.score(length: length, norm: norm, parts: &parts) } }
+        for s in shouldRefs {
+            try s._withUnsafeGuaranteedRef { s in
+                try s.advance(to: doc)
+                if s.doc == doc { total += try s.score(length: length, norm: norm, parts: &parts) }
+            }
         }
         return total
     }

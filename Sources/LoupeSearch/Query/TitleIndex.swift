@@ -58,8 +58,8 @@ final class TitleIndex {
     private static func frequency(_ lists: [[UInt32]], slop: Int?) -> Int {
         guard lists.allSatisfy({ !$0.isEmpty }) else { return 0 }
         if lists.count == 1 { return lists[0].count }
-        if let slop { return PhraseScorer.windows(lists, slop: slop) }
-        return lists[0].filter { p in lists.indices.dropFirst().allSatisfy { lists[$0].contains(p + UInt32($0)) } }.count
+        if let slop { return PhraseMatcher.windows(lists, slop: slop) }
+        return PhraseMatcher.consecutive(lists)
     }
 
     /// The documents of segment `s` whose title holds `words` (a word, a phrase, or with `slop`
