@@ -36,7 +36,7 @@ final class GroupCursor {
         var first = PostingsIterator.exhausted
         for (i, m) in list.enumerated() {
             members.initializeElement(at: i, to: Unmanaged.passUnretained(m.postings))
-            first = min(first, try m.postings.next())
+            first = min(first, try m.postings.prime())
         }
         memberImpacts = list.map(\.impacts)
         memberBlockBounds = .allocate(capacity: list.count)

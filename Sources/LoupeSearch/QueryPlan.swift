@@ -158,17 +158,17 @@ public struct QueryPlan: Sendable {
     /// One term looked up under several languages in every segment: per language byte, its entry
     /// in each segment (nil where absent) and their sum (nil when absent everywhere).
     struct TermLookup {
-        var entries: [[TermInfo?]]
-        var totals: [TermInfo?]
+        /// Per segment, the term's entries under the languages asked for.
+        private var perSegment: [[TermDictionary.LanguageEntry]] = []
+        /// Per language byte, the sum over segments (nil when absent everywhere).
+        private(set) var totals = LanguageSlots()
 
         init(term: [UInt8], languages: [UInt8], reader: IndexReader) throws {
-            let slots = Int(languages.max() ?? 0) + 1
-            entries = Array(repeating: Array(repeating: nil, count: reader.segments.count), count: slots)
-            totals = Array(repeating: nil, count: slots)
-            for (s, segment) in reader.segments.enumerated() {
-                for entry in try segment.terms.lookup(term: term, languages: languages) {
+            perSegment.reserveCapacity(reader.segments.count)
+            for segment in reader.segments {
+                let found = try segment.terms.lookup(term: term, languages: languages)
+                for entry in found {
                     let l = Int(entry.language), info = entry.info
-                    entries[l][s] = info
                     if var t = totals[l] {
                         t.docFreq += info.docFreq
                         t.totalTermFreq += info.totalTermFreq
@@ -177,6 +177,48 @@ public struct QueryPlan: Sendable {
                     } else {
                         totals[l] = info
                     }
+                }
+                perSegment.append(found)
+            }
+        }
+
+        /// The term's entry in each segment under language byte `l`.
+        func entries(_ l: Int) -> [TermInfo?] {
+            perSegment.map { found in found.first { Int($0.language) == l }?.info }
+        }
+    }
+
+    /// A term's statistics per language byte, held inline (language bytes are 1 to 4, §5 of
+    /// FORMAT.md): looking a query word up allocates no table.
+    struct LanguageSlots {
+        private var slots: (TermInfo?, TermInfo?, TermInfo?, TermInfo?, TermInfo?, TermInfo?, TermInfo?, TermInfo?) =
+            (nil, nil, nil, nil, nil, nil, nil, nil)
+
+        subscript(_ l: Int) -> TermInfo? {
+            get {
+                switch l {
+                case 0: return slots.0
+                case 1: return slots.1
+                case 2: return slots.2
+                case 3: return slots.3
+                case 4: return slots.4
+                case 5: return slots.5
+                case 6: return slots.6
+                case 7: return slots.7
+                default: return nil
+                }
+            }
+            set {
+                switch l {
+                case 0: slots.0 = newValue
+                case 1: slots.1 = newValue
+                case 2: slots.2 = newValue
+                case 3: slots.3 = newValue
+                case 4: slots.4 = newValue
+                case 5: slots.5 = newValue
+                case 6: slots.6 = newValue
+                case 7: slots.7 = newValue
+                default: break
                 }
             }
         }
@@ -258,14 +300,16 @@ public struct QueryPlan: Sendable {
     /// (`hollandais`). An ordinary OR group with `exactFormWeight` × its idf: every strategy and its
     /// pruning apply. Nil when there is no such distinction (no stem key beside a surface key).
     static func exactForm(of group: TermGroup, docCount: Int, bm25: BM25) -> TermGroup? {
-        let split = group.keys.map { TermKey.split($0) }
+        // Keys are the term's bytes then its language byte: compared as bytes, not split.
+        let word = Array(group.word.utf8)
+        func isWord(_ key: [UInt8]) -> Bool { key.count == word.count + 1 && key.starts(with: word) }
         var exactKeys: [[UInt8]] = []
         var entries: [[TermInfo?]] = []
         var df = 0
-        for (k, parts) in split.enumerated() {
-            guard let (language, term) = parts, term == group.word,
-                  split.contains(where: { $0?.0 == language && $0?.1 != group.word }) else { continue }
-            exactKeys.append(group.keys[k])
+        for (k, key) in group.keys.enumerated() {
+            guard let language = key.last, isWord(key),
+                  group.keys.contains(where: { $0.last == language && !isWord($0) }) else { continue }
+            exactKeys.append(key)
             let perSegment = k < group.entries.count ? group.entries[k] : []
             entries.append(perSegment)
             df += perSegment.reduce(0) { $0 + ($1?.docFreq ?? 0) }
@@ -363,7 +407,7 @@ public struct QueryPlan: Sendable {
             var best = 0
             if let surface {
                 keys.append(candidate.surfaceKey)
-                entries.append(surfaces.entries[l])
+                entries.append(surfaces.entries(l))
                 best = surface.docFreq
             }
             for (s, stem) in stems.enumerated() where stem.languages.contains(candidate.language.rawValue) {
@@ -372,7 +416,7 @@ public struct QueryPlan: Sendable {
                 let plainUses = stemInfo.totalTermFreq - stemInfo.nameFreq
                 if nameUses < plainUses {
                     keys.append(TermKey.make(candidate.language, stem.stem))
-                    entries.append(lookups[s].entries[l])
+                    entries.append(lookups[s].entries(l))
                     best = max(best, stemInfo.docFreq)
                 }
             }

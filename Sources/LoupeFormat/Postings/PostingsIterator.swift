@@ -27,7 +27,10 @@ public final class PostingsIterator {
     @usableFromInline var block = -1
     /// The number of the decoded block (the tail's is the number of full blocks); −1 before the
     /// first. Lets callers cache what they compute per block.
-    public var blockNumber: Int { block }
+    public var blockNumber: Int { primed ? 0 : block }
+    /// On the first document with block 0 not decoded yet (`prime`): only its first document and
+    /// frequency are, at `docs[0]` and `freqs[0]`.
+    @usableFromInline var primed = false
     @usableFromInline var index = 0
     @usableFromInline package var count = 0
     @usableFromInline let docs: UnsafeMutablePointer<UInt32>
@@ -86,11 +89,57 @@ public final class PostingsIterator {
     @inlinable
     public func next() throws -> UInt32 {
         index += 1
-        if index >= count {
+        if index >= count { return try nextBlock() }
+        current = docs[index]
+        return doc
+    }
+
+    /// `next` past the decoded documents: the next block's first document (or, primed, block 0's
+    /// second).
+    @usableFromInline
+    func nextBlock() throws -> UInt32 {
+        if primed {
+            guard try loadBlock(0) else { current = Self.exhausted; return current }
+            index = 1
+        } else {
             guard try loadBlock(block + 1) else { current = Self.exhausted; return current }
         }
         current = docs[index]
-        return doc
+        return current
+    }
+
+    /// Moves to the first document, like a first `next`, but a term with full blocks decodes
+    /// only block 0's first document and frequency: a cursor that skips ahead (the second word
+    /// of a conjunction) never decodes a block it does not land in.
+    public func prime() throws -> UInt32 {
+        guard block < 0, !primed, fullBlocks > 0 else { return try next() }
+        let offset = Int(skipEntry(0, 1))
+        guard offset + 2 <= data.count, let start = data.baseAddress else { throw corrupt("block 0 offset \(offset) outside the postings") }
+        let docBits = Int(data[offset]), tfBits = Int(data[offset + 1])
+        guard docBits <= 32, tfBits <= 32, offset + 2 + (docBits + tfBits) * 16 <= data.count else {
+            throw corrupt("block 0 runs past the term's postings")
+        }
+        // Each value is the low bits of the first bytes of its run (`BitPacking`).
+        func first(_ at: Int, _ width: Int) -> UInt32 {
+            guard width > 0 else { return 0 }
+            let word = (start + at).loadUnaligned(as: UInt64.self)
+            return UInt32(truncatingIfNeeded: word & ((1 << UInt64(width)) - 1))
+        }
+        let firstDoc = first(offset + 2, docBits), firstFreq = first(offset + 2 + docBits * 16, tfBits) &+ 1
+        guard firstDoc < docCount, firstDoc <= skipLastDoc(0), firstFreq > 0 else {
+            throw corrupt("block 0 starts with doc \(firstDoc) (tf \(firstFreq)), invalid for a segment of \(docCount) documents")
+        }
+        docs[0] = firstDoc
+        freqs[0] = firstFreq
+        index = 0
+        count = 1
+        positionsBlockStart = Int(skipEntry(0, 2))
+        guard positionsBlockStart <= positionData.count else { throw corrupt("block 0 positions offset outside the file") }
+        positionsIndex = 0
+        positionsCursor = positionsBlockStart
+        primed = true
+        current = firstDoc
+        return current
     }
 
     /// Calls `body` with the remaining postings, from the current document on, a block at a time:
@@ -102,6 +151,7 @@ public final class PostingsIterator {
     package func forEachRemainingBlock(skipping shouldSkip: (_ impacts: Impacts, _ lastDoc: UInt32) -> Bool = { _, _ in false },
                                       _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws -> Void) throws {
         guard current != Self.exhausted else { return }
+        if primed { _ = try loadBlock(0) }
         var b = block
         var decoded = true  // block `b` is the one decoded, read from `index` on
         while b <= fullBlocks {
@@ -127,6 +177,7 @@ public final class PostingsIterator {
     /// Moves to the first document ≥ `target`; returns its id or `exhausted`.
     public func advance(to target: UInt32) throws -> UInt32 {
         if block >= 0 && doc >= target && index < count { return doc }
+        if primed && doc >= target { return doc }
         if block < 0 || count == 0 || docs[count - 1] < target {
             // Find the first block whose last doc is ≥ target using the skip table.
             var b = max(block + 1, 0)
@@ -189,6 +240,7 @@ public final class PostingsIterator {
     /// Decodes block `b` (the tail when `b == fullBlocks`); false when there is no such block.
     @usableFromInline
     func loadBlock(_ b: Int) throws -> Bool {
+        primed = false
         let tailCount = docFreq - fullBlocks * BitPacking.blockSize
         guard b < fullBlocks || (b == fullBlocks && tailCount > 0) else {
             block = fullBlocks + 1
@@ -261,7 +313,8 @@ public final class PostingsIterator {
     /// doc and impacts — or nil in the tail block (no skip data there: the term impacts apply).
     @inline(__always)
     public var currentBlockBound: (lastDoc: UInt32, impacts: Impacts)? {
-        guard let impacts = blockImpacts(block) else { return nil }
-        return (skipLastDoc(block), impacts)
+        let b = primed ? 0 : block
+        guard let impacts = blockImpacts(b) else { return nil }
+        return (skipLastDoc(b), impacts)
     }
 }
