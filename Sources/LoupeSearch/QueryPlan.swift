@@ -293,6 +293,8 @@ public struct QueryPlan: Sendable {
     /// How much an occurrence of a query word's exact (folded) form adds on top of its group, as a
     /// share of a full BM25 term with the exact form's idf.
     public static let exactFormWeight = 0.5
+    /// `--explain`'s note on an exact-form group (formatted once, not per query).
+    static let exactFormNote = "exact form; idf × \(exactFormWeight)"
 
     /// The exact form of a word as a group of its own — its surface keys in the languages where
     /// the word's group also holds a stem — so that, other things equal, a document with the word
@@ -317,12 +319,13 @@ public struct QueryPlan: Sendable {
         guard !exactKeys.isEmpty else { return nil }
         df = min(df, docCount)
         return TermGroup(word: group.word, keys: exactKeys, docFreq: df, idf: exactFormWeight * bm25.idf(docFreq: df), entries: entries,
-                         note: "exact form; idf × \(exactFormWeight)")
+                         note: exactFormNote)
     }
 
     /// How much a document that has a query word only as spelt with other accents adds, as a
     /// share of a full BM25 term with that spelling's idf.
     public static let otherSpellingWeight = 0.5
+    static let otherSpellingNote = "spelt with other accents; idf × \(otherSpellingWeight)"
 
     /// The word as documents spell it with other accents, as a group of its own at
     /// `otherSpellingWeight` × the word's idf: the stem of the word typed without its accents (`franc`
@@ -364,7 +367,7 @@ public struct QueryPlan: Sendable {
         // The word's own idf, weighted: a rare other spelling is no rarer a word.
         let df = min(bestByLanguage.values.reduce(0, +), reader.docCount)
         return TermGroup(word: analyzed.word, keys: keys, docFreq: df, idf: otherSpellingWeight * main.idf, entries: entries,
-                         note: "spelt with other accents; idf × \(otherSpellingWeight)")
+                         note: otherSpellingNote)
     }
 
     /// The term group of one analyzed query word. The word's keys in every language are found

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import LoupeIndex
 import LoupeSearch
@@ -52,13 +53,15 @@ struct BenchCommand: ParsableCommand {
             endToEnd.reserveCapacity(lines.count * rounds)
             var totalSeconds = 0.0
             var perQuery = [[Double]](repeating: [], count: lines.count)
+            let planLoop = ProcessInfo.processInfo.environment["LOUPE_PLAN_LOOP"] != nil
             var returned = 0, scored = 0
             for round in 0...rounds {
                 for (i, q) in lines.enumerated() {
                     let t0 = monotonicSeconds()
                     let parsed = searcher.parse(q)
                     let t1 = monotonicSeconds()
-                    let plan = try searcher.plan(parsed)
+                    var plan = try searcher.plan(parsed)
+                    if planLoop { for _ in 0..<50 { plan = try searcher.plan(parsed) } }
                     let tp = monotonicSeconds()
                     let ranked = try searcher.search(plan, k: k, strategy: strategy, countTotal: false)
                     let t2 = monotonicSeconds()

@@ -274,7 +274,19 @@ public final class TermDictionary: @unchecked Sendable {
         /// Passes over the current entry's statistics, keeping count of the postings offsets.
         @inline(__always)
         mutating func skipInfo() throws {
-            for _ in 0..<5 { try skip() }
+            // The five statistics are usually one byte each: their ends found in one 8-byte word
+            // (a varint ends at each byte below 0x80), else byte by byte.
+            if p + 8 <= end {
+                var ends = ~(base + p).loadUnaligned(as: UInt64.self).littleEndian & 0x8080_8080_8080_8080
+                if ends.nonzeroBitCount >= 5 {
+                    for _ in 0..<4 { ends &= ends - 1 }
+                    p += ends.trailingZeroBitCount / 8 + 1
+                } else {
+                    for _ in 0..<5 { try skip() }
+                }
+            } else {
+                for _ in 0..<5 { try skip() }
+            }
             postings += try varint()
             positions += try varint()
         }
