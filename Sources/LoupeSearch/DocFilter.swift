@@ -29,19 +29,22 @@ struct DocFilter {
         if !options.isEmpty {
             for doc in 0..<count where !options.allows(try segment.documents.record(doc)) { clear(doc) }
         }
+        // The words' documents a block at a time (every member's postings in turn).
         for group in plan.excluded {
             guard let c = try cursor(group) else { continue }
-            while c.doc != PostingsIterator.exhausted {
-                clear(Int(c.doc))
-                try c.next()
+            try filter.words.withUnsafeMutableBufferPointer { words in
+                try c.forEachMemberBlock { docs, _ in
+                    for d in docs { words[Int(d) >> 6] &= ~(1 << UInt64(d & 63)) }
+                }
             }
         }
         for group in plan.required {
             var holds = [UInt64](repeating: 0, count: filter.words.count)
             if let c = try cursor(group) {
-                while c.doc != PostingsIterator.exhausted {
-                    holds[Int(c.doc) >> 6] |= 1 << UInt64(c.doc & 63)
-                    try c.next()
+                try holds.withUnsafeMutableBufferPointer { holds in
+                    try c.forEachMemberBlock { docs, _ in
+                        for d in docs { holds[Int(d) >> 6] |= 1 << UInt64(d & 63) }
+                    }
                 }
             }
             for w in filter.words.indices { filter.words[w] &= holds[w] }
