@@ -30,7 +30,7 @@ struct DocFilter {
             for doc in 0..<count where !options.allows(try segment.documents.record(doc)) { clear(doc) }
         }
         // The words' documents a block at a time (every member's postings in turn).
-        for group in plan.excluded {
+        for group in plan.excluded.joined() {
             guard let c = try cursor(group) else { continue }
             try filter.words.withUnsafeMutableBufferPointer { words in
                 try c.forEachMemberBlock { docs, _ in
@@ -38,9 +38,11 @@ struct DocFilter {
                 }
             }
         }
-        for group in plan.required {
+        for groups in plan.required {
+            // A document holds the word when it holds any of its groups.
             var holds = [UInt64](repeating: 0, count: filter.words.count)
-            if let c = try cursor(group) {
+            for group in groups {
+                guard let c = try cursor(group) else { continue }
                 try holds.withUnsafeMutableBufferPointer { holds in
                     try c.forEachMemberBlock { docs, _ in
                         for d in docs { holds[Int(d) >> 6] |= 1 << UInt64(d & 63) }

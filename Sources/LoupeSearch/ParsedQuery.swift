@@ -124,8 +124,11 @@ public struct ParsedQuery: Sendable, Equatable {
             let tree = try QuerySyntax.parse(text, defaultAnd: matchAll)
             // What the ranked OR path says exactly (`a AND NOT b` is `+a -b`) goes there: it
             // prunes block by block.
-            if let flat = QuerySyntax.flatForm(tree), flat != text {
-                self.init(flat, analyzer: analyzer, expandNames: expandNames)
+            // (Names are not translated there: operator queries search words as typed, on
+            // either path. A query that is its own flat form — one word under `--all` — is a
+            // plain query.)
+            if let flat = QuerySyntax.flatForm(tree) {
+                self.init(flat, analyzer: analyzer, expandNames: flat == text && expandNames)
                 self.text = text
                 return
             }

@@ -80,9 +80,11 @@ public struct QueryPlan: Sendable {
     public var alternatives: [NameAlternative] = []
     /// Every translation searched, one-word or longer, as written.
     public var translations: [String] = []
-    /// `+word`s (every result holds each) and `-word`s (no result holds any), looked up.
-    public var required: [TermGroup] = []
-    public var excluded: [TermGroup] = []
+    /// `+word`s (every result holds each) and `-word`s (no result holds any), looked up: per
+    /// word, its groups — the word, and the word spelt with other accents — any of which counts
+    /// as the word (as in an operator query's `AND`/`NOT`).
+    public var required: [[TermGroup]] = []
+    public var excluded: [[TermGroup]] = []
 
     /// The query's tree, looked up, when it is evaluated as a boolean query (`ParsedQuery.syntax`).
     var boolean: BooleanQuery? = nil
@@ -151,8 +153,15 @@ public struct QueryPlan: Sendable {
         }
         return QueryPlan(text: query.text, groups: groups, orGroupCount: orGroupCount, phrases: phrases, droppedWords: query.droppedWords,
                          alternatives: alternatives, translations: translated,
-                         required: try query.required.map { try group(for: $0, reader: reader, bm25: bm25) },
-                         excluded: try query.excluded.map { try group(for: $0, reader: reader, bm25: bm25) })
+                         required: try query.required.map { try matchingGroups(of: $0, reader: reader, bm25: bm25) },
+                         excluded: try query.excluded.map { try matchingGroups(of: $0, reader: reader, bm25: bm25) })
+    }
+
+    /// The groups any of which counts as `word` being in a document: its own, and the word spelt
+    /// with other accents (`BooleanQuery.word` matches the same).
+    static func matchingGroups(of word: AnalyzedWord, reader: IndexReader, bm25: BM25) throws -> [TermGroup] {
+        let main = try group(for: word, reader: reader, bm25: bm25)
+        return [main] + (try otherSpellings(of: word, main: main, reader: reader, bm25: bm25).map { [$0] } ?? [])
     }
 
     /// One term looked up under several languages in every segment: per language byte, its entry

@@ -142,9 +142,8 @@ struct SearchCommand: ParsableCommand {
 
     func printText(_ r: SearchResponse, _ searcher: Searcher) {
         if r.hits.isEmpty {
-            var message = "No documents match: \(r.query)"
-            if !r.unknownWords.isEmpty { message += " Not in the index: \(r.unknownWords.joined(separator: ", "))." }
-            print(Terminal.inert(message))
+            print(Terminal.inert("No documents match: \(r.query)"))
+            if !r.unknownWords.isEmpty { print(Terminal.inert("Not in the index: \(r.unknownWords.joined(separator: ", ")).")) }
             if let suggestion = r.suggestion { print("Did you mean: \(Terminal.inert(suggestion))") }
             return
         }

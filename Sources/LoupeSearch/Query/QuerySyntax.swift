@@ -66,8 +66,9 @@ public enum QuerySyntax {
 
     /// The tree as the ranked OR path's syntax (`+must should -mustNot`, required `"phrases"`)
     /// when it says exactly that: one level of plain words, `prefix*` and `word~N` among the
-    /// optional ones, phrases among the required ones. That path prunes block by block and
-    /// searches translations; nil for anything else (nesting, fields, proximity, patterns).
+    /// optional ones, phrases among the required ones. That path prunes block by block (it does
+    /// not translate names for these: operator queries search words as typed); nil for anything
+    /// else (nesting, fields, proximity, patterns).
     public static func flatForm(_ node: QueryNode) -> String? {
         func plain(_ n: QueryNode) -> String? {
             guard case .word(let w, _) = n, !w.contains("*"), !w.contains("?"), !w.contains("~"), !w.contains("\""),
