@@ -89,34 +89,14 @@ public final class SegmentBuilder {
         // document is taken `wordBatch` words at a time (positions run on), so that what the
         // passes hold stays small whatever the document's size; the index is the same either way.
         var position: Int32 = 0
-        let batch = wordBatch
         words.removeAll()
-        text.withUnsafeBufferPointer { buffer in
-            analyzer.forEachWord(in: buffer) { word in
-                let raw = UnsafeBufferPointer(rebasing: buffer[word.start..<word.end])
-                let qualifier = language.rawValue | (word.isName ? 0x80 : 0)
-                words.append(PendingWord(start: Int32(word.start), end: Int32(word.end), qualifier: qualifier,
-                                         probe: WordCache.probe(prefix: qualifier, raw)))
-                if words.count == batch { invertWords(buffer, language: language, doc: doc, from: &position) }
-            }
-            invertWords(buffer, language: language, doc: doc, from: &position)
-        }
+        text.withUnsafeBufferPointer { invertField($0, language: language, doc: doc, from: &position) }
         // The title field (`TitleField`): the title's words again, past a gap.
-        let textLength = position
         if !title.isEmpty {
             var titlePosition = position &+ Int32(bitPattern: TitleField.gap)
             let start = titlePosition
-            let bytes = Array(title.utf8)
-            bytes.withUnsafeBufferPointer { buffer in
-                analyzer.forEachWord(in: buffer) { word in
-                    let raw = UnsafeBufferPointer(rebasing: buffer[word.start..<word.end])
-                    let qualifier = language.rawValue | (word.isName ? 0x80 : 0)
-                    words.append(PendingWord(start: Int32(word.start), end: Int32(word.end), qualifier: qualifier,
-                                             probe: WordCache.probe(prefix: qualifier, raw)))
-                }
-                invertWords(buffer, language: language, doc: doc, from: &titlePosition)
-            }
-            position = textLength + (titlePosition - start)
+            Array(title.utf8).withUnsafeBufferPointer { invertField($0, language: language, doc: doc, from: &titlePosition) }
+            position += titlePosition - start
         }
         let docTermIDs = docTerms.buffer
         for (i, t) in docTermIDs.enumerated() {
@@ -138,6 +118,20 @@ public final class SegmentBuilder {
         records.append(record)
         docLengths.append(UInt32(position))
         return Int(position)
+    }
+
+    /// Inverts one field's text, `wordBatch` words at a time, at positions from `position` on
+    /// (advanced past its words).
+    private func invertField(_ buffer: UnsafeBufferPointer<UInt8>, language: Language, doc: Int32, from position: inout Int32) {
+        let batch = wordBatch
+        analyzer.forEachWord(in: buffer) { word in
+            let raw = UnsafeBufferPointer(rebasing: buffer[word.start..<word.end])
+            let qualifier = language.rawValue | (word.isName ? 0x80 : 0)
+            words.append(PendingWord(start: Int32(word.start), end: Int32(word.end), qualifier: qualifier,
+                                     probe: WordCache.probe(prefix: qualifier, raw)))
+            if words.count == batch { invertWords(buffer, language: language, doc: doc, from: &position) }
+        }
+        invertWords(buffer, language: language, doc: doc, from: &position)
     }
 
     /// Resolves the pending words' terms, then adds their occurrences at positions from
