@@ -12,6 +12,21 @@ public struct Manifest: Sendable, Equatable {
         }
     }
 
+    /// A file of the indexed directory that the run did not index (binary, empty, not text…), with
+    /// the size and modification time it had: the next run knows it has not changed.
+    public struct SkippedFile: Sendable, Equatable {
+        public var path: String
+        public var size: UInt64
+        public var modified: Int64
+        public var reason: String
+        public init(path: String, size: UInt64, modified: Int64, reason: String) {
+            self.path = path
+            self.size = size
+            self.modified = modified
+            self.reason = reason
+        }
+    }
+
     /// Version of the analysis chain the index was built with; queries must use the same.
     /// 2: dotted acronyms lose their dots (`O.N.U.` is indexed as `onu`).
     /// 3: Snowball stems words as written, accents on, then the stem is folded (`francés` →
@@ -26,13 +41,17 @@ public struct Manifest: Sendable, Equatable {
     /// Unix time of the commit.
     public var createdAt: Int64
     public var analyzerVersion: UInt32
+    /// The files of the directory the run skipped, by path.
+    public var skipped: [SkippedFile]
 
-    public init(generation: UInt64, segments: [Segment], sourceRoot: String, createdAt: Int64, analyzerVersion: UInt32 = Manifest.analyzerVersion) {
+    public init(generation: UInt64, segments: [Segment], sourceRoot: String, createdAt: Int64, analyzerVersion: UInt32 = Manifest.analyzerVersion,
+                skipped: [SkippedFile] = []) {
         self.generation = generation
         self.segments = segments
         self.sourceRoot = sourceRoot
         self.createdAt = createdAt
         self.analyzerVersion = analyzerVersion
+        self.skipped = skipped
     }
 
     public var docCount: Int { segments.reduce(0) { $0 + $1.docCount } }
@@ -49,6 +68,13 @@ public struct Manifest: Sendable, Equatable {
             w.writeString(s.name)
             w.writeUInt64(UInt64(s.docCount))
             w.writeUInt64(s.totalTokens)
+        }
+        w.writeUInt32(UInt32(skipped.count))
+        for f in skipped {
+            w.writeString(f.path)
+            w.writeUInt64(f.size)
+            w.writeInt64(f.modified)
+            w.writeString(f.reason)
         }
         return w.bytes
     }
@@ -72,7 +98,17 @@ public struct Manifest: Sendable, Equatable {
             guard docs < 1 << 31 else { throw IndexError.corrupt(file: file, reason: "segment \(name) claims \(docs) documents") }
             segments.append(Segment(name: name, docCount: Int(docs), totalTokens: tokens))
         }
-        guard r.isAtEnd else { throw IndexError.corrupt(file: file, reason: "trailing bytes after the segment list") }
-        return Manifest(generation: generation, segments: segments, sourceRoot: root, createdAt: created, analyzerVersion: analyzer)
+        let skippedCount = try r.readUInt32()
+        guard skippedCount <= 1 << 24 else { throw IndexError.corrupt(file: file, reason: "\(skippedCount) skipped files") }
+        var skipped: [SkippedFile] = []
+        for _ in 0..<skippedCount {
+            let path = try r.readString(maxLength: 1 << 16)
+            let size = try r.readUInt64()
+            let modified = try r.readInt64()
+            let reason = try r.readString(maxLength: 1 << 12)
+            skipped.append(SkippedFile(path: path, size: size, modified: modified, reason: reason))
+        }
+        guard r.isAtEnd else { throw IndexError.corrupt(file: file, reason: "trailing bytes after the skipped files") }
+        return Manifest(generation: generation, segments: segments, sourceRoot: root, createdAt: created, analyzerVersion: analyzer, skipped: skipped)
     }
 }

@@ -5,11 +5,13 @@ import LoupeIndex
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
-        abstract: "Index a directory of documents (.txt, .md, .html, …), replacing the previous index.",
+        abstract: "Index a directory of documents (.txt, .md, .html, …), or bring its index up to date.",
         discussion: """
             Walks DIR recursively (hidden files skipped; patterns in DIR/.loupeignore skipped), extracts the text, \
-            detects each document's language (en/fr/es/other), analyzes it and writes a new index. The new index \
-            replaces the old one atomically: if indexing fails or is interrupted, the previous index stays usable.
+            detects each document's language (en/fr/es/other), analyzes it and writes a new index. When the index \
+            already holds DIR and no file was added, changed or removed (one stat per file; a file whose time \
+            moved is compared by content), it is left as it is; otherwise it is rebuilt (--full: always). A new \
+            index replaces the old one atomically: if indexing fails or is interrupted, the previous index stays usable.
             """
     )
 
@@ -30,6 +32,9 @@ struct IndexCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only warnings and errors.")
     var quiet = false
 
+    @Flag(name: .long, help: "Rebuild the index even when the directory has not changed.")
+    var full = false
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if memory < 16 { throw ValidationError("--memory must be at least 16 (MiB)") }
@@ -42,8 +47,8 @@ struct IndexCommand: ParsableCommand {
             if let threads { options.threads = threads }
             if noMerge { options.mergeSegments = .whenOverBudget }
             let showProgress = !quiet && Terminal.stderrIsTTY
-            let summary = try IndexBuilder.build(
-                corpus: corpus, index: location.index, options: options,
+            let outcome = try IndexBuilder.update(
+                corpus: corpus, index: location.index, full: full, options: options,
                 warning: { skipped in Terminal.warning(Terminal.inert("\(skipped.path): \(skipped.reason)")) },
                 progress: { p in
                     guard showProgress, p.filesTotal > 0 else { return }
@@ -56,6 +61,18 @@ struct IndexCommand: ParsableCommand {
                 })
             if showProgress { Terminal.writeStderr("\r\u{1B}[K") }
             guard !quiet else { return }
+            let summary: IndexSummary
+            switch outcome {
+            case .upToDate(let changes, let generation, let seconds):
+                print("Up to date: \(grouped(changes.unchanged)) files unchanged (checked in \(fixed(seconds, 2)) s); \(location.index) stays at generation \(generation)")
+                return
+            case .built(let built, let changes):
+                summary = built
+                if let changes {
+                    print("Changed since the index: \(grouped(changes.added.count)) added, \(grouped(changes.changed.count)) changed, "
+                          + "\(grouped(changes.removed.count)) removed, \(grouped(changes.unchanged)) unchanged; rebuilding")
+                }
+            }
             let rate = summary.seconds > 0 ? Double(summary.bytesRead) / 1e6 / summary.seconds : 0
             let languages = summary.languages.sorted { $0.value > $1.value }.map { "\($0.key.code) \($0.value)" }.joined(separator: ", ")
             print("Indexed \(grouped(summary.documents)) documents (\(formatBytes(summary.bytesRead)), \(grouped(Int(summary.tokens))) tokens) in \(fixed(summary.seconds, 2)) s, \(fixed(rate, 1)) MB/s")

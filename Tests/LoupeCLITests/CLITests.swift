@@ -61,6 +61,7 @@ import Testing
             "index": "Index a directory of documents", "search": "Search the index: ranked results",
             "analyze": "Show the tokens the index would store", "stats": "Describe an index: documents, terms",
             "check": "Verify an index completely", "bench": "Time queries in-process",
+            "status": "What changed in the indexed directory",
         ]
         let lines = run.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         for (command, abstract) in abstracts {
@@ -71,6 +72,40 @@ import Testing
             #expect(sub.stdout.contains("USAGE: loupe \(command)"), "\(command) --help: \(sub.stdout.prefix(200))")
             #expect(sub.stdout.contains(abstract), "\(command) --help lacks its abstract")
         }
+    }
+
+    /// A second `loupe index` of an unchanged directory leaves the index as it is; a change
+    /// rebuilds it, saying what changed; `--full` always rebuilds; `status` lists the changes and
+    /// what the last run skipped.
+    @Test func indexingAgainOnlyRebuildsWhatChangedAndStatusSaysWhat() throws {
+        let fixture = Fixture()
+        let dir = fixture.dir
+        try dir.write("docs/a.txt", "Les soldats sont rentrés au pays.\n")
+        try dir.write("docs/b.txt", "The troops left the base at dawn.\n")
+        try dir.write("docs/blob.txt", [0x00, 0x01, 0x02])
+        let docs = dir.path + "/docs", index = fixture.index
+        #expect(try loupe(["index", docs, "--index", index]).status == 0)
+        let again = try loupe(["index", docs, "--index", index])
+        #expect(again.status == 0)
+        #expect(again.stdout.hasPrefix("Up to date: 3 files unchanged"), "\(again.stdout)")
+        #expect(again.stdout.contains("stays at generation 1"))
+        let clean = try loupe(["status", "--index", index])
+        #expect(clean.status == 0)
+        #expect(clean.stdout.contains("Up to date: 3 files unchanged."), "\(clean.stdout)")
+        #expect(clean.stdout.contains("blob.txt: looks binary"), "\(clean.stdout)")
+
+        try dir.write("docs/c.txt", "Los niños cruzan la frontera.\n")
+        try dir.write("docs/b.txt", "The troops left the base at noon, not at dawn.\n")
+        try FileManager.default.removeItem(atPath: docs + "/a.txt")
+        let status = try loupe(["status", docs, "--index", index, "--json"])
+        #expect(status.stdout.contains("\"added\": [\"c.txt\"], \"changed\": [\"b.txt\"], \"removed\": [\"a.txt\"], \"unchanged\": 1"), "\(status.stdout)")
+        let update = try loupe(["index", docs, "--index", index])
+        #expect(update.stdout.contains("Changed since the index: 1 added, 1 changed, 1 removed, 1 unchanged; rebuilding"), "\(update.stdout)")
+        #expect(update.stdout.contains("generation 2"))
+        #expect(try loupe(["search", "noon", "--index", index]).stdout.contains("b.txt"))
+        #expect(try loupe(["search", "soldats", "--index", index]).status == 1)
+        let full = try loupe(["index", docs, "--index", index, "--full"])
+        #expect(full.stdout.contains("generation 3"), "\(full.stdout)")
     }
 
     /// Escape sequences in a document (a title that clears the screen, an OSC that retitles the

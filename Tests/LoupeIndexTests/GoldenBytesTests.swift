@@ -81,7 +81,8 @@ import Testing
     @Test func manifestHasTheCheckedInBytes() throws {
         let dir = TemporaryDirectory()
         let manifest = Manifest(generation: 1, segments: [Manifest.Segment(name: "s1_1_0", docCount: 5, totalTokens: 62)],
-                                sourceRoot: "/tmp/corpus", createdAt: 1_700_000_000)
+                                sourceRoot: "/tmp/corpus", createdAt: 1_700_000_000,
+                                skipped: [Manifest.SkippedFile(path: "a.txt", size: 0, modified: 1_700_000_000, reason: "empty")])
         let directory = IndexDirectory(path: dir.path)
         try directory.commit(manifest)
         try expectGolden("manifest.hex", Self.hexDump("manifest", Array(try Data(contentsOf: URL(fileURLWithPath: dir.path + "/manifest")))))

@@ -74,7 +74,8 @@ struct BuildWorker {
                 opened = try CorpusWalker.read(file, in: run.feed.directories, sizeLimit: limit)
                 if opened.missedCache { run.feed.noteUncachedRead() }
                 guard let read = opened.bytes else {
-                    result.skipped.append(SkippedFile(path: file.relativePath, reason: "larger than \(limit >> 20) MiB; skipped"))
+                    result.skipped.append(SkippedFile(path: file.relativePath, reason: "larger than \(limit >> 20) MiB; skipped",
+                                                      size: UInt64(opened.size), modified: opened.modified))
                     continue
                 }
                 bytes = read
@@ -85,7 +86,7 @@ struct BuildWorker {
             }
             switch ExtractorRegistry.standard.extract(bytes, fileName: file.relativePath) {
             case .failure(let failure):
-                result.skipped.append(SkippedFile(path: file.relativePath, reason: failure.description))
+                result.skipped.append(SkippedFile(path: file.relativePath, reason: failure.description, size: UInt64(bytes.count), modified: opened.modified))
             case .success(let document):
                 let language = document.text.withUnsafeBufferPointer { detector.detect(utf8: $0) }
                 let length = builder.add(text: document.text, language: language, path: file.relativePath, title: document.title,

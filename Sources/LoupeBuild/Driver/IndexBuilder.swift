@@ -53,7 +53,13 @@ public enum IndexBuilder {
         let segments = try assembly.write()
         BuildTrace.mark("segment written", since: started)
 
-        let manifest = Manifest(generation: run.generation, segments: segments, sourceRoot: absolutePath(corpus), createdAt: Int64(time(nil)))
+        // The files read but not indexed, with the stat they had: the next run's `CorpusChanges`
+        // knows them unchanged.
+        let remembered = tally.skipped.compactMap { f in
+            f.size.flatMap { size in f.modified.map { Manifest.SkippedFile(path: f.path, size: size, modified: $0, reason: f.reason) } }
+        }.sorted { $0.path < $1.path }
+        let manifest = Manifest(generation: run.generation, segments: segments, sourceRoot: absolutePath(corpus), createdAt: Int64(time(nil)),
+                                skipped: remembered)
         try directory.commit(manifest)
         try directory.deleteUnreferenced(keeping: manifest)
         BuildTrace.mark("committed", since: started)
