@@ -28,7 +28,9 @@ final class PositionBuffer {
 
     func append(contentsOf list: [UInt32]) {
         reserve(list.count)
-        list.withUnsafeBufferPointer { (base + count).update(from: $0.baseAddress!, count: $0.count) }
+        list.withUnsafeBufferPointer { source in
+            if let start = source.baseAddress { (base + count).update(from: start, count: source.count) }
+        }
         count += list.count
     }
 

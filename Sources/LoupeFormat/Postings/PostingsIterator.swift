@@ -197,8 +197,9 @@ public final class PostingsIterator {
 
     /// The positions of the term in the current document, ascending.
     public func positions() throws -> [UInt32] {
-        try [UInt32](unsafeUninitializedCapacity: Int(freq)) { out, initialized in
-            initialized = try decodePositions(into: out.baseAddress!)
+        try [UInt32](unsafeUninitializedCapacity: max(1, Int(freq))) { out, initialized in
+            guard let start = out.baseAddress else { return }
+            initialized = try decodePositions(into: start)
         }
     }
 
