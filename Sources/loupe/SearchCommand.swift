@@ -124,20 +124,41 @@ struct SearchCommand: ParsableCommand {
             searcher.expandNames = !noTranslate
             searcher.matchAll = all
             searcher.filter = try searchFilter()
-            let response = try searcher.respond(to: query, k: k, offset: offset, strategy: exhaustive ? .exhaustive : .maxScore,
+            var response = try searcher.respond(to: query, k: k, offset: offset, strategy: exhaustive ? .exhaustive : .maxScore,
                                                 explain: explain)
+            response.stale = Self.staleness(of: reader)
             noMatch = response.hits.isEmpty
+            let root = reader.manifest.sourceRoot
             switch json ? .json : format {
-            case .text: printText(response, searcher)
+            case .text:
+                printText(response, searcher)
+                if let notice = Self.staleNotice(response.stale, root: root) { print(Terminal.dim(notice)) }
             case .json: print(response.json.rendered)
-            case .jsonl: for hit in response.hits { print(hit.json.rendered) }
+            case .jsonl:
+                for hit in response.hits { print(hit.json.rendered) }
+                if let notice = Self.staleNotice(response.stale, root: root) { Terminal.warning(notice) }
             case .paths:
-                let root = reader.manifest.sourceRoot
                 for hit in response.hits { print(root.hasSuffix("/") ? root + hit.path : root + "/" + hit.path) }
+                if let notice = Self.staleNotice(response.stale, root: root) { Terminal.warning(notice) }
             }
         }
         // Like grep: nothing matched (on this page) is exit status 1; errors are 2.
         if noMatch { throw ExitCode(1) }
+    }
+
+    /// Whether the indexed directory changed since the index (`CorpusChanges`), for a directory of
+    /// at most `Staleness.checkLimit` files; nil when it cannot be looked at (it is gone).
+    static func staleness(of reader: IndexReader) -> Staleness? {
+        guard reader.docCount + reader.manifest.skipped.count <= Staleness.checkLimit else { return Staleness(checked: false) }
+        guard let changes = try? CorpusChanges.compute(corpus: reader.manifest.sourceRoot, reader: reader) else { return nil }
+        return Staleness(checked: true, added: changes.added.count, changed: changes.changed.count, removed: changes.removed.count)
+    }
+
+    /// The line under the results when the directory changed since the index.
+    static func staleNotice(_ stale: Staleness?, root: String) -> String? {
+        guard let stale, stale.isStale else { return nil }
+        return Terminal.inert("The directory changed since this index (\(grouped(stale.added)) added, \(grouped(stale.changed)) changed, "
+                              + "\(grouped(stale.removed)) removed): `loupe index \(root)` brings it up to date.")
     }
 
     func printText(_ r: SearchResponse, _ searcher: Searcher) {

@@ -29,6 +29,31 @@ public struct SearchResponse: Sendable {
     /// When the query found fewer than `suggestionBelow` documents: the query with its rare or
     /// unknown words replaced by the nearest common dictionary words ("did you mean"), or nil.
     public var suggestion: String?
+    /// Whether the indexed directory changed since the index, when the caller looked
+    /// (`loupe search` does for directories of up to `Staleness.checkLimit` files).
+    public var stale: Staleness? = nil
+}
+
+/// What changed in the indexed directory since its index (`CorpusChanges`, counted), or that it
+/// was not looked at.
+public struct Staleness: Sendable, Equatable {
+    /// Directories of at most this many files are checked on every search (a stat each: about a
+    /// millisecond per thousand files); `loupe status` checks any.
+    public static let checkLimit = 5_000
+
+    public var checked: Bool
+    public var added = 0
+    public var changed = 0
+    public var removed = 0
+
+    public init(checked: Bool, added: Int = 0, changed: Int = 0, removed: Int = 0) {
+        self.checked = checked
+        self.added = added
+        self.changed = changed
+        self.removed = removed
+    }
+
+    public var isStale: Bool { added + changed + removed > 0 }
 }
 
 extension Searcher {

@@ -4,7 +4,9 @@ extension SearchResponse {
     /// {"text", "highlights": [[start, end], …]}}], "translations": [names], "suggestion": text or
     /// null}`; highlights are
     /// [start, end) offsets into the snippet's text in Unicode scalars; `translations` are the other
-    /// languages' names of places and languages the query names, which were searched too.
+    /// languages' names of places and languages the query names, which were searched too;
+    /// `"stale": {"checked", "added", "changed", "removed"}` says whether the indexed directory
+    /// changed since the index, when the caller looked (null otherwise).
     public var json: JSON {
         let r = self
         return JSON.object([
@@ -14,6 +16,9 @@ extension SearchResponse {
             ("hits", .array(r.hits.map(\.json))),
             ("translations", .array(r.translations.map { .string($0) })),
             ("suggestion", r.suggestion.map { .string($0) } ?? .null),
+            ("stale", r.stale.map { s in
+                .object([("checked", .bool(s.checked)), ("added", .int(s.added)), ("changed", .int(s.changed)), ("removed", .int(s.removed))])
+            } ?? .null),
         ])
     }
 }
