@@ -1,4 +1,5 @@
 import CSupport
+import Dispatch
 @_spi(Internals) import LoupeFormat
 import LoupeStorage
 #if canImport(Glibc)
@@ -23,6 +24,60 @@ public enum CorpusWalker {
         var files: [CorpusFile] = []
         let skipped = try walk(root, statFiles: statFiles) { files.append($0) }
         return (files, skipped)
+    }
+
+    /// The walk of `root` with every file stat'ed, the stats spread over `threads` threads: a walk
+    /// that only needs sizes and times (`CorpusChanges`) is bound by the stats. Each file is
+    /// stat'ed relative to its open directory; a file that vanished meanwhile is left out.
+    public static func walkStatted(_ root: String, threads: Int) throws -> (files: [CorpusFile], skipped: [SkippedFile]) {
+        let directories = DirectoryHandles()
+        var files: [CorpusFile] = []
+        let skipped = try walk(root, statFiles: false, directories: directories) { files.append($0) }
+        let count = files.count, slices = max(1, min(threads, count / 256 + 1))
+        // Each thread fills its own range of `stats` (no two write the same element).
+        let stats = UnsafeMutableBufferPointer<(size: Int, modified: Int64)?>.allocate(capacity: max(1, count))
+        defer { stats.deallocate() }
+        let shared = SharedSlots(files: files, stats: stats, directories: directories)
+        DispatchQueue.concurrentPerform(iterations: slices) { slice in
+            for i in (count * slice / slices)..<(count * (slice + 1) / slices) {
+                shared.stats[i] = statOf(shared.files[i], in: shared.directories)
+            }
+        }
+        var statted: [CorpusFile] = []
+        statted.reserveCapacity(count)
+        for i in 0..<count {
+            // A file that vanished meanwhile, or is no longer a regular file, is left out.
+            guard let (size, modified) = stats[i] else { continue }
+            var file = files[i]
+            file.size = size
+            file.modified = modified
+            statted.append(file)
+        }
+        return (statted, skipped)
+    }
+
+    /// What the stat threads of `walkStatted` share: the files (read only) and their own slots.
+    private struct SharedSlots: @unchecked Sendable {
+        let files: [CorpusFile]
+        let stats: UnsafeMutableBufferPointer<(size: Int, modified: Int64)?>
+        let directories: DirectoryHandles
+    }
+
+    /// A walked file's size and modification time (nil when it is gone or not a regular file).
+    private static func statOf(_ file: CorpusFile, in directories: DirectoryHandles) -> (size: Int, modified: Int64)? {
+        var st = Glibc.stat()
+        let ok = file.relativePath.withCString { path -> Bool in
+            guard let directory = directories.descriptor(file.directory) else { return lstat(file.absolutePath, &st) == 0 }
+            var name = path
+            var p = path
+            while p.pointee != 0 {
+                if p.pointee == 0x2F { name = p + 1 }
+                p += 1
+            }
+            return fstatat(directory, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+        }
+        guard ok, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        return (Int(st.st_size), Int64(st.st_mtim.tv_sec))
     }
 
     /// Throws the error a walk of `root` would start with: no such directory, or not a directory.

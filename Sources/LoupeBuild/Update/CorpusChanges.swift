@@ -33,7 +33,7 @@ public struct CorpusChanges: Sendable, Equatable {
             known[record.path] = Known(size: record.fileSize, modified: record.modified, hash: record.contentHash)
         }
         for file in reader.manifest.skipped { known[file.path] = Known(size: file.size, modified: file.modified, hash: nil) }
-        let walk = try CorpusWalker.walk(corpus)
+        let walk = try CorpusWalker.walkStatted(corpus, threads: IndexOptions().threads)
         var changes = CorpusChanges(unreadable: walk.skipped)
         for file in walk.files {
             guard let was = known.removeValue(forKey: file.relativePath) else {
