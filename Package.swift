@@ -44,7 +44,7 @@ let package = Package(
         // text extraction), readers of whole segments and indexes, and the build.
         .target(name: "LoupeFormat", dependencies: ["LoupeAnalysis", "CZstd", "CSupport"], swiftSettings: fast),
         .target(name: "LoupeStorage", dependencies: ["LoupeFormat", "CSupport"], swiftSettings: fast),
-        .target(name: "LoupeIngest", dependencies: ["LoupeStorage", "LoupeFormat", "CSupport"], swiftSettings: fast),
+        .target(name: "LoupeIngest", dependencies: ["LoupeStorage", "LoupeFormat", "CSupport", "CICU"], swiftSettings: fast),
         .target(name: "LoupeRead", dependencies: ["LoupeStorage", "LoupeFormat"], swiftSettings: fast),
         .target(name: "LoupeBuild",
                 dependencies: ["LoupeRead", "LoupeIngest", "LoupeStorage", "LoupeFormat", "LoupeAnalysis", "CSupport"],

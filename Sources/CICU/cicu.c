@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unicode/ubrk.h>
+#include <unicode/ucnv.h>
+#include <unicode/ucsdet.h>
 #include <unicode/unorm2.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
@@ -171,4 +173,31 @@ int32_t cicu_language_name(const char *language, const char *displayLocale, char
     int32_t n = uloc_getDisplayLanguage(language, displayLocale, buffer, 256, &status);
     if (U_FAILURE(status) || status == U_USING_DEFAULT_WARNING || n <= 0 || n >= 256) return -1;
     return to_utf8(buffer, n, dest, capacity);
+}
+
+int32_t cicu_detect_charset(const char *bytes, int32_t length, char *name, int32_t capacity) {
+    UErrorCode status = U_ZERO_ERROR;
+    UCharsetDetector *detector = ucsdet_open(&status);
+    if (U_FAILURE(status) || detector == NULL) return -1;
+    ucsdet_setText(detector, bytes, length, &status);
+    const UCharsetMatch *match = U_SUCCESS(status) ? ucsdet_detect(detector, &status) : NULL;
+    int32_t confidence = -1;
+    if (U_SUCCESS(status) && match != NULL) {
+        const char *found = ucsdet_getName(match, &status);
+        int32_t c = ucsdet_getConfidence(match, &status);
+        if (U_SUCCESS(status) && found != NULL && capacity > 0) {
+            snprintf(name, (size_t)capacity, "%s", found);
+            confidence = c;
+        }
+    }
+    ucsdet_close(detector);
+    return confidence;
+}
+
+int32_t cicu_convert_to_utf8(const char *charset, const char *src, int32_t srcLength, char *dest, int32_t capacity) {
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t length = ucnv_convert("UTF-8", charset, dest, capacity, src, srcLength, &status);
+    if (status == U_BUFFER_OVERFLOW_ERROR || status == U_STRING_NOT_TERMINATED_WARNING) return length;
+    if (U_FAILURE(status)) return -1;
+    return length;
 }

@@ -38,9 +38,46 @@ import Testing
 
     @Test func badFilesAreRejectedWithAReason() {
         #expect(ExtractorRegistry.standard.extract([0x41, 0x00, 0x42], fileName: "a.txt") == .failure(.binary))
-        #expect(ExtractorRegistry.standard.extract([0x41, 0xC3, 0x28], fileName: "a.txt") == .failure(.invalidUTF8(offset: 1)))
-        #expect(ExtractorRegistry.standard.extract([0xED, 0xA0, 0x80], fileName: "a.txt") == .failure(.invalidUTF8(offset: 0)))
         #expect(ExtractorRegistry.standard.extract(Array(" \n\t".utf8), fileName: "a.txt") == .failure(.empty))
+        // Bytes that are not UTF-8 are text in another charset, not a reason to skip the file.
+        for bytes: [UInt8] in [[0x41, 0xC3, 0x28], [0xED, 0xA0, 0x80]] {
+            guard case .success(let document) = ExtractorRegistry.standard.extract(bytes, fileName: "a.txt") else {
+                Issue.record("\(bytes) not decoded")
+                continue
+            }
+            #expect(TextDecoding.firstInvalidUTF8(document.text[...]) == nil)
+        }
+    }
+
+    /// Text files in legacy encodings are decoded to UTF-8, and say which encoding they were in.
+    @Test func legacyEncodingsAreDecodedAndNamed() throws {
+        let french = "Les élèves de l’école française ont visité le château. Ça coûte 20 € : déjà, où, garçon, cœur.\n"
+        let plain = "Les élèves de l'école française ont visité le château. Ça coûte cher : déjà, où, garçon.\n"
+        func decoded(_ data: Data?) -> (String, String)? {
+            guard let data, case .success(let d) = ExtractorRegistry.standard.extract(Array(data), fileName: "a.txt") else { return nil }
+            return (String(decoding: d.text, as: UTF8.self), d.charset)
+        }
+        // ’, € and œ are in Windows-1252's 0x80–0x9F.
+        #expect(decoded(french.data(using: .windowsCP1252))?.0 == french)
+        #expect(decoded(french.data(using: .windowsCP1252))?.1 == "windows-1252")
+        let latin1 = try #require(decoded(plain.data(using: .isoLatin1)))
+        #expect(latin1.0 == plain)
+        #expect(["ISO-8859-1", "windows-1252"].contains(latin1.1), "\(latin1.1)")
+        let spanish = "El niño español comió paella con la señorita García. ¿Cuánto cuesta? Mañana será otro día.\n"
+        #expect(decoded(spanish.data(using: .isoLatin1))?.0 == spanish)
+        // UTF-16 with a byte order mark either way, and little-endian without one.
+        #expect(decoded(Data([0xFF, 0xFE]) + french.data(using: .utf16LittleEndian)!)?.0 == french)
+        #expect(decoded(Data([0xFF, 0xFE]) + french.data(using: .utf16LittleEndian)!)?.1 == "UTF-16LE")
+        #expect(decoded(Data([0xFE, 0xFF]) + french.data(using: .utf16BigEndian)!)?.0 == french)
+        #expect(decoded(plain.data(using: .utf16LittleEndian))?.0 == plain)
+        #expect(decoded(plain.data(using: .utf16BigEndian))?.1 == "UTF-16BE")
+        // UTF-8 with one bad byte stays UTF-8: the byte becomes U+FFFD, the accents stay.
+        let damaged = Array(french.utf8.prefix(40)) + [0xE9] + Array(french.utf8.dropFirst(40))
+        let repaired = try #require(decoded(Data(damaged)))
+        #expect(repaired.1 == "UTF-8")
+        #expect(repaired.0.contains("élèves") && repaired.0.contains("\u{FFFD}") && repaired.0.contains("château"))
+        // Binary stays binary.
+        #expect(ExtractorRegistry.standard.extract([0x00, 0x01, 0xFF, 0x00, 0x10, 0x80, 0x00, 0x00, 0x07, 0x00], fileName: "a.txt") == .failure(.binary))
     }
 
     @Test func oneScanDecidesBinaryBlankAndValidAtEveryPosition() {
@@ -61,7 +98,8 @@ import Testing
             #expect(ExtractorRegistry.standard.extract(bytes, fileName: "a.txt").map(\.text) == .success(bytes), "x at \(offset)")
         }
         var accented = Array(String(repeating: "é", count: 10).utf8) + [0xC3]
-        #expect(ExtractorRegistry.standard.extract(accented, fileName: "a.txt") == .failure(.invalidUTF8(offset: 20)))
+        // A cut-off last character: UTF-8 all the same, the cut one replaced.
+        #expect(ExtractorRegistry.standard.extract(accented, fileName: "a.txt").map(\.title) == .success("éééééééééé\u{FFFD}"))
         accented.removeLast()
         #expect(ExtractorRegistry.standard.extract(accented, fileName: "a.txt").map(\.title) == .success("éééééééééé"))
     }
@@ -188,11 +226,11 @@ import Testing
         try dir.write("docs/latin1.txt", [0x63, 0x61, 0x66, 0xE9])
         let warnings = Warnings()
         let summary = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", warning: { warnings.add($0) })
-        #expect(summary.documents == 1)
+        #expect(summary.documents == 2)  // the Latin-1 file is read as such
         let reasons = Dictionary(uniqueKeysWithValues: warnings.all.map { ($0.path, $0.reason) })
         #expect(reasons["binary.txt"]?.contains("binary") == true)
-        #expect(reasons["latin1.txt"]?.contains("UTF-8") == true)
-        #expect(summary.skipped.count == 2)
+        #expect(reasons["latin1.txt"] == nil)
+        #expect(summary.skipped.count == 1)
     }
 
     @Test func missingCorpusIsAClearError() {

@@ -53,3 +53,12 @@ int32_t cicu_language_name(const char *language, const char *displayLocale, char
 const char *cicu_version(void);
 
 #endif
+
+// Charset detection and conversion (ucsdet, ucnv), for text files that are not UTF-8.
+/// Writes the most likely charset of `bytes` (an ICU name: `ISO-8859-1`, `windows-1252`,
+/// `UTF-16LE`…) into `name` and returns its confidence (0–100), or -1 when nothing is detected.
+int32_t cicu_detect_charset(const char *bytes, int32_t length, char *name, int32_t capacity);
+/// Converts `src` from `charset` to UTF-8 into `dest`; returns the UTF-8 length (more than
+/// `capacity` when `dest` is too small: nothing usable is written then), or -1 on an error (an
+/// unknown charset). Unmappable bytes become U+FFFD.
+int32_t cicu_convert_to_utf8(const char *charset, const char *src, int32_t srcLength, char *dest, int32_t capacity);

@@ -90,7 +90,8 @@ struct BuildWorker {
             case .success(let document):
                 let language = document.text.withUnsafeBufferPointer { detector.detect(utf8: $0) }
                 let length = builder.add(text: document.text, language: language, path: file.relativePath, title: document.title,
-                                         contentHash: ContentHash.of(bytes), modified: opened.modified, fileSize: UInt64(bytes.count))
+                                         contentHash: ContentHash.of(bytes), modified: opened.modified, fileSize: UInt64(bytes.count),
+                                         charset: document.charset)
                 result.tokens += UInt64(length)
                 result.languages[language, default: 0] += 1
             }

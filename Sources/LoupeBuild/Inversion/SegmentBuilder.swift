@@ -81,7 +81,8 @@ public final class SegmentBuilder {
 
     /// Analyzes and inverts one document. Returns its length in tokens.
     @discardableResult
-    public func add(text: [UInt8], language: Language, path: String, title: String, contentHash: UInt64, modified: Int64, fileSize: UInt64) -> Int {
+    public func add(text: [UInt8], language: Language, path: String, title: String, contentHash: UInt64, modified: Int64, fileSize: UInt64,
+                    charset: String = "UTF-8") -> Int {
         let doc = Int32(docLengths.count)
         // Three passes over the document's words, so that the table reads each needs can be
         // prefetched a few words ahead: the per-token work is bound by cache misses (the word
@@ -114,7 +115,8 @@ public final class SegmentBuilder {
         docTerms.removeAll()
         let location = text.withUnsafeBufferPointer { store.add($0) }
         let record = DocumentRecord(path: path, title: title, language: language.rawValue, contentHash: contentHash, modified: modified,
-                                    fileSize: fileSize, textLength: UInt32(text.count), storeBlock: location.block, storeOffset: location.offset)
+                                    fileSize: fileSize, textLength: UInt32(text.count), storeBlock: location.block, storeOffset: location.offset,
+                                    charset: charset)
         records.append(record)
         docLengths.append(UInt32(position))
         return Int(position)

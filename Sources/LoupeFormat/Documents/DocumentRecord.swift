@@ -15,9 +15,11 @@ public struct DocumentRecord: Sendable, Equatable {
     /// Where the text is in the store: block number and byte offset in the uncompressed block.
     public var storeBlock: UInt32
     public var storeOffset: UInt32
+    /// The encoding the file was read in (`UTF-8`, `windows-1252`, `UTF-16LE`…: ICU's names).
+    public var charset: String
 
     public init(path: String, title: String, language: UInt8, contentHash: UInt64, modified: Int64, fileSize: UInt64,
-                textLength: UInt32, storeBlock: UInt32, storeOffset: UInt32) {
+                textLength: UInt32, storeBlock: UInt32, storeOffset: UInt32, charset: String = "UTF-8") {
         self.path = path
         self.title = title
         self.language = language
@@ -27,6 +29,7 @@ public struct DocumentRecord: Sendable, Equatable {
         self.textLength = textLength
         self.storeBlock = storeBlock
         self.storeOffset = storeOffset
+        self.charset = charset
     }
 
     func write(to w: inout ByteWriter) {
@@ -39,6 +42,7 @@ public struct DocumentRecord: Sendable, Equatable {
         w.writeVarUInt(UInt64(textLength))
         w.writeVarUInt(UInt64(storeBlock))
         w.writeVarUInt(UInt64(storeOffset))
+        w.writeString(charset)
     }
 
     static func read(from r: inout ByteReader) throws -> DocumentRecord {
@@ -51,8 +55,10 @@ public struct DocumentRecord: Sendable, Equatable {
         let textLength = try r.readVarInt(max: Int(UInt32.max))
         let block = try r.readVarInt(max: Int(UInt32.max))
         let offset = try r.readVarInt(max: Int(UInt32.max))
+        let charset = try r.readString(maxLength: 64)
         return DocumentRecord(path: path, title: title, language: language, contentHash: hash, modified: modified,
-                              fileSize: size, textLength: UInt32(textLength), storeBlock: UInt32(block), storeOffset: UInt32(offset))
+                              fileSize: size, textLength: UInt32(textLength), storeBlock: UInt32(block), storeOffset: UInt32(offset),
+                              charset: charset)
     }
 
 }

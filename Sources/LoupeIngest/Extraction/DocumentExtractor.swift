@@ -3,10 +3,13 @@
 public struct ExtractedDocument: Sendable, Equatable {
     public var text: [UInt8]
     public var title: String
+    /// The encoding the file was read in (`UTF-8`, `windows-1252`, `UTF-16LE`…).
+    public var charset: String
 
-    public init(text: [UInt8], title: String) {
+    public init(text: [UInt8], title: String, charset: String = "UTF-8") {
         self.text = text
         self.title = title
+        self.charset = charset
     }
 }
 
@@ -46,7 +49,8 @@ public struct PlainTextExtractor: DocumentExtractor {
 
     public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
         TextDecoding.decode(bytes).flatMap { decoded in
-            decoded.allWhiteSpace ? .failure(.empty) : .success(ExtractedDocument(text: decoded.text, title: Titles.firstLine(decoded.text)))
+            decoded.allWhiteSpace ? .failure(.empty)
+                : .success(ExtractedDocument(text: decoded.text, title: Titles.firstLine(decoded.text), charset: decoded.charset))
         }
     }
 }
@@ -62,7 +66,7 @@ public struct MarkdownExtractor: DocumentExtractor {
         TextDecoding.decode(bytes).flatMap { decoded in
             if decoded.allWhiteSpace { return .failure(.empty) }
             let title = Titles.markdownTitle(decoded.text) ?? Titles.firstLine(decoded.text)
-            return .success(ExtractedDocument(text: decoded.text, title: title))
+            return .success(ExtractedDocument(text: decoded.text, title: title, charset: decoded.charset))
         }
     }
 }
@@ -79,7 +83,7 @@ public struct HTMLExtractor: DocumentExtractor {
         TextDecoding.decode(bytes).flatMap { decoded in
             let (text, title) = HTMLText.extract(decoded.text)
             if text.allSatisfy({ $0 == 0x20 || $0 == 0x0A }) && title.isEmpty { return .failure(.empty) }
-            return .success(ExtractedDocument(text: text, title: title.isEmpty ? Titles.firstLine(text) : title))
+            return .success(ExtractedDocument(text: text, title: title.isEmpty ? Titles.firstLine(text) : title, charset: decoded.charset))
         }
     }
 }

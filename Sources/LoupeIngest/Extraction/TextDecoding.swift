@@ -2,16 +2,35 @@ import LoupeFormat
 
 /// The checks every text-based extractor makes first, in one pass over the bytes: NUL bytes in the
 /// first 8 KiB (binary), UTF-8 validity, nothing but white space. A UTF-8 byte order mark is
-/// dropped. Extractors of other formats (a PDF's text comes from its library) do not call it.
+/// dropped. Text in another encoding is decoded to UTF-8 (`LegacyText`): UTF-16 (with a byte
+/// order mark, or without one when every other byte of its start is NUL), and text that is not
+/// valid UTF-8 in the charset ICU's detector names (Latin-1, Windows-1252…). Extractors of other
+/// formats (a PDF's text comes from its library) do not call it.
 enum TextDecoding {
-    /// The text without its byte order mark, and whether it is all white space; or why it is not
-    /// text.
-    static func decode(_ bytes: [UInt8]) -> Result<(text: [UInt8], allWhiteSpace: Bool), ExtractionFailure> {
+    /// The text in UTF-8 without its byte order mark, the charset it was decoded from, and
+    /// whether it is all white space; or why it is not text.
+    static func decode(_ bytes: [UInt8]) -> Result<(text: [UInt8], charset: String, allWhiteSpace: Bool), ExtractionFailure> {
+        if let utf16 = LegacyText.utf16Charset(bytes) {
+            guard let text = LegacyText.convert(bytes, from: utf16) else { return .failure(.binary) }
+            return decodedAgain(text, charset: utf16)
+        }
         let bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let scan = bytes.withUnsafeBufferPointer { scanText(UnsafeBufferPointer(rebasing: $0[bomLength...])) }
         if scan.hasNUL { return .failure(.binary) }
-        if let bad = scan.invalidUTF8 { return .failure(.invalidUTF8(offset: bad)) }
-        return .success((bomLength == 0 ? bytes : Array(bytes[bomLength...]), scan.allWhiteSpace))
+        if let bad = scan.invalidUTF8 {
+            guard let (text, charset) = LegacyText.decode(bytes) else { return .failure(.invalidUTF8(offset: bad)) }
+            return decodedAgain(text, charset: charset)
+        }
+        return .success((bomLength == 0 ? bytes : Array(bytes[bomLength...]), "UTF-8", scan.allWhiteSpace))
+    }
+
+    /// Converted text, checked as UTF-8 text is (a NUL inside still means binary).
+    private static func decodedAgain(_ text: [UInt8], charset: String) -> Result<(text: [UInt8], charset: String, allWhiteSpace: Bool), ExtractionFailure> {
+        let bomLength = text.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let body = bomLength == 0 ? text : Array(text[bomLength...])
+        let scan = body.withUnsafeBufferPointer { scanText($0) }
+        if scan.hasNUL { return .failure(.binary) }
+        return .success((body, charset, scan.allWhiteSpace))
     }
 
     /// What `decode` needs to know of a file's bytes, found in one pass.

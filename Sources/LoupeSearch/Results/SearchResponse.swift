@@ -14,6 +14,8 @@ public struct SearchHit: Sendable {
     public var snippet: Snippet
     /// How the score was computed, when asked for (`respond(…explain: true)`).
     public var explanation: Explanation?
+    /// The encoding the file was read in (`UTF-8`, `windows-1252`…).
+    public var charset = "UTF-8"
 }
 
 /// A query's complete answer: ranked hits with snippets.
@@ -74,7 +76,7 @@ extension Searcher {
             let snippet = builder.snippet(text: text, language: language, plan: ranked.plan, analyzer: analyzer)
             hits.append(SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
                                   score: scored.score, snippet: snippet,
-                                  explanation: explain ? try self.explain(ranked.plan, doc: scored.doc) : nil))
+                                  explanation: explain ? try self.explain(ranked.plan, doc: scored.doc) : nil, charset: record.charset))
         }
         let unknown = ranked.plan.groups.filter { $0.keys.isEmpty }.map(\.word)
         let total = ranked.totalHits ?? hits.count

@@ -1,6 +1,6 @@
 extension SearchResponse {
     /// The response as `loupe search --json` prints it (and `serve` will answer): `{"query",
-    /// "total_hits", "took_ms", "hits": [{"rank", "path", "title", "score", "language", "snippet":
+    /// "total_hits", "took_ms", "hits": [{"rank", "path", "title", "score", "language", "charset", "snippet":
     /// {"text", "highlights": [[start, end], …]}}], "translations": [names], "suggestion": text or
     /// null}`; highlights are
     /// [start, end) offsets into the snippet's text in Unicode scalars; `translations` are the other
@@ -34,6 +34,7 @@ extension SearchHit {
             ("title", .string(hit.title)),
             ("score", .double(hit.score)),
             ("language", .string(hit.language.code)),
+            ("charset", .string(hit.charset)),
             ("snippet", .object([
                 ("text", .string(hit.snippet.text)),
                 ("highlights", .array(hit.snippet.highlights.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
