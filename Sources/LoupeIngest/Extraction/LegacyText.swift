@@ -9,12 +9,16 @@ enum LegacyText {
     static let minimumConfidence: Int32 = 30
     static let westernDefault = "windows-1252"
 
-    /// `UTF-16LE` or `UTF-16BE` for bytes that start with its byte order mark, or — without one —
-    /// whose first 4 KiB hold NUL bytes at every other offset only (ASCII-range text in UTF-16);
-    /// nil otherwise.
-    static func utf16Charset(_ bytes: [UInt8]) -> String? {
+    /// `UTF-16LE` or `UTF-16BE` for bytes that start with its byte order mark, else nil.
+    static func utf16ByteOrderMark(_ bytes: [UInt8]) -> String? {
         if bytes.starts(with: [0xFF, 0xFE]) && !bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return "UTF-16LE" }
         if bytes.starts(with: [0xFE, 0xFF]) { return "UTF-16BE" }
+        return nil
+    }
+
+    /// `UTF-16LE` or `UTF-16BE` for bytes without a byte order mark whose first 4 KiB hold NUL
+    /// bytes at every other offset only (text of the ASCII range in UTF-16); nil otherwise.
+    static func utf16WithoutMark(_ bytes: [UInt8]) -> String? {
         let n = min(bytes.count, 4096) & ~1
         guard n >= 8 else { return nil }
         var evenNUL = 0, oddNUL = 0

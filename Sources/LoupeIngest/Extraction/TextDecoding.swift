@@ -10,18 +10,24 @@ enum TextDecoding {
     /// The text in UTF-8 without its byte order mark, the charset it was decoded from, and
     /// whether it is all white space; or why it is not text.
     static func decode(_ bytes: [UInt8]) -> Result<(text: [UInt8], charset: String, allWhiteSpace: Bool), ExtractionFailure> {
-        if let utf16 = LegacyText.utf16Charset(bytes) {
-            guard let text = LegacyText.convert(bytes, from: utf16) else { return .failure(.binary) }
-            return decodedAgain(text, charset: utf16)
-        }
+        if let utf16 = LegacyText.utf16ByteOrderMark(bytes) { return decodeUTF16(bytes, utf16) }
         let bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let scan = bytes.withUnsafeBufferPointer { scanText(UnsafeBufferPointer(rebasing: $0[bomLength...])) }
-        if scan.hasNUL { return .failure(.binary) }
+        if scan.hasNUL {
+            // NUL bytes at every other offset only: UTF-16 without a byte order mark.
+            guard let utf16 = LegacyText.utf16WithoutMark(bytes) else { return .failure(.binary) }
+            return decodeUTF16(bytes, utf16)
+        }
         if let bad = scan.invalidUTF8 {
             guard let (text, charset) = LegacyText.decode(bytes) else { return .failure(.invalidUTF8(offset: bad)) }
             return decodedAgain(text, charset: charset)
         }
         return .success((bomLength == 0 ? bytes : Array(bytes[bomLength...]), "UTF-8", scan.allWhiteSpace))
+    }
+
+    private static func decodeUTF16(_ bytes: [UInt8], _ charset: String) -> Result<(text: [UInt8], charset: String, allWhiteSpace: Bool), ExtractionFailure> {
+        guard let text = LegacyText.convert(bytes, from: charset) else { return .failure(.binary) }
+        return decodedAgain(text, charset: charset)
     }
 
     /// Converted text, checked as UTF-8 text is (a NUL inside still means binary).
