@@ -77,7 +77,16 @@ struct IndexCommand: ParsableCommand {
             let languages = summary.languages.sorted { $0.value > $1.value }.map { "\($0.key.code) \($0.value)" }.joined(separator: ", ")
             print("Indexed \(grouped(summary.documents)) documents (\(formatBytes(summary.bytesRead)), \(grouped(Int(summary.tokens))) tokens) in \(fixed(summary.seconds, 2)) s, \(fixed(rate, 1)) MB/s")
             if !languages.isEmpty { print("Languages: \(languages)") }
-            if !summary.skipped.isEmpty { print("Skipped \(summary.skipped.count) file(s); see the warnings above.") }
+            func counts(_ map: [String: Int]) -> String { map.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", ") }
+            if !summary.kinds.isEmpty { print("Kinds: \(counts(summary.kinds))") }
+            if !summary.charsets.isEmpty { print("Not UTF-8, decoded: \(counts(summary.charsets))") }
+            if !summary.skipped.isEmpty {
+                let shown = summary.skipped.sorted { $0.path < $1.path }.prefix(5).map { f in
+                    "\(f.path) (\(f.reason.hasSuffix("; skipped") ? String(f.reason.dropLast(9)) : f.reason))"
+                }.joined(separator: ", ")
+                let more = summary.skipped.count > 5 ? ", and \(grouped(summary.skipped.count - 5)) more (see the warnings above)" : ""
+                print(Terminal.inert("Skipped \(grouped(summary.skipped.count)): \(shown)\(more)"))
+            }
             print("Index written to \(location.index) (generation \(summary.generation), \(summary.segments) segment\(summary.segments == 1 ? "" : "s"))")
         }
     }

@@ -120,6 +120,26 @@ import Testing
         #expect(full.stdout.contains("generation 3"), "\(full.stdout)")
     }
 
+    /// `loupe index` sums up what it read: kinds of files, encodings it decoded, files it skipped;
+    /// and a Latin-1 file is searchable like any other, its charset in the JSON.
+    @Test func indexSummarisesKindsEncodingsAndSkippedFiles() throws {
+        let fixture = Fixture()
+        let dir = fixture.dir
+        try dir.write("docs/a.txt", "Les soldats sont rentrés au pays.\n")
+        try dir.write("docs/b.md", "# Rapport\n\nLe retrait des troupes.\n")
+        try dir.write("docs/ancien.txt", Array("Le château coûte cher, dit la maîtresse.\n".unicodeScalars.map { UInt8($0.value) }))
+        try dir.write("docs/blob.txt", [0x00, 0x01, 0x02])
+        let run = try loupe(["index", dir.path + "/docs", "--index", fixture.index])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("Kinds: text 2, markdown 1"), "\(run.stdout)")
+        #expect(run.stdout.contains("Not UTF-8, decoded: "), "\(run.stdout)")
+        #expect(run.stdout.contains("Skipped 1: blob.txt (looks binary"), "\(run.stdout)")
+        let found = try loupe(["search", "château", "--index", fixture.index, "--json"])
+        #expect(found.stdout.contains("\"path\": \"ancien.txt\""), "\(found.stdout)")
+        #expect(found.stdout.contains("\"charset\": \"ISO-8859-1\"") || found.stdout.contains("\"charset\": \"windows-1252\""), "\(found.stdout)")
+        #expect(found.stdout.contains("Le château coûte cher"))
+    }
+
     /// Escape sequences in a document (a title that clears the screen, an OSC that retitles the
     /// window, C1 controls) and control characters in file names reach the terminal inert.
     @Test func controlCharactersFromDocumentsAreShownNotObeyed() throws {

@@ -62,5 +62,7 @@ struct BuildTally: Sendable {
     var bytesDone = 0
     var tokens: UInt64 = 0
     var languages: [Language: Int] = [:]
+    var kinds: [String: Int] = [:]
+    var charsets: [String: Int] = [:]
     var lastReport = 0.0
 }

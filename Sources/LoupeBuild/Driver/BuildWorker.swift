@@ -59,6 +59,8 @@ struct BuildWorker {
         var bytes = 0
         var tokens: UInt64 = 0
         var languages: [Language: Int] = [:]
+        var kinds: [String: Int] = [:]
+        var charsets: [String: Int] = [:]
         var skipped: [SkippedFile] = []
     }
 
@@ -84,7 +86,8 @@ struct BuildWorker {
                 result.skipped.append(SkippedFile(path: file.relativePath, reason: "cannot read: \(error)"))
                 continue
             }
-            switch ExtractorRegistry.standard.extract(bytes, fileName: file.relativePath) {
+            let extractor = ExtractorRegistry.standard.extractor(for: file.relativePath)
+            switch extractor.extract(bytes, fileName: file.relativePath) {
             case .failure(let failure):
                 result.skipped.append(SkippedFile(path: file.relativePath, reason: failure.description, size: UInt64(bytes.count), modified: opened.modified))
             case .success(let document):
@@ -94,6 +97,8 @@ struct BuildWorker {
                                          charset: document.charset)
                 result.tokens += UInt64(length)
                 result.languages[language, default: 0] += 1
+                result.kinds[extractor.kind, default: 0] += 1
+                if document.charset != "UTF-8" { result.charsets[document.charset, default: 0] += 1 }
             }
         }
         return result
@@ -109,6 +114,8 @@ struct BuildWorker {
             state.tokens += done.tokens
             state.skipped += done.skipped
             state.languages.merge(done.languages, uniquingKeysWith: +)
+            state.kinds.merge(done.kinds, uniquingKeysWith: +)
+            state.charsets.merge(done.charsets, uniquingKeysWith: +)
             let now = monotonicSeconds()
             guard now - state.lastReport >= 0.25 else { return nil }
             state.lastReport = now

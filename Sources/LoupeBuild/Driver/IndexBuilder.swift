@@ -65,7 +65,7 @@ public enum IndexBuilder {
         BuildTrace.mark("committed", since: started)
         return IndexSummary(documents: manifest.docCount, skipped: unreadable + tally.skipped, bytesRead: tally.bytesDone,
                             tokens: manifest.totalTokens, segments: segments.count, generation: run.generation,
-                            languages: tally.languages, seconds: monotonicSeconds() - started)
+                            languages: tally.languages, kinds: tally.kinds, charsets: tally.charsets, seconds: monotonicSeconds() - started)
     }
 
     /// Creates the index directory, refusing one that holds files that are not Loupe's.

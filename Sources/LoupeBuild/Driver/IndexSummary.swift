@@ -13,5 +13,8 @@ public struct IndexSummary: Sendable {
     public var segments: Int
     public var generation: UInt64
     public var languages: [Language: Int]
+    /// Documents per kind of file (`text`, `markdown`, `html`), and per encoding other than UTF-8.
+    public var kinds: [String: Int] = [:]
+    public var charsets: [String: Int] = [:]
     public var seconds: Double
 }
