@@ -36,6 +36,39 @@ import Testing
         #expect(txt.title == "First line")
     }
 
+    /// Markdown is indexed as its text: no emphasis or code marks, links and images as their text
+    /// (never their URLs), no list, quote or heading markers — and one line per source line.
+    @Test func markdownLosesItsMarkupButKeepsItsLines() throws {
+        let source = """
+            # Lake **Chad** report ##
+
+            *Explainer* — see [the map](http://example.com/map "Map") and ![a photo](img/p.png).
+
+            - The **Chari** river, `code`, snake_case_word and ~~old~~ news
+            2. First [ref link][r1], escaped \\*star\\*
+            > > quoted _emphasis_ text
+            | Col A | Col B |
+            |---|:---:|
+            ```
+            let a = *b*
+            ```
+            [r1]: http://ref.example.org/
+            <https://auto.example.net> and <b>bold</b>
+            ***
+            """
+        guard case .success(let md) = ExtractorRegistry.standard.extract(Array(source.utf8), fileName: "a.md") else {
+            Issue.record("not extracted")
+            return
+        }
+        let lines = String(decoding: md.text, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines == [
+            "Lake Chad report", "", "Explainer — see the map and a photo.", "",
+            "The Chari river, code, snake_case_word and old news", "First ref link, escaped *star*", "quoted emphasis text",
+            "  Col A   Col B  ", "", "", "let a = *b*", "", "", "https://auto.example.net and bold", "",
+        ])
+        #expect(md.title == "Lake Chad report")
+    }
+
     @Test func badFilesAreRejectedWithAReason() {
         #expect(ExtractorRegistry.standard.extract([0x41, 0x00, 0x42], fileName: "a.txt") == .failure(.binary))
         #expect(ExtractorRegistry.standard.extract(Array(" \n\t".utf8), fileName: "a.txt") == .failure(.empty))

@@ -55,8 +55,8 @@ public struct PlainTextExtractor: DocumentExtractor {
     }
 }
 
-/// Markdown: indexed as written (its markup is mostly punctuation, which analysis drops); the
-/// title is the first `# ` heading, else the first non-empty line.
+/// Markdown: its text without the markup (`MarkdownText`: no `**`, no link URLs), line for
+/// line; the title is the first `# ` heading, else the first non-empty line.
 public struct MarkdownExtractor: DocumentExtractor {
     public let kind = "markdown"
     public let extensions = ["md", "markdown"]
@@ -65,8 +65,11 @@ public struct MarkdownExtractor: DocumentExtractor {
     public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
         TextDecoding.decode(bytes).flatMap { decoded in
             if decoded.allWhiteSpace { return .failure(.empty) }
-            let title = Titles.markdownTitle(decoded.text) ?? Titles.firstLine(decoded.text)
-            return .success(ExtractedDocument(text: decoded.text, title: title, charset: decoded.charset))
+            let text = MarkdownText.extract(decoded.text)
+            let heading = Titles.markdownTitle(decoded.text).map { title in
+                String(decoding: MarkdownText.inline(MarkdownText.block(Array(("# " + title).utf8))), as: UTF8.self)
+            }
+            return .success(ExtractedDocument(text: text, title: heading ?? Titles.firstLine(text), charset: decoded.charset))
         }
     }
 }
