@@ -66,16 +66,9 @@ public enum CorpusWalker {
     /// A walked file's size and modification time (nil when it is gone or not a regular file).
     private static func statOf(_ file: CorpusFile, in directories: DirectoryHandles) -> (size: Int, modified: Int64)? {
         var st = Glibc.stat()
-        let ok = file.relativePath.withCString { path -> Bool in
-            guard let directory = directories.descriptor(file.directory) else { return lstat(file.absolutePath, &st) == 0 }
-            var name = path
-            var p = path
-            while p.pointee != 0 {
-                if p.pointee == 0x2F { name = p + 1 }
-                p += 1
-            }
-            return fstatat(directory, name, &st, AT_SYMLINK_NOFOLLOW) == 0
-        }
+        let ok = directories.descriptor(file.directory).map { directory in
+            withName(of: file) { fstatat(directory, $0, &st, AT_SYMLINK_NOFOLLOW) == 0 }
+        } ?? (lstat(file.absolutePath, &st) == 0)
         guard ok, st.st_mode & S_IFMT == S_IFREG else { return nil }
         return (Int(st.st_size), Int64(st.st_mtim.tv_sec))
     }
@@ -214,17 +207,22 @@ public enum CorpusWalker {
     /// Opens a file the walk found (an open's result: -1 with `errno` on failure).
     private static func openFile(_ file: CorpusFile, in directories: DirectoryHandles) -> Int32 {
         directories.descriptor(file.directory).map { directory in
-            file.relativePath.withCString { path in
-                // The name is what follows the last `/` of the relative path.
-                var name = path
-                var p = path
-                while p.pointee != 0 {
-                    if p.pointee == 0x2F { name = p + 1 }
-                    p += 1
-                }
-                return openat(directory, name, O_RDONLY | O_CLOEXEC)
-            }
+            withName(of: file) { openat(directory, $0, O_RDONLY | O_CLOEXEC) }
         } ?? open(file.absolutePath, O_RDONLY | O_CLOEXEC)
+    }
+
+    /// Calls `body` with the file's name in its directory: what follows the last `/` of its
+    /// relative path.
+    private static func withName<R>(of file: CorpusFile, _ body: (UnsafePointer<CChar>) -> R) -> R {
+        file.relativePath.withCString { path in
+            var name = path
+            var p = path
+            while p.pointee != 0 {
+                if p.pointee == 0x2F { name = p + 1 }
+                p += 1
+            }
+            return body(name)
+        }
     }
 
     /// Opens a file the walk found and asks the kernel to start reading its first MiB (the rest

@@ -167,13 +167,6 @@ final class GroupCursor {
         return f
     }
 
-    /// The positions of the group's terms in the current document, ascending.
-    func positions() throws -> [UInt32] {
-        let buffer = PositionBuffer()
-        try appendPositions(to: buffer)
-        return Array(buffer.all)
-    }
-
     /// Appends the positions of the group's terms in the current document, ascending (sorted
     /// only when several of its terms are there), to `buffer`.
     func appendPositions(to buffer: PositionBuffer) throws {

@@ -40,6 +40,14 @@ public enum BitPacking {
         }
     }
 
+    /// The first of the values packed at `source` (the low `width` bits of its first bytes), read
+    /// without unpacking the others. The same guarantee as `unpack` on the bytes after it.
+    @inline(__always)
+    public static func first(_ source: UnsafeRawPointer, width: Int) -> UInt32 {
+        guard width > 0 else { return 0 }
+        return UInt32(truncatingIfNeeded: source.loadUnaligned(as: UInt64.self) & ((1 << UInt64(width)) - 1))
+    }
+
     /// Reads `blockSize` values of `width` bits from `source`. The caller guarantees that 8 bytes past
     /// the packed data are readable (every index file ends with a 16-byte footer).
     @inline(__always)

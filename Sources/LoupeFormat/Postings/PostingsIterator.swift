@@ -113,19 +113,8 @@ public final class PostingsIterator {
     /// of a conjunction) never decodes a block it does not land in.
     public func prime() throws -> UInt32 {
         guard block < 0, !primed, fullBlocks > 0 else { return try next() }
-        let offset = Int(skipEntry(0, 1))
-        guard offset + 2 <= data.count, let start = data.baseAddress else { throw corrupt("block 0 offset \(offset) outside the postings") }
-        let docBits = Int(data[offset]), tfBits = Int(data[offset + 1])
-        guard docBits <= 32, tfBits <= 32, offset + 2 + (docBits + tfBits) * 16 <= data.count else {
-            throw corrupt("block 0 runs past the term's postings")
-        }
-        // Each value is the low bits of the first bytes of its run (`BitPacking`).
-        func first(_ at: Int, _ width: Int) -> UInt32 {
-            guard width > 0 else { return 0 }
-            let word = (start + at).loadUnaligned(as: UInt64.self)
-            return UInt32(truncatingIfNeeded: word & ((1 << UInt64(width)) - 1))
-        }
-        let firstDoc = first(offset + 2, docBits), firstFreq = first(offset + 2 + docBits * 16, tfBits) &+ 1
+        let runs = try packedRuns(0)
+        let firstDoc = BitPacking.first(runs.docs, width: runs.docBits), firstFreq = BitPacking.first(runs.freqs, width: runs.tfBits) &+ 1
         guard firstDoc < docCount, firstDoc <= skipLastDoc(0), firstFreq > 0 else {
             throw corrupt("block 0 starts with doc \(firstDoc) (tf \(firstFreq)), invalid for a segment of \(docCount) documents")
         }
@@ -133,8 +122,7 @@ public final class PostingsIterator {
         freqs[0] = firstFreq
         index = 0
         count = 1
-        positionsBlockStart = Int(skipEntry(0, 2))
-        guard positionsBlockStart <= positionData.count else { throw corrupt("block 0 positions offset outside the file") }
+        positionsBlockStart = try positionsStart(0)
         positionsIndex = 0
         positionsCursor = positionsBlockStart
         primed = true
@@ -251,15 +239,9 @@ public final class PostingsIterator {
         }
         let base: UInt32 = b == 0 ? 0 : skipLastDoc(b - 1)
         if b < fullBlocks {
-            let offset = Int(skipEntry(b, 1))
-            guard offset + 2 <= data.count else { throw corrupt("block \(b) offset \(offset) outside the postings") }
-            let docBits = Int(data[offset]), tfBits = Int(data[offset + 1])
-            guard docBits <= 32, tfBits <= 32 else { throw corrupt("block \(b) bit widths \(docBits)/\(tfBits)") }
-            let end = offset + 2 + (docBits + tfBits) * 16
-            guard end <= data.count else { throw corrupt("block \(b) runs past the term's postings") }
-            guard let start = data.baseAddress else { throw corrupt("block \(b) in empty postings") }
-            BitPacking.unpack(start + offset + 2, width: docBits, into: docs)
-            BitPacking.unpack(start + offset + 2 + docBits * 16, width: tfBits, into: freqs)
+            let runs = try packedRuns(b)
+            BitPacking.unpack(runs.docs, width: runs.docBits, into: docs)
+            BitPacking.unpack(runs.freqs, width: runs.tfBits, into: freqs)
             var d = UInt64(base)
             // Every delta but the list's very first must be positive, and no tf − 1 may wrap to 0.
             var zeroDelta = b > 0 && docs[0] == 0
@@ -276,8 +258,7 @@ public final class PostingsIterator {
                 throw corrupt("block \(b) decodes to doc \(d), its skip entry says \(skipLastDoc(b))")
             }
             count = BitPacking.blockSize
-            positionsBlockStart = Int(skipEntry(b, 2))
-            guard positionsBlockStart <= positionData.count else { throw corrupt("block \(b) positions offset outside the file") }
+            positionsBlockStart = try positionsStart(b)
         } else {
             var r = ByteReader(data, offset: tailOffset, file: file)
             var d = UInt64(base)
@@ -302,6 +283,25 @@ public final class PostingsIterator {
     }
 
     private func corrupt(_ reason: String) -> IndexError { IndexError.corrupt(file: file, reason: reason) }
+
+    /// Full block `b`'s packed doc deltas and tf − 1 runs, and their bit widths, checked to lie
+    /// inside the term's postings.
+    private func packedRuns(_ b: Int) throws -> (docs: UnsafeRawPointer, docBits: Int, freqs: UnsafeRawPointer, tfBits: Int) {
+        let offset = Int(skipEntry(b, 1))
+        guard offset + 2 <= data.count else { throw corrupt("block \(b) offset \(offset) outside the postings") }
+        let docBits = Int(data[offset]), tfBits = Int(data[offset + 1])
+        guard docBits <= 32, tfBits <= 32 else { throw corrupt("block \(b) bit widths \(docBits)/\(tfBits)") }
+        guard offset + 2 + (docBits + tfBits) * 16 <= data.count else { throw corrupt("block \(b) runs past the term's postings") }
+        guard let start = data.baseAddress else { throw corrupt("block \(b) in empty postings") }
+        return (start + offset + 2, docBits, start + offset + 2 + docBits * 16, tfBits)
+    }
+
+    /// Where full block `b`'s first document's positions start, checked to lie in the file.
+    private func positionsStart(_ b: Int) throws -> Int {
+        let start = Int(skipEntry(b, 2))
+        guard start <= positionData.count else { throw corrupt("block \(b) positions offset outside the file") }
+        return start
+    }
 
     /// The impacts of full block `b` (nil past the full blocks).
     @inline(__always)
