@@ -9,7 +9,7 @@ import Darwin
 /// then a 16-byte footer — magic `PUOL`, the total file length (u64) and the CRC32C of every
 /// byte before the checksum (u32).
 public enum IndexFile {
-    public static let formatVersion: UInt32 = 6
+    public static let formatVersion: UInt32 = 7
     public static let headerSize = 16
     public static let footerSize = 16
     static let magic: [UInt8] = Array("LOUP".utf8)
@@ -23,6 +23,10 @@ public enum IndexFile {
         case positions = "POSN"
         case documents = "DOCS"
         case store = "STOR"
+        case deletions = "DELS"
+
+        /// The five files every segment has (a deletions file only once some of its documents are deleted).
+        public static let segmentKinds: [Kind] = [.terms, .postings, .positions, .documents, .store]
 
         /// The file name extension a segment file of this kind has.
         public var fileExtension: String {
@@ -33,6 +37,7 @@ public enum IndexFile {
             case .positions: return "positions"
             case .documents: return "docs"
             case .store: return "store"
+            case .deletions: return "del"
             }
         }
     }

@@ -3,12 +3,34 @@
 public struct Manifest: Sendable, Equatable {
     public struct Segment: Sendable, Equatable {
         public var name: String
+        /// Documents and tokens the segment's files hold, deleted ones included.
         public var docCount: Int
         public var totalTokens: UInt64
-        public init(name: String, docCount: Int, totalTokens: UInt64) {
+        /// Of those, the deleted documents and their tokens (`SegmentDeletions`).
+        public var deletedDocs: Int
+        public var deletedTokens: UInt64
+        /// The generation whose deletions file the segment has (`<name>_<generation>.del`), 0 for none.
+        public var deletionsGeneration: UInt64
+
+        public init(name: String, docCount: Int, totalTokens: UInt64, deletedDocs: Int = 0, deletedTokens: UInt64 = 0,
+                    deletionsGeneration: UInt64 = 0) {
             self.name = name
             self.docCount = docCount
             self.totalTokens = totalTokens
+            self.deletedDocs = deletedDocs
+            self.deletedTokens = deletedTokens
+            self.deletionsGeneration = deletionsGeneration
+        }
+
+        public var liveDocs: Int { docCount - deletedDocs }
+        public var liveTokens: UInt64 { totalTokens - deletedTokens }
+        /// The name of its deletions file, nil when it has none.
+        public var deletionsFileName: String? {
+            deletionsGeneration == 0 ? nil : "\(name)_\(deletionsGeneration).\(IndexFile.Kind.deletions.fileExtension)"
+        }
+        /// The names of every file the segment has.
+        public var fileNames: [String] {
+            IndexFile.Kind.segmentKinds.map { name + "." + $0.fileExtension } + (deletionsFileName.map { [$0] } ?? [])
         }
     }
 
@@ -54,8 +76,9 @@ public struct Manifest: Sendable, Equatable {
         self.skipped = skipped
     }
 
-    public var docCount: Int { segments.reduce(0) { $0 + $1.docCount } }
-    public var totalTokens: UInt64 { segments.reduce(0) { $0 + $1.totalTokens } }
+    /// Live documents and their tokens (deleted ones left out): what BM25 counts.
+    public var docCount: Int { segments.reduce(0) { $0 + $1.liveDocs } }
+    public var totalTokens: UInt64 { segments.reduce(0) { $0 + $1.liveTokens } }
 
     package func encode() -> [UInt8] {
         var w = ByteWriter()
@@ -68,6 +91,9 @@ public struct Manifest: Sendable, Equatable {
             w.writeString(s.name)
             w.writeUInt64(UInt64(s.docCount))
             w.writeUInt64(s.totalTokens)
+            w.writeUInt64(UInt64(s.deletedDocs))
+            w.writeUInt64(s.deletedTokens)
+            w.writeUInt64(s.deletionsGeneration)
         }
         w.writeUInt32(UInt32(skipped.count))
         for f in skipped {
@@ -95,8 +121,13 @@ public struct Manifest: Sendable, Equatable {
             }
             let docs = try r.readUInt64()
             let tokens = try r.readUInt64()
+            let deleted = try r.readUInt64(), deletedTokens = try r.readUInt64(), deletions = try r.readUInt64()
             guard docs < 1 << 31 else { throw IndexError.corrupt(file: file, reason: "segment \(name) claims \(docs) documents") }
-            segments.append(Segment(name: name, docCount: Int(docs), totalTokens: tokens))
+            guard deleted <= docs, deletedTokens <= tokens, (deleted == 0) == (deletions == 0) else {
+                throw IndexError.corrupt(file: file, reason: "segment \(name) claims \(deleted) deleted documents of \(docs)")
+            }
+            segments.append(Segment(name: name, docCount: Int(docs), totalTokens: tokens, deletedDocs: Int(deleted), deletedTokens: deletedTokens,
+                                    deletionsGeneration: deletions))
         }
         let skippedCount = try r.readUInt32()
         guard skippedCount <= 1 << 24 else { throw IndexError.corrupt(file: file, reason: "\(skippedCount) skipped files") }

@@ -7,7 +7,9 @@ import LoupeStorage
 public enum IndexChecker {
     public struct Report: Sendable {
         public var segments = 0
+        /// Live documents, and deleted ones (still in their segments' files).
         public var documents = 0
+        public var deleted = 0
         public var terms = 0
         public var postings = 0
         public var positions = 0
@@ -31,6 +33,7 @@ public enum IndexChecker {
             }
             let averageLength = DocumentLengths.average(sum: lengthSum, count: segment.docCount)
             var pairs: [(tf: UInt32, length: UInt32)] = []
+            var corrections = 0
             try segment.terms.forEach { term, info in
                 if let p = previous, !p.lexicographicallyPrecedes(term) {
                     throw IndexError.corrupt(file: segment.name + ".terms", reason: "terms out of order")
@@ -38,10 +41,15 @@ public enum IndexChecker {
                 previous = term
                 let it = try segment.postings(info)
                 var df = 0, ttf = 0, maxTf = 0, minDl = Int.max
+                var deletedDf = 0, deletedTtf = 0
                 pairs.removeAll(keepingCapacity: true)
                 while try it.next() != PostingsIterator.exhausted {
                     df += 1
                     let tf = Int(it.freq)
+                    if segment.isDeleted(Int(it.doc)) {
+                        deletedDf += 1
+                        deletedTtf += tf
+                    }
                     pairs.append((it.freq, segment.documents.length(Int(it.doc))))
                     ttf += tf
                     maxTf = max(maxTf, tf)
@@ -57,6 +65,15 @@ public enum IndexChecker {
                     throw IndexError.corrupt(file: segment.name + ".postings", reason: "statistics of a term do not match its postings")
                 }
                 try checkImpacts(it, pairs, averageLength: averageLength, file: segment.name + ".postings")
+                if let deletions = segment.deletions {
+                    // The deletions file's correction is exactly what the deleted postings hold.
+                    let c = try deletions.correction(for: term)
+                    if c != nil { corrections += 1 }
+                    guard (c?.docFreq ?? 0) == deletedDf, (c?.totalTermFreq ?? 0) == deletedTtf, (c?.nameFreq ?? 0) <= info.nameFreq,
+                          c == nil || deletedDf > 0 else {
+                        throw IndexError.corrupt(file: deletions.file, reason: "the correction of a term does not match its deleted postings")
+                    }
+                }
                 report.terms += 1
                 report.postings += df
                 return true
@@ -65,6 +82,14 @@ public enum IndexChecker {
                 throw IndexError.corrupt(file: segment.name + ".terms", reason: "no terms")
             }
             try checkAccentVariants(segment)
+            if let deletions = segment.deletions {
+                var deletedTokens: UInt64 = 0
+                for doc in 0..<segment.docCount where segment.isDeleted(doc) { deletedTokens += UInt64(segment.documents.length(doc)) }
+                guard corrections == deletions.correctionCount, deletedTokens == deletions.deletedTokens, deletions.deletedCount < segment.docCount else {
+                    throw IndexError.corrupt(file: deletions.file, reason: "its corrections or token count do not match the deleted documents")
+                }
+                report.deleted += deletions.deletedCount
+            }
             for doc in 0..<segment.docCount {
                 let record = try segment.documents.record(doc)
                 // The text's length is used (not discarded): Swift 6.3's optimizer freed a discarded
@@ -74,7 +99,7 @@ public enum IndexChecker {
                     throw IndexError.corrupt(file: segment.name + ".store", reason: "document \(doc) text has the wrong length")
                 }
                 report.textBytes += text.count
-                report.documents += 1
+                if !segment.isDeleted(doc) { report.documents += 1 }
             }
         }
         return report

@@ -7,8 +7,11 @@ public final class IndexReader: @unchecked Sendable {
     public let directory: IndexDirectory
     public let manifest: Manifest
     public let segments: [SegmentReader]
+    /// Live documents (deleted ones left out) and their tokens: BM25's N and average length.
     public let docCount: Int
     public let totalTokens: UInt64
+    /// One past the largest global doc id: documents in the segments' files, deleted ones included.
+    public let maxDoc: Int
 
     /// Opens the index at `path`. Every file's frame is verified (magic, kind, version, footer,
     /// recorded length) and the manifest's checksum; segment files' checksums only with
@@ -38,7 +41,8 @@ public final class IndexReader: @unchecked Sendable {
         self.directory = directory
         self.manifest = manifest
         self.segments = segments
-        docCount = segments.reduce(0) { $0 + $1.docCount }
+        docCount = segments.reduce(0) { $0 + $1.liveDocCount }
+        maxDoc = segments.reduce(0) { $0 + $1.docCount }
         totalTokens = manifest.totalTokens
     }
 
@@ -58,8 +62,9 @@ public final class IndexReader: @unchecked Sendable {
                 var base = 0
                 for s in manifest.segments {
                     // A segment's files never change once written: one already open is reused
-                    // when it keeps its place (its first global doc id).
-                    if let open = known[s.name], open.docBase == base, open.docCount == s.docCount {
+                    // when it keeps its place (its first global doc id) and its deletions.
+                    if let open = known[s.name], open.docBase == base, open.docCount == s.docCount,
+                       open.deletionsFileName == s.deletionsFileName {
                         segments.append(open)
                     } else {
                         segments.append(try SegmentReader(directory: directory, segment: s, docBase: base, verifyChecksums: verifyChecksums))
@@ -83,6 +88,21 @@ public final class IndexReader: @unchecked Sendable {
     public func locate(_ doc: Int) -> (SegmentReader, Int)? {
         for s in segments where doc >= s.docBase && doc < s.docBase + s.docCount { return (s, doc - s.docBase) }
         return nil
+    }
+
+    /// Whether global doc id `doc` is deleted.
+    public func isDeleted(_ doc: Int) -> Bool {
+        guard let (segment, local) = locate(doc) else { return true }
+        return segment.isDeleted(local)
+    }
+
+    /// Every live document: its global id and record, in doc-id order.
+    public func forEachLiveDocument(_ body: (Int, DocumentRecord) throws -> Void) throws {
+        for segment in segments {
+            for local in 0..<segment.docCount where !segment.isDeleted(local) {
+                try body(segment.docBase + local, try segment.documents.record(local))
+            }
+        }
     }
 
     /// The record of global doc id `doc`.

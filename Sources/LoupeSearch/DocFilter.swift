@@ -2,7 +2,7 @@ import LoupeAnalysis
 import LoupeFormat
 import LoupeRead
 
-/// Which documents of one segment a query may return: its `-excluded` words' documents out, only
+/// Which documents of one segment a query may return: deleted documents and its `-excluded` words' documents out, only
 /// documents holding every `+required` word, and the search options' filters (language, path
 /// prefix, modification time). A bitmap over the segment's local doc ids, built once per query
 /// and segment; the top-k collector and the hit count consult it, so every strategy — pruning
@@ -22,9 +22,11 @@ struct DocFilter {
     /// The filter of `segment`, or nil when nothing is filtered.
     static func make(_ plan: QueryPlan, _ options: SearchFilter, _ segment: SegmentReader, _ segmentIndex: Int,
                      cursor: (TermGroup) throws -> GroupCursor?) throws -> DocFilter? {
-        guard !plan.required.isEmpty || !plan.excluded.isEmpty || !options.isEmpty else { return nil }
+        guard !plan.required.isEmpty || !plan.excluded.isEmpty || !options.isEmpty || segment.deletions != nil else { return nil }
         let count = segment.docCount
-        var filter = DocFilter(base: segment.docBase, words: [UInt64](repeating: ~0, count: (count + 63) / 64))
+        // Deleted documents are never allowed.
+        var filter = DocFilter(base: segment.docBase, words: segment.deletions.map { $0.words.map { ~$0 } }
+                               ?? [UInt64](repeating: ~0, count: (count + 63) / 64))
         func clear(_ doc: Int) { filter.words[doc >> 6] &= ~(1 << UInt64(doc & 63)) }
         if !options.isEmpty {
             for doc in 0..<count where !options.allows(try segment.documents.record(doc)) { clear(doc) }

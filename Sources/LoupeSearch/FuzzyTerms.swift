@@ -15,6 +15,18 @@ enum FuzzyTerms {
         var docFreq: Int
     }
 
+    /// Terms (keys, any language) within `maxEdits` of `word` (folded) in `segment`'s live
+    /// documents, with their live document frequencies.
+    static func matches(of word: String, maxEdits: Int, in segment: SegmentReader) throws -> [Match] {
+        let all = try matches(of: word, maxEdits: maxEdits, in: segment.terms)
+        guard let deletions = segment.deletions else { return all }
+        return try all.compactMap { match in
+            var m = match
+            m.docFreq -= try deletions.correction(for: m.key)?.docFreq ?? 0
+            return m.docFreq > 0 ? m : nil
+        }
+    }
+
     /// Terms (keys, any language) within `maxEdits` of `word` (folded) in `dictionary`.
     static func matches(of word: String, maxEdits: Int, in dictionary: TermDictionary) throws -> [Match] {
         let target = Array(word.unicodeScalars.map(\.value))

@@ -109,7 +109,7 @@ public struct QueryPlan: Sendable {
         for word in query.words {
             let g = try group(for: word, reader: reader, bm25: bm25)
             groups.append(g)
-            if let exact = exactForm(of: g, docCount: reader.docCount, bm25: bm25) { groups.append(exact) }
+            if let exact = try exactForm(of: g, reader: reader, bm25: bm25) { groups.append(exact) }
             if let other = try otherSpellings(of: word, main: g, reader: reader, bm25: bm25) { groups.append(other) }
         }
         for prefix in query.prefixes { groups.append(try prefixGroup(prefix, reader: reader, bm25: bm25)) }
@@ -177,7 +177,9 @@ public struct QueryPlan: Sendable {
             for segment in reader.segments {
                 let found = try segment.terms.lookup(term: term, languages: languages)
                 for entry in found {
-                    let l = Int(entry.language), info = entry.info
+                    let l = Int(entry.language)
+                    // Statistics of live documents; the raw entries read the postings.
+                    let info = segment.deletions == nil ? entry.info : try segment.liveStatistics(term + [entry.language], entry.info)
                     if var t = totals[l] {
                         t.docFreq += info.docFreq
                         t.totalTermFreq += info.totalTermFreq
@@ -241,7 +243,7 @@ public struct QueryPlan: Sendable {
     static func fuzzyGroup(_ word: String, edits: Int, reader: IndexReader, bm25: BM25) throws -> TermGroup {
         var best: [[UInt8]: FuzzyTerms.Match] = [:]
         for segment in reader.segments {
-            for match in try FuzzyTerms.matches(of: word, maxEdits: edits, in: segment.terms) {
+            for match in try FuzzyTerms.matches(of: word, maxEdits: edits, in: segment) {
                 if var known = best[match.key] {
                     known.docFreq += match.docFreq
                     best[match.key] = known
@@ -285,7 +287,10 @@ public struct QueryPlan: Sendable {
             try segment.terms.forEach(from: start) { key, info in
                 guard key.starts(with: start) else { return false }
                 guard accepts(Array(key.dropLast())) else { return true }
-                df += info.docFreq
+                // A term only deleted documents hold is not there.
+                let live = try segment.liveStatistics(key, info).docFreq
+                guard live > 0 else { return true }
+                df += live
                 if known.insert(key).inserted {
                     keys.append(key)
                     guard keys.count <= limit else {
@@ -310,7 +315,7 @@ public struct QueryPlan: Sendable {
     /// as typed (`Hollande`, a name, indexed unstemmed) outranks one that only shares its stem
     /// (`hollandais`). An ordinary OR group with `exactFormWeight` × its idf: every strategy and its
     /// pruning apply. Nil when there is no such distinction (no stem key beside a surface key).
-    static func exactForm(of group: TermGroup, docCount: Int, bm25: BM25) -> TermGroup? {
+    static func exactForm(of group: TermGroup, reader: IndexReader, bm25: BM25) throws -> TermGroup? {
         // Keys are the term's bytes then its language byte: compared as bytes, not split.
         let word = Array(group.word.utf8)
         func isWord(_ key: [UInt8]) -> Bool { key.count == word.count + 1 && key.starts(with: word) }
@@ -323,10 +328,12 @@ public struct QueryPlan: Sendable {
             exactKeys.append(key)
             let perSegment = k < group.entries.count ? group.entries[k] : []
             entries.append(perSegment)
-            df += perSegment.reduce(0) { $0 + ($1?.docFreq ?? 0) }
+            for (s, info) in perSegment.enumerated() {
+                if let info { df += try reader.segments[s].liveStatistics(key, info).docFreq }
+            }
         }
         guard !exactKeys.isEmpty else { return nil }
-        df = min(df, docCount)
+        df = min(df, reader.docCount)
         return TermGroup(word: group.word, keys: exactKeys, docFreq: df, idf: exactFormWeight * bm25.idf(docFreq: df), entries: entries,
                          note: exactFormNote)
     }
@@ -365,7 +372,7 @@ public struct QueryPlan: Sendable {
             for segment in reader.segments {
                 let info = try segment.terms.lookup(key)
                 perSegment.append(info)
-                df += info?.docFreq ?? 0
+                if let info { df += try segment.liveStatistics(key, info).docFreq }
             }
             guard df > 0, let language = key.last else { continue }
             keys.append(key)

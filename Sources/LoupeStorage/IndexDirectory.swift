@@ -79,25 +79,27 @@ public struct IndexDirectory: Sendable {
         try fsyncDirectory()
     }
 
-    /// Deletes segment files that the manifest does not name (older generations, interrupted
-    /// writes). Only names of Loupe's own pattern are ever deleted.
+    /// Deletes segment and deletions files that the manifest does not name (older generations,
+    /// interrupted writes). Only names of Loupe's own pattern are ever deleted.
     public func deleteUnreferenced(keeping manifest: Manifest) throws {
-        let live = Set(manifest.segments.map(\.name))
+        let live = Set(manifest.segments.flatMap(\.fileNames))
         for name in try list() {
             if name == Manifest.fileName + ".tmp" { remove(name); continue }
-            guard Self.generation(ofFile: name) != nil, let segment = name.split(separator: ".").first.map(String.init) else { continue }
-            if !live.contains(segment) { remove(name) }
+            if Self.generation(ofFile: name) != nil && !live.contains(name) { remove(name) }
         }
     }
 
-    /// The generation of a segment file name `s<generation>_<worker>_<seq>.<ext>`, or nil for any other name.
+    /// The generation of a segment file name `s<generation>_<worker>_<seq>.<ext>`, or of a
+    /// deletions file `s<g>_<worker>_<seq>_<generation>.del`; nil for any other name.
     public static func generation(ofFile name: String) -> UInt64? {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, IndexFile.Kind.allCases.contains(where: { $0 != .manifest && $0.fileExtension == parts[1] }),
-              parts[0].hasPrefix("s") else { return nil }
+        guard parts.count == 2, parts[0].hasPrefix("s") else { return nil }
+        let isDeletions = parts[1] == IndexFile.Kind.deletions.fileExtension
+        guard isDeletions || IndexFile.Kind.segmentKinds.contains(where: { $0.fileExtension == parts[1] }) else { return nil }
         let numbers = parts[0].dropFirst().split(separator: "_", omittingEmptySubsequences: false)
-        guard numbers.count == 3, numbers.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) }) else { return nil }
-        return UInt64(numbers[0])
+        guard numbers.count == (isDeletions ? 4 : 3),
+              numbers.allSatisfy({ !$0.isEmpty && $0.count <= 19 && $0.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) }) else { return nil }
+        return UInt64(numbers[numbers.count - (isDeletions ? 1 : 3)])
     }
 
     /// True for the names Loupe writes in an index directory (plus its README).

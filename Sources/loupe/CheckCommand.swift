@@ -13,7 +13,8 @@ struct CheckCommand: ParsableCommand {
         try reportingErrors {
             let started = monotonicSeconds()
             let report = try IndexChecker.check(path: location.index)
-            print("OK: \(report.segments) segment(s), \(grouped(report.documents)) documents, \(grouped(report.terms)) terms, "
+            let deleted = report.deleted > 0 ? " (and \(grouped(report.deleted)) deleted)" : ""
+            print("OK: \(report.segments) segment(s), \(grouped(report.documents)) documents\(deleted), \(grouped(report.terms)) terms, "
                 + "\(grouped(report.postings)) postings, \(grouped(report.positions)) positions, \(formatBytes(report.textBytes)) of text, "
                 + "\(formatBytes(report.bytes)) checked in \(fixed(monotonicSeconds() - started, 2)) s")
         }

@@ -9,9 +9,11 @@ struct IndexCommand: ParsableCommand {
         discussion: """
             Walks DIR recursively (hidden files skipped; patterns in DIR/.loupeignore skipped), extracts the text, \
             detects each document's language (en/fr/es/other), analyzes it and writes a new index. When the index \
-            already holds DIR and no file was added, changed or removed (one stat per file; a file whose time \
-            moved is compared by content), it is left as it is; otherwise it is rebuilt (--full: always). A new \
-            index replaces the old one atomically: if indexing fails or is interrupted, the previous index stays usable.
+            already holds DIR, only what changed is done (one stat per file; a file whose time moved is compared by \
+            content): added and changed files go into a new segment, changed and removed ones are marked deleted, and \
+            segments are merged as they accumulate (`loupe optimize` merges them all). --full rebuilds from scratch. \
+            Every step is committed atomically: if indexing fails or is interrupted, the previous index stays usable. \
+            One writer at a time: a second `loupe index` or `loupe watch` on the same index is refused.
             """
     )
 
@@ -61,34 +63,50 @@ struct IndexCommand: ParsableCommand {
                 })
             if showProgress { Terminal.writeStderr("\r\u{1B}[K") }
             guard !quiet else { return }
-            let summary: IndexSummary
-            switch outcome {
-            case .upToDate(let changes, let generation, let seconds):
-                print("Up to date: \(grouped(changes.unchanged)) files unchanged (checked in \(fixed(seconds, 2)) s); \(location.index) stays at generation \(generation)")
-                return
-            case .built(let built, let changes):
-                summary = built
-                if let changes {
-                    print("Changed since the index: \(grouped(changes.added.count)) added, \(grouped(changes.changed.count)) changed, "
-                          + "\(grouped(changes.removed.count)) removed, \(grouped(changes.unchanged)) unchanged; rebuilding")
-                }
-            }
-            let rate = summary.seconds > 0 ? Double(summary.bytesRead) / 1e6 / summary.seconds : 0
-            let languages = summary.languages.sorted { $0.value > $1.value }.map { "\($0.key.code) \($0.value)" }.joined(separator: ", ")
-            print("Indexed \(grouped(summary.documents)) documents (\(formatBytes(summary.bytesRead)), \(grouped(Int(summary.tokens))) tokens) in \(fixed(summary.seconds, 2)) s, \(fixed(rate, 1)) MB/s")
-            if !languages.isEmpty { print("Languages: \(languages)") }
-            func counts(_ map: [String: Int]) -> String { map.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", ") }
-            if !summary.kinds.isEmpty { print("Kinds: \(counts(summary.kinds))") }
-            if !summary.charsets.isEmpty { print("Not UTF-8, decoded: \(counts(summary.charsets))") }
-            if !summary.skipped.isEmpty {
-                let shown = summary.skipped.sorted { $0.path < $1.path }.prefix(5).map { f in
-                    "\(f.path) (\(f.reason.hasSuffix("; skipped") ? String(f.reason.dropLast(9)) : f.reason))"
-                }.joined(separator: ", ")
-                let more = summary.skipped.count > 5 ? ", and \(grouped(summary.skipped.count - 5)) more (see the warnings above)" : ""
-                print(Terminal.inert("Skipped \(grouped(summary.skipped.count)): \(shown)\(more)"))
-            }
-            print("Index written to \(location.index) (generation \(summary.generation), \(summary.segments) segment\(summary.segments == 1 ? "" : "s"))")
+            printOutcome(outcome, index: location.index)
         }
     }
 }
 
+
+/// Prints what `loupe index` (or one round of `loupe watch`) did.
+func printOutcome(_ outcome: IndexOutcome, index: String) {
+    let summary: IndexSummary
+    switch outcome {
+    case .upToDate(let changes, let generation, let seconds):
+        print("Up to date: \(grouped(changes.unchanged)) files unchanged (checked in \(fixed(seconds, 2)) s); \(index) stays at generation \(generation)")
+        return
+    case .updated(let update):
+        let c = update.changes
+        print("\(grouped(c.added.count)) added, \(grouped(c.changed.count)) updated, \(grouped(c.removed.count)) removed, "
+              + "\(grouped(c.unchanged)) unchanged in \(fixed(update.seconds, 2)) s")
+        if !update.skipped.isEmpty {
+            print(Terminal.inert("Skipped \(grouped(update.skipped.count)): " + update.skipped.prefix(5).map { "\($0.path) (\($0.reason))" }.joined(separator: ", ")))
+        }
+        let merged = update.merges.isEmpty ? "" : "; merged \(update.merges.map { grouped($0) }.joined(separator: ", ")) documents"
+        print("Index updated in \(index) (generation \(update.generation), \(grouped(update.documents)) documents, "
+              + "\(update.segments) segment\(update.segments == 1 ? "" : "s")\(merged))")
+        return
+    case .built(let built, let changes):
+        summary = built
+        if let changes {
+            print("Changed since the index: \(grouped(changes.added.count)) added, \(grouped(changes.changed.count)) changed, "
+                  + "\(grouped(changes.removed.count)) removed, \(grouped(changes.unchanged)) unchanged; rebuilding")
+        }
+    }
+    let rate = summary.seconds > 0 ? Double(summary.bytesRead) / 1e6 / summary.seconds : 0
+    let languages = summary.languages.sorted { $0.value > $1.value }.map { "\($0.key.code) \($0.value)" }.joined(separator: ", ")
+    print("Indexed \(grouped(summary.documents)) documents (\(formatBytes(summary.bytesRead)), \(grouped(Int(summary.tokens))) tokens) in \(fixed(summary.seconds, 2)) s, \(fixed(rate, 1)) MB/s")
+    if !languages.isEmpty { print("Languages: \(languages)") }
+    func counts(_ map: [String: Int]) -> String { map.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", ") }
+    if !summary.kinds.isEmpty { print("Kinds: \(counts(summary.kinds))") }
+    if !summary.charsets.isEmpty { print("Not UTF-8, decoded: \(counts(summary.charsets))") }
+    if !summary.skipped.isEmpty {
+        let shown = summary.skipped.sorted { $0.path < $1.path }.prefix(5).map { f in
+            "\(f.path) (\(f.reason.hasSuffix("; skipped") ? String(f.reason.dropLast(9)) : f.reason))"
+        }.joined(separator: ", ")
+        let more = summary.skipped.count > 5 ? ", and \(grouped(summary.skipped.count - 5)) more (see the warnings above)" : ""
+        print(Terminal.inert("Skipped \(grouped(summary.skipped.count)): \(shown)\(more)"))
+    }
+    print("Index written to \(index) (generation \(summary.generation), \(summary.segments) segment\(summary.segments == 1 ? "" : "s"))")
+}

@@ -22,7 +22,7 @@ struct StatsCommand: ParsableCommand {
                 terms += segment.terms.termCount
                 variants += segment.terms.accentVariantCount
                 bytes += segment.byteSize
-                for doc in 0..<segment.docCount {
+                for doc in 0..<segment.docCount where !segment.isDeleted(doc) {
                     let record = try segment.documents.record(doc)
                     languages[Language(rawValue: record.language) ?? .other, default: 0] += 1
                 }
@@ -39,6 +39,7 @@ struct StatsCommand: ParsableCommand {
                     ("terms", .int(terms)),
                     ("accent_variants", .int(variants)),
                     ("segments", .int(reader.segments.count)),
+                    ("deleted_documents", .int(reader.maxDoc - reader.docCount)),
                     ("bytes", .int(bytes)),
                     ("languages", .object(Language.allCases.map { ($0.code, .int(languages[$0] ?? 0)) })),
                 ]).rendered)
@@ -49,7 +50,8 @@ struct StatsCommand: ParsableCommand {
             print("documents:  \(grouped(reader.docCount))")
             print("tokens:     \(grouped(Int(reader.totalTokens))) (average \(fixed(reader.averageDocLength, 1)) per document)")
             print("terms:      \(grouped(terms)) (summed over segments; \(grouped(variants)) accent variants)")
-            print("segments:   \(reader.segments.count)")
+            let deleted = reader.maxDoc - reader.docCount
+            print("segments:   \(reader.segments.count)" + (deleted > 0 ? " (\(grouped(deleted)) deleted documents not yet merged away)" : ""))
             print("size:       \(formatBytes(bytes))")
             print("languages:  " + Language.allCases.map { "\($0.code) \(languages[$0] ?? 0)" }.joined(separator: ", "))
         }

@@ -6,6 +6,8 @@ import ArgumentParser
 /// Output helpers: stderr messages, colour only on a terminal without NO_COLOR.
 enum Terminal {
     static var stdoutIsTTY: Bool { isatty(1) == 1 }
+    /// Writes out what `print` buffered (a long-running command's lines reach a pipe at once).
+    static func flushStdout() { fflush(nil) }
     static var stderrIsTTY: Bool { isatty(2) == 1 }
     static var colorEnabled: Bool { stdoutIsTTY && getenv("NO_COLOR") == nil }
 

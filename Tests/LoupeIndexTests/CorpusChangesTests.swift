@@ -42,11 +42,12 @@ import Testing
         #expect(changes.unchanged == 3)  // keep, touch, sub/binary
 
         // Brought up to date, then nothing to do.
-        guard case .built(_, let seen) = try IndexBuilder.update(corpus: docs, index: index, options: IndexOptions(threads: 1)) else {
-            Issue.record("expected a rebuild")
+        guard case .updated(let update) = try IndexBuilder.update(corpus: docs, index: index, options: IndexOptions(threads: 1)) else {
+            Issue.record("expected an update")
             return
         }
-        #expect(seen == changes)
+        #expect(update.changes == changes)
+        #expect(update.documents == 5)
         reader = try IndexReader(path: index)
         #expect(reader.manifest.skipped.map(\.path) == ["sub/binary.txt"])
         guard case .upToDate(let none, let generation, _) = try IndexBuilder.update(corpus: docs, index: index, options: IndexOptions(threads: 1)) else {

@@ -68,7 +68,7 @@ import Testing
         let manifest = try IndexDirectory(path: index).readManifest()
         #expect(manifest.generation == 1 && manifest.segments.map(\.name) == ["s1_1_0"])
         var dump = ""
-        for kind in IndexFile.Kind.allCases where kind != .manifest {
+        for kind in IndexFile.Kind.segmentKinds {
             let name = "s1_1_0." + kind.fileExtension
             dump += Self.hexDump(name, Array(try Data(contentsOf: URL(fileURLWithPath: index + "/" + name))))
         }
@@ -76,11 +76,33 @@ import Testing
         #expect(try IndexChecker.check(path: index).documents == 5)
     }
 
+    /// A deletions file: the fixed corpus indexed, one file removed, then updated.
+    @Test func deletionsFileHasTheCheckedInBytes() throws {
+        let dir = TemporaryDirectory()
+        let corpus = try fixedCorpus(dir)
+        let index = dir.path + "/index"
+        _ = try IndexBuilder.build(corpus: corpus, index: index, options: IndexOptions(threads: 1))
+        let files = try FileManager.default.subpathsOfDirectory(atPath: corpus).filter { $0.hasSuffix(".txt") || $0.hasSuffix(".md") || $0.hasSuffix(".html") }.sorted()
+        try FileManager.default.removeItem(atPath: corpus + "/" + files[0])
+        guard case .updated = try IndexBuilder.update(corpus: corpus, index: index, options: IndexOptions(threads: 1)) else {
+            Issue.record("expected an incremental update")
+            return
+        }
+        let manifest = try IndexDirectory(path: index).readManifest()
+        #expect(manifest.segments.map(\.name) == ["s1_1_0"] && manifest.segments[0].deletedDocs == 1)
+        let name = try #require(manifest.segments[0].deletionsFileName)
+        #expect(name == "s1_1_0_2.del")
+        try expectGolden("deletions.hex", Self.hexDump(name, Array(try Data(contentsOf: URL(fileURLWithPath: index + "/" + name)))))
+        #expect(try IndexChecker.check(path: index).deleted == 1)
+    }
+
     /// The manifest holds the commit time and the corpus's absolute path, so its golden bytes come
     /// from fixed values written through the same writer a commit uses.
     @Test func manifestHasTheCheckedInBytes() throws {
         let dir = TemporaryDirectory()
-        let manifest = Manifest(generation: 1, segments: [Manifest.Segment(name: "s1_1_0", docCount: 5, totalTokens: 62)],
+        let manifest = Manifest(generation: 2, segments: [Manifest.Segment(name: "s1_1_0", docCount: 5, totalTokens: 62),
+                                                          Manifest.Segment(name: "s2_1_0", docCount: 3, totalTokens: 40, deletedDocs: 1,
+                                                                           deletedTokens: 12, deletionsGeneration: 2)],
                                 sourceRoot: "/tmp/corpus", createdAt: 1_700_000_000,
                                 skipped: [Manifest.SkippedFile(path: "a.txt", size: 0, modified: 1_700_000_000, reason: "empty")])
         let directory = IndexDirectory(path: dir.path)

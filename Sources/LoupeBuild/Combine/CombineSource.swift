@@ -13,9 +13,16 @@ final class CombineSource: @unchecked Sendable {
     private let termIDs: [Int]
     private let segment: SegmentReader?
     private let infos: [TermInfo]
-    /// Local doc id → combined doc id, increasing (a source's documents keep their order).
+    /// Local doc id → combined doc id, increasing (a source's documents keep their order), or
+    /// `CombineSource.dropped` for a deleted document, which the combined segment leaves out.
     let docMap: [UInt32]
     let terms: SortedTerms
+    static let dropped = UInt32.max
+    /// Documents the combined segment keeps.
+    let liveCount: Int
+    /// Where a segment source's live texts went when they were copied one by one (a source with
+    /// deletions: its store blocks still hold the deleted texts), by local doc id.
+    private var relocated: [(block: UInt32, offset: UInt32)] = []
 
     /// A builder's documents and terms (the builder must not change while it is combined).
     init(builder: SegmentBuilder, docMap: [UInt32]) {
@@ -23,6 +30,7 @@ final class CombineSource: @unchecked Sendable {
         let sorted = builder.sortedTerms()
         self.terms = sorted.keys
         self.docMap = docMap
+        liveCount = docMap.count
         self.builder = builder
         termIDs = sorted.ids
         segment = nil
@@ -42,8 +50,12 @@ final class CombineSource: @unchecked Sendable {
             infos.append(info)
             return true
         }
+        guard zip(docMap.indices, docMap).allSatisfy({ ($1 == Self.dropped) == segment.isDeleted($0) }) else {
+            throw IndexError.invalidInput("combining \(segment.name): the deleted documents must be the ones dropped")
+        }
         self.terms = terms
         self.docMap = docMap
+        liveCount = segment.liveDocCount
         builder = nil
         termIDs = []
         self.segment = segment
@@ -71,6 +83,18 @@ final class CombineSource: @unchecked Sendable {
         return try segment.documents.record(doc)
     }
 
+    /// The record of `doc` as the combined segment holds it: its text where `moveStore` put it
+    /// (`blockBase`: the number of the source's first block there).
+    func placedRecord(_ doc: Int, blockBase: UInt32) throws -> DocumentRecord {
+        var record = try record(doc)
+        if relocated.isEmpty {
+            record.storeBlock += blockBase
+        } else {
+            (record.storeBlock, record.storeOffset) = relocated[doc]
+        }
+        return record
+    }
+
     func length(_ doc: Int) -> UInt32 {
         if let builder { return builder.docLengths[doc] }
         return segment?.documents.length(doc) ?? 0
@@ -80,6 +104,15 @@ final class CombineSource: @unchecked Sendable {
     /// the first (records' block numbers shift by it). A builder's store is moved out.
     func moveStore(to store: inout StoredTextWriter) throws -> UInt32 {
         if let builder { return builder.moveStore(to: &store) }
+        if let segment, segment.deletions != nil {
+            // Only the live texts are copied (decompressed, then compressed again in new blocks).
+            relocated = Array(repeating: (0, 0), count: segment.docCount)
+            for doc in 0..<segment.docCount where !segment.isDeleted(doc) {
+                let text = try segment.store.text(of: try segment.documents.record(doc))
+                relocated[doc] = text.withUnsafeBufferPointer { store.add($0) }
+            }
+            return 0
+        }
         var base: UInt32?
         for b in 0..<(segment?.store.count ?? 0) {
             guard let block = try segment?.store.compressedBlock(b) else { break }
@@ -114,16 +147,42 @@ final class CombineSource: @unchecked Sendable {
         }
         let positions = UnsafeRawBufferPointer(rebasing: body[info.positionsOffset..<(info.positionsOffset + info.positionsLength)])
         var total = 0
+        guard let deletions = segment.deletions else {
+            while try it.next() != PostingsIterator.exhausted {
+                out.docs.append(docMap[Int(it.doc)])
+                out.freqs.append(it.freq)
+                total += Int(it.freq)
+            }
+            guard total == info.totalTermFreq, VarIntCursor.count(positions) == total else {
+                throw IndexError.corrupt(file: file, reason: "positions do not match the frequencies")
+            }
+            out.positions.append(contentsOf: positions)
+            out.totalFreq += info.totalTermFreq
+            out.nameFreq += info.nameFreq
+            return
+        }
+        // Deleted documents and their positions are left out; the name uses they held come from
+        // the deletions file's correction (postings do not keep them per document).
+        var reader = ByteReader(positions, file: file)
+        var live = 0
         while try it.next() != PostingsIterator.exhausted {
+            let start = reader.offset
+            try reader.skipVarInts(Int(it.freq))
+            total += Int(it.freq)
+            guard !deletions.isDeleted(Int(it.doc)) else { continue }
             out.docs.append(docMap[Int(it.doc)])
             out.freqs.append(it.freq)
-            total += Int(it.freq)
+            out.positions.append(contentsOf: UnsafeRawBufferPointer(rebasing: positions[start..<reader.offset]))
+            live += Int(it.freq)
         }
-        guard total == info.totalTermFreq, VarIntCursor.count(positions) == total else {
+        guard total == info.totalTermFreq, reader.isAtEnd else {
             throw IndexError.corrupt(file: file, reason: "positions do not match the frequencies")
         }
-        out.positions.append(contentsOf: positions)
-        out.totalFreq += info.totalTermFreq
-        out.nameFreq += info.nameFreq
+        let liveStatistics = try segment.liveStatistics(terms.key(i), info)
+        guard liveStatistics.totalTermFreq == live else {
+            throw IndexError.corrupt(file: deletions.file, reason: "its corrections do not match the deleted documents' postings")
+        }
+        out.totalFreq += live
+        out.nameFreq += liveStatistics.nameFreq
     }
 }

@@ -27,10 +27,10 @@ enum SegmentCombiner {
                         bufferLimit: Int = 256 << 20) throws -> Manifest.Segment {
         let started = monotonicSeconds()
         // Where each combined document comes from, and its length.
-        let total = sources.reduce(0) { $0 + $1.docCount }
+        let total = sources.reduce(0) { $0 + $1.liveCount }
         var owner = [(source: Int32, local: Int32)](repeating: (-1, -1), count: total)
         for (s, source) in sources.enumerated() {
-            for (local, combined) in source.docMap.enumerated() {
+            for (local, combined) in source.docMap.enumerated() where combined != CombineSource.dropped {
                 guard Int(combined) < total, owner[Int(combined)].source < 0 else {
                     throw IndexError.invalidInput("combining \(name): document ids do not map one to one")
                 }
@@ -79,8 +79,7 @@ enum SegmentCombiner {
                         let blockBases = try sources.map { try $0.moveStore(to: &store) }
                         var documents = DocumentTableWriter()
                         for (combined, (s, local)) in frozenOwner.enumerated() {
-                            var record = try sources[Int(s)].record(Int(local))
-                            record.storeBlock += blockBases[Int(s)]
+                            let record = try sources[Int(s)].placedRecord(Int(local), blockBase: blockBases[Int(s)])
                             documents.add(record, length: docLengths[combined])
                         }
                         try documentsWriter.value.writeDocuments(documents, store: &store)
@@ -144,6 +143,8 @@ enum SegmentCombiner {
                         heads[s] += 1
                         sources[s].prefetch(far: heads[s] + 8, near: heads[s] + 4)
                     }
+                    // A term only deleted documents held is gone.
+                    guard out.count > 0 else { continue }
                     try sink.addTerm(key, out, docLengths: docLengths, averageDocLength: averageDocLength)
                 }
             }

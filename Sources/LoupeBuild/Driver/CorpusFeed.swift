@@ -67,6 +67,24 @@ final class CorpusFeed: @unchecked Sendable {
         }
     }
 
+    /// A feed of the given files, in chunks, with no walk (an update's added and changed files).
+    init(files: [CorpusFile], filesPerChunk: Int) {
+        self.filesPerChunk = max(1, filesPerChunk)
+        prefetchChunks = 0
+        pthread_mutex_init(lock, nil)
+        pthread_cond_init(changed, nil)
+        var start = 0
+        while start < files.count {
+            let end = min(files.count, start + self.filesPerChunk)
+            chunks.append(Array(files[start..<end]))
+            taken.append(false)
+            start = end
+        }
+        filesFound = files.count
+        walkEnded = true
+        joined = true
+    }
+
     deinit {
         _ = finish()
         // Chunks no worker took: their prefetched descriptors are still open.

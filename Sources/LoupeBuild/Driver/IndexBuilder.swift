@@ -28,9 +28,47 @@ public enum IndexBuilder {
         try prepare(directory)
         let lock = try directory.lock()
         defer { lock.release() }
-        let run = BuildRun(feed: feed, directory: directory, generation: try nextGeneration(directory), options: options,
-                           started: started, warning: warning, progress: progress)
+        return try build(corpus: corpus, feed: feed, directory: directory, options: options, started: started, warning: warning, progress: progress)
+    }
 
+    /// A full build from `feed`, with the write lock held.
+    static func build(corpus: String, feed: CorpusFeed, directory: IndexDirectory, options: IndexOptions, started: Double,
+                      warning: @escaping @Sendable (SkippedFile) -> Void,
+                      progress: @escaping @Sendable (IndexProgress) -> Void) throws -> IndexSummary {
+        let generation = try nextGeneration(directory)
+        let inverted = try invert(feed: feed, directory: directory, generation: generation, options: options, started: started,
+                                  warning: warning, progress: progress)
+        let manifest = Manifest(generation: generation, segments: inverted.segments, sourceRoot: absolutePath(corpus), createdAt: Int64(time(nil)),
+                                skipped: inverted.remembered)
+        try directory.commit(manifest)
+        try directory.deleteUnreferenced(keeping: manifest)
+        BuildTrace.mark("committed", since: started)
+        return IndexSummary(documents: manifest.docCount, skipped: inverted.skipped, bytesRead: inverted.tally.bytesDone,
+                            tokens: manifest.totalTokens, segments: inverted.segments.count, generation: generation,
+                            languages: inverted.tally.languages, kinds: inverted.tally.kinds, charsets: inverted.tally.charsets,
+                            seconds: monotonicSeconds() - started)
+    }
+
+    /// What `invert` wrote and found.
+    struct Inverted {
+        /// The segments written (uncommitted), in doc-id order.
+        var segments: [Manifest.Segment]
+        var tally: BuildTally
+        /// Every file not indexed, with its reason (directories the walk could not read first).
+        var skipped: [SkippedFile]
+        /// The files read but not indexed, with the stat they had: the next run's `CorpusChanges`
+        /// knows them unchanged.
+        var remembered: [Manifest.SkippedFile]
+    }
+
+    /// Reads, analyzes and inverts every file of `feed` into new segments of `generation` (one,
+    /// in path order, with the default merge), written but not committed. On failure, nothing it
+    /// wrote is left behind.
+    static func invert(feed: CorpusFeed, directory: IndexDirectory, generation: UInt64, options: IndexOptions, started: Double,
+                       warning: @escaping @Sendable (SkippedFile) -> Void,
+                       progress: @escaping @Sendable (IndexProgress) -> Void) throws -> Inverted {
+        let run = BuildRun(feed: feed, directory: directory, generation: generation, options: options,
+                           started: started, warning: warning, progress: progress)
         DispatchQueue.concurrentPerform(iterations: options.threads) { BuildWorker(run: run, worker: $0).work() }
         let walked = feed.finish()
         let tally = run.tally.withLock { $0 }
@@ -52,20 +90,10 @@ public enum IndexBuilder {
         progress(IndexProgress(filesDone: assembly.fileCount, filesTotal: assembly.fileCount, bytesDone: tally.bytesDone))
         let segments = try assembly.write()
         BuildTrace.mark("segment written", since: started)
-
-        // The files read but not indexed, with the stat they had: the next run's `CorpusChanges`
-        // knows them unchanged.
         let remembered = tally.skipped.compactMap { f in
             f.size.flatMap { size in f.modified.map { Manifest.SkippedFile(path: f.path, size: size, modified: $0, reason: f.reason) } }
         }.sorted { $0.path < $1.path }
-        let manifest = Manifest(generation: run.generation, segments: segments, sourceRoot: absolutePath(corpus), createdAt: Int64(time(nil)),
-                                skipped: remembered)
-        try directory.commit(manifest)
-        try directory.deleteUnreferenced(keeping: manifest)
-        BuildTrace.mark("committed", since: started)
-        return IndexSummary(documents: manifest.docCount, skipped: unreadable + tally.skipped, bytesRead: tally.bytesDone,
-                            tokens: manifest.totalTokens, segments: segments.count, generation: run.generation,
-                            languages: tally.languages, kinds: tally.kinds, charsets: tally.charsets, seconds: monotonicSeconds() - started)
+        return Inverted(segments: segments, tally: tally, skipped: unreadable + tally.skipped, remembered: remembered)
     }
 
     /// Creates the index directory, refusing one that holds files that are not Loupe's.

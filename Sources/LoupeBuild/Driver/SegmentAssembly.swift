@@ -70,6 +70,6 @@ struct SegmentAssembly {
     }
 
     static func removeSegment(_ name: String, in directory: IndexDirectory) {
-        for kind in IndexFile.Kind.allCases where kind != .manifest { directory.remove(name + "." + kind.fileExtension) }
+        for kind in IndexFile.Kind.segmentKinds { directory.remove(name + "." + kind.fileExtension) }
     }
 }

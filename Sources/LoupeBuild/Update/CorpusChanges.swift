@@ -7,7 +7,8 @@ import LoupeRead
 /// modification time (whole seconds) are those the index recorded; when only its time differs
 /// (a file touched, or copied back), its content hash decides. Files the last run read but did
 /// not index (`Manifest.skipped`) count as indexed, so an unchanged binary file is no change.
-/// Costs one stat per file; only files whose time moved are read.
+/// Costs one stat per file; only files whose time moved (or that were modified within a second
+/// of the last commit) are read.
 public struct CorpusChanges: Sendable, Equatable {
     public var added: [String] = []
     public var changed: [String] = []
@@ -16,6 +17,10 @@ public struct CorpusChanges: Sendable, Equatable {
     public var unchanged = 0
     /// Files the walk could not look at (an unreadable directory), as warnings.
     public var unreadable: [SkippedFile] = []
+    /// The global doc ids of the documents of changed and removed files (an update deletes them).
+    package var obsoleteDocs: [Int] = []
+    /// The added and changed files, in path order (an update reads them).
+    package var filesToRead: [CorpusFile] = []
 
     public var isEmpty: Bool { added.isEmpty && changed.isEmpty && removed.isEmpty }
 
@@ -25,31 +30,42 @@ public struct CorpusChanges: Sendable, Equatable {
             var size: UInt64
             var modified: Int64
             var hash: UInt64?
+            /// Its document (nil: a file the index skipped).
+            var doc: Int?
         }
         var known: [String: Known] = [:]
         known.reserveCapacity(reader.docCount + reader.manifest.skipped.count)
-        for doc in 0..<reader.docCount {
-            let record = try reader.record(doc)
-            known[record.path] = Known(size: record.fileSize, modified: record.modified, hash: record.contentHash)
+        try reader.forEachLiveDocument { doc, record in
+            known[record.path] = Known(size: record.fileSize, modified: record.modified, hash: record.contentHash, doc: doc)
         }
-        for file in reader.manifest.skipped { known[file.path] = Known(size: file.size, modified: file.modified, hash: nil) }
+        for file in reader.manifest.skipped { known[file.path] = Known(size: file.size, modified: file.modified, hash: nil, doc: nil) }
         let walk = try CorpusWalker.walkStatted(corpus, threads: IndexOptions().threads)
         var changes = CorpusChanges(unreadable: walk.skipped)
         for file in walk.files {
             guard let was = known.removeValue(forKey: file.relativePath) else {
                 changes.added.append(file.relativePath)
+                changes.filesToRead.append(file)
                 continue
             }
-            if UInt64(file.size) == was.size && file.modified == was.modified {
+            // A file modified in the second of the last commit, or the one before, may have changed
+            // after it was read without its size or time telling (the "racy clean" case of git):
+            // its content decides, as for a file whose time moved.
+            let racy = file.modified + 1 >= reader.manifest.createdAt
+            if UInt64(file.size) == was.size && file.modified == was.modified && (!racy || was.hash == nil) {
                 changes.unchanged += 1
             } else if UInt64(file.size) == was.size, let hash = was.hash,
                       let bytes = try? CorpusWalker.read(file.absolutePath, sizeLimit: file.size + 1).bytes, ContentHash.of(bytes) == hash {
                 changes.unchanged += 1
             } else {
                 changes.changed.append(file.relativePath)
+                changes.filesToRead.append(file)
+                if let doc = was.doc { changes.obsoleteDocs.append(doc) }
             }
         }
         changes.removed = known.keys.sorted()
+        changes.obsoleteDocs += known.values.compactMap(\.doc)
+        changes.obsoleteDocs.sort()
+        changes.filesToRead.sort { $0.relativePath < $1.relativePath }
         changes.added.sort()
         changes.changed.sort()
         return changes

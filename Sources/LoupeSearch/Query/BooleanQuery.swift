@@ -114,7 +114,7 @@ indirect enum BooleanQuery: Sendable {
         let main = try QueryPlan.group(for: analyzed, reader: reader, bm25: bm25)
         var groups = [main]
         if let other = try QueryPlan.otherSpellings(of: analyzed, main: main, reader: reader, bm25: bm25) { groups.append(other) }
-        let boosts = QueryPlan.exactForm(of: main, docCount: reader.docCount, bm25: bm25).map { [$0] } ?? []
+        let boosts = try QueryPlan.exactForm(of: main, reader: reader, bm25: bm25).map { [$0] } ?? []
         return .word(groups: groups, boosts: boosts)
     }
 

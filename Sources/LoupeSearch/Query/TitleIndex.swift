@@ -18,6 +18,11 @@ final class TitleIndex {
         for segment in reader.segments {
             var segmentTerms: [[String]] = [], segmentLanguages: [Language] = []
             for doc in 0..<segment.docCount {
+                guard !segment.isDeleted(doc) else {
+                    segmentTerms.append([])
+                    segmentLanguages.append(.other)
+                    continue
+                }
                 let record = try segment.documents.record(doc)
                 let language = Language(rawValue: record.language) ?? .other
                 let title = analyzer.tokens(record.title, language: language).map(\.term)

@@ -63,7 +63,7 @@ extension Searcher {
     func respelling(of word: String, docFreq df: Int) throws -> String? {
         var candidates: [String: (distance: Int, docFreq: Int)] = [:]
         for segment in reader.segments {
-            for match in try FuzzyTerms.matches(of: word, maxEdits: FuzzyTerms.defaultEdits(for: word), in: segment.terms) {
+            for match in try FuzzyTerms.matches(of: word, maxEdits: FuzzyTerms.defaultEdits(for: word), in: segment) {
                 guard let (_, term) = TermKey.split(match.key), term != word else { continue }
                 let known = candidates[term]
                 candidates[term] = (min(known?.distance ?? .max, match.distance), (known?.docFreq ?? 0) + match.docFreq)
