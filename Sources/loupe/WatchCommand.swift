@@ -38,12 +38,19 @@ struct WatchCommand: ParsableCommand {
             defer { lock.release() }
             let watcher = try DirectoryWatcher(root: corpus)
             watchStopDescriptor = watcher.stopDescriptor
+            // Ctrl-C and SIGTERM stop the watch: the handler only writes to the watcher's pipe.
+            // They are unblocked first: a parent may have started us with them blocked (the mask
+            // is inherited across exec), and then they would never arrive.
+            var stopSignals = sigset_t()
+            sigemptyset(&stopSignals)
             for signal in [SIGINT, SIGTERM] {
+                sigaddset(&stopSignals, signal)
                 Glibc.signal(signal) { _ in
                     var byte: UInt8 = 1
                     _ = Glibc.write(watchStopDescriptor, &byte, 1)
                 }
             }
+            pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
             let warning: @Sendable (SkippedFile) -> Void = { skipped in Terminal.warning(Terminal.inert("\(skipped.path): \(skipped.reason)")) }
             func update() throws {
                 let outcome = try IndexBuilder.update(corpus: corpus, index: location.index, holdingLock: true, warning: warning)

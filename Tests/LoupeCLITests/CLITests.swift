@@ -365,6 +365,78 @@ import Testing
 }
 
 
+/// `loupe watch` as a user runs it: saves, editors' replace-by-rename, new and renamed
+/// directories are searchable soon after; a second writer is refused; Ctrl-C stops it cleanly.
+@Suite struct WatchTests {
+    /// Polls `query` until `found` holds for its paths (the watch applies changes within a second
+    /// or so; the deadline only bounds a broken test).
+    func eventually(_ query: String, _ index: String, _ found: ([String]) -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let run = try CLITests().loupe(["search", query, "--index", index, "--format", "paths", "-k", "100"])
+            if found(run.stdout.split(separator: "\n").map { String($0) }) { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    @Test func watchKeepsTheIndexFreshAndStopsCleanly() throws {
+        let dir = TemporaryDirectory()
+        try dir.write("docs/a.txt", "Les soldats sont partis de Gao.")
+        try dir.write("docs/sub/b.txt", "The troops left Niamey.")
+        let docs = dir.path + "/docs", index = dir.path + "/index"
+        let watch = Process()
+        watch.executableURL = URL(fileURLWithPath: CLITests.binary)
+        watch.arguments = ["watch", docs, "--index", index]
+        let out = Pipe()
+        watch.standardOutput = out
+        watch.standardError = FileHandle.nullDevice
+        try watch.run()
+        defer { if watch.isRunning { kill(watch.processIdentifier, SIGKILL) } }
+        var said = ""
+        while !said.contains("Watching") {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            said += String(decoding: data, as: UTF8.self)
+        }
+        #expect(said.contains("Watching \(docs)"), "\(said)")
+
+        // A new file; a file replaced by rename, as editors save; a new directory; a renamed one.
+        try dir.write("docs/c.txt", "Zorglub visite Tombouctou.")
+        #expect(try eventually("zorglub", index) { $0.contains { $0.hasSuffix("/c.txt") } })
+        try dir.write("docs/.a.txt.swp", "Les soldats sont revenus à Kidal.")
+        try FileManager.default.removeItem(atPath: docs + "/a.txt")
+        try FileManager.default.moveItem(atPath: docs + "/.a.txt.swp", toPath: docs + "/a.txt")
+        #expect(try eventually("kidal", index) { $0.contains { $0.hasSuffix("/a.txt") } })
+        #expect(try eventually("gao", index) { $0.isEmpty })
+        try dir.write("docs/new/deep/d.txt", "Los niños cruzan la frontera.")
+        #expect(try eventually("frontera", index) { $0.contains { $0.hasSuffix("/new/deep/d.txt") } })
+        try FileManager.default.moveItem(atPath: docs + "/sub", toPath: docs + "/renamed")
+        #expect(try eventually("niamey", index) { $0 == [docs + "/renamed/b.txt"] })
+        try dir.write("docs/renamed/e.txt", "Un fichier dans le dossier renommé: Ouagadougou.")
+        #expect(try eventually("ouagadougou", index) { $0.contains { $0.hasSuffix("/renamed/e.txt") } })
+
+        // One writer at a time: `loupe index` is refused, naming the watch.
+        let refused = try CLITests().loupe(["index", docs, "--index", index])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("being written by another loupe process (pid \(watch.processIdentifier): loupe watch)"), "\(refused.stderr)")
+
+        // Ctrl-C: a clean stop, the lock released, the index complete and up to date.
+        kill(watch.processIdentifier, SIGINT)
+        let deadline = Date().addingTimeInterval(30)
+        while watch.isRunning && Date() < deadline { usleep(20_000) }
+        #expect(!watch.isRunning, "Ctrl-C did not stop the watch")
+        if watch.isRunning { kill(watch.processIdentifier, SIGKILL) }
+        watch.waitUntilExit()
+        #expect(watch.terminationReason == .exit && watch.terminationStatus == 0)
+        said += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.contains("Stopped"), "\(said)")
+        let again = try CLITests().loupe(["index", docs, "--index", index])
+        #expect(again.status == 0 && again.stdout.hasPrefix("Up to date: 5 files unchanged"), "\(again.stdout)")
+        #expect(try CLITests().loupe(["check", "--index", index]).status == 0)
+    }
+}
+
 /// `kill -9` during `loupe index` at many moments: the index is always either the old one or the
 /// new one, complete and verified, never something in between.
 @Suite struct CrashSafetyTests {
@@ -420,5 +492,55 @@ import Testing
         // A run left alone always completes.
         #expect(try run(["index", dir.path + "/big", "--index", index]) == 0)
         #expect(try run(["check", "--index", index]) == 0)
+    }
+
+    /// The number of hits of `query` (`loupe search --json`'s total).
+    func totalHits(_ query: String, _ index: String) throws -> Int {
+        let search = Process()
+        search.executableURL = URL(fileURLWithPath: loupeBinary())
+        search.arguments = ["search", query, "--json", "--index", index]
+        let pipe = Pipe()
+        search.standardOutput = pipe
+        search.standardError = FileHandle.nullDevice
+        try search.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        search.waitUntilExit()
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        return try #require(object["total_hits"] as? Int)
+    }
+
+    /// `kill -9` during incremental updates, the merges they trigger, and `loupe optimize`: each
+    /// time the index verifies and holds either all of an update's changes or none.
+    @Test func killingAnUpdateOrAMergeNeverBreaksTheIndex() throws {
+        let dir = TemporaryDirectory()
+        var rng = SplitMix(seed: 91)
+        let words = ["soldats", "troupes", "armée", "Mali", "Niger", "the", "troops", "army", "ejército", "niños", "frontera", "de", "la"]
+        func text() -> String { (0..<200).map { _ in words[rng.below(words.count)] }.joined(separator: " ") }
+        for i in 0..<1_000 { try dir.write("docs/\(i / 100)/d\(i).txt", text()) }
+        let docs = dir.path + "/docs", index = dir.path + "/index"
+        #expect(try run(["index", docs, "--index", index]) == 0)
+        for attempt in 0..<14 {
+            // 100 files gain this attempt's marker (and the next run also applies what an
+            // interrupted one left undone).
+            let marker = "zorglub\(attempt)"
+            for i in (0..<1_000).shuffledPrefix(100, &rng) { try dir.write("docs/\(i / 100)/d\(i).txt", text() + " " + marker) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: loupeBinary())
+            process.arguments = attempt % 5 == 4 ? ["optimize", "--index", index] : ["index", docs, "--index", index]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(1_000 + rng.below(120_000)))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(try run(["check", "--index", index]) == 0, "attempt \(attempt)")
+            let hits = try totalHits(marker, index)
+            #expect(attempt % 5 == 4 || hits == 0 || hits == 100, "attempt \(attempt): \(hits) documents with the marker")
+        }
+        // Left alone, the next run applies everything: every file once, the last markers found.
+        #expect(try run(["index", docs, "--index", index]) == 0)
+        #expect(try run(["check", "--index", index]) == 0)
+        #expect(try totalHits("zorglub13", index) == 100)
+        #expect(try totalHits("soldats", index) == 1_000)
     }
 }

@@ -168,13 +168,3 @@ import Testing
         #expect(try Searcher(reader: after).search("troops", k: 10).hits.count == 1)
     }
 }
-
-extension Array {
-    /// `count` elements chosen at random (in random order).
-    func shuffledPrefix(_ count: Int, _ rng: inout SplitMix) -> [Element] {
-        var copy = self
-        var out: [Element] = []
-        while out.count < count && !copy.isEmpty { out.append(copy.remove(at: rng.below(copy.count))) }
-        return out
-    }
-}

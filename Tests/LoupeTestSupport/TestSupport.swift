@@ -38,6 +38,16 @@ public struct SplitMix {
     public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
+extension Collection {
+    /// `count` elements chosen at random (in random order).
+    public func shuffledPrefix(_ count: Int, _ rng: inout SplitMix) -> [Element] {
+        var copy = Array(self)
+        var out: [Element] = []
+        while out.count < count && !copy.isEmpty { out.append(copy.remove(at: rng.below(copy.count))) }
+        return out
+    }
+}
+
 /// The repository's top directory, found from the calling source file's path.
 public func repositoryRoot(_ file: String = #filePath) -> String {
     var url = URL(fileURLWithPath: file)
