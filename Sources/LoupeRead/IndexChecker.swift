@@ -90,11 +90,12 @@ public enum IndexChecker {
                 }
                 report.deleted += deletions.deletedCount
             }
+            var cache = StoredTextReader.BlockCache()
             for doc in 0..<segment.docCount {
                 let record = try segment.documents.record(doc)
                 // The text's length is used (not discarded): Swift 6.3's optimizer freed a discarded
                 // copy before filling it (a use-after-free caught by AddressSanitizer).
-                let text = try segment.store.text(of: record)
+                let text = try segment.store.text(of: record, reusing: &cache)
                 guard text.count == Int(record.textLength) else {
                     throw IndexError.corrupt(file: segment.name + ".store", reason: "document \(doc) text has the wrong length")
                 }

@@ -74,7 +74,7 @@ func printOutcome(_ outcome: IndexOutcome, index: String) {
     let summary: IndexSummary
     switch outcome {
     case .upToDate(let changes, let generation, let seconds):
-        print("Up to date: \(grouped(changes.unchanged)) files unchanged (checked in \(fixed(seconds, 2)) s); \(index) stays at generation \(generation)")
+        print("Up to date: \(grouped(changes.unchanged)) files unchanged (checked in \(fixed(seconds, 2)) s); \(index) is at generation \(generation)")
         return
     case .updated(let update):
         let c = update.changes

@@ -88,7 +88,9 @@ import Testing
         let again = try loupe(["index", docs, "--index", index])
         #expect(again.status == 0)
         #expect(again.stdout.hasPrefix("Up to date: 3 files unchanged"), "\(again.stdout)")
-        #expect(again.stdout.contains("stays at generation 1"))
+        // Files written a moment before their index are confirmed by content, then a new commit
+        // time spares the next run that: the generation moves on only then.
+        #expect(again.stdout.contains(" is at generation "), "\(again.stdout)")
         let clean = try loupe(["status", "--index", index])
         #expect(clean.status == 0)
         #expect(clean.stdout.contains("Up to date: 3 files unchanged."), "\(clean.stdout)")
@@ -109,7 +111,7 @@ import Testing
         #expect(status.stdout.contains("\"added\": [\"c.txt\"], \"changed\": [\"b.txt\"], \"removed\": [\"a.txt\"], \"unchanged\": 1"), "\(status.stdout)")
         let update = try loupe(["index", docs, "--index", index])
         #expect(update.stdout.contains("1 added, 1 updated, 1 removed, 1 unchanged in "), "\(update.stdout)")
-        #expect(update.stdout.contains("generation 2"))
+        #expect(update.stdout.contains("Index updated in"), "\(update.stdout)")
         let fresh = try loupe(["search", "noon", "--index", index])
         #expect(fresh.stdout.contains("b.txt"))
         #expect(!fresh.stdout.contains("changed since"))
@@ -117,7 +119,7 @@ import Testing
             .contains("\"stale\": {\"checked\": true, \"added\": 0, \"changed\": 0, \"removed\": 0}"))
         #expect(try loupe(["search", "soldats", "--index", index]).status == 1)
         let full = try loupe(["index", docs, "--index", index, "--full"])
-        #expect(full.stdout.contains("generation 3"), "\(full.stdout)")
+        #expect(full.stdout.contains("Index written to"), "\(full.stdout)")
     }
 
     /// `loupe index` sums up what it read: kinds of files, encodings it decoded, files it skipped;

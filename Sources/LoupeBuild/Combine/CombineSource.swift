@@ -107,8 +107,9 @@ final class CombineSource: @unchecked Sendable {
         if let segment, segment.deletions != nil {
             // Only the live texts are copied (decompressed, then compressed again in new blocks).
             relocated = Array(repeating: (0, 0), count: segment.docCount)
+            var cache = StoredTextReader.BlockCache()
             for doc in 0..<segment.docCount where !segment.isDeleted(doc) {
-                let text = try segment.store.text(of: try segment.documents.record(doc))
+                let text = try segment.store.text(of: try segment.documents.record(doc), reusing: &cache)
                 relocated[doc] = text.withUnsafeBufferPointer { store.add($0) }
             }
             return 0

@@ -15,6 +15,9 @@ public struct CorpusChanges: Sendable, Equatable {
     public var removed: [String] = []
     /// Files found as the index has them.
     public var unchanged = 0
+    /// Of those, files modified within a second of the index's commit, found unchanged by their
+    /// content (see `compute`): an update commits a new time so that the next run need not.
+    package var racyConfirmed = 0
     /// Files the walk could not look at (an unreadable directory), as warnings.
     public var unreadable: [SkippedFile] = []
     /// The global doc ids of the documents of changed and removed files (an update deletes them).
@@ -56,6 +59,7 @@ public struct CorpusChanges: Sendable, Equatable {
             } else if UInt64(file.size) == was.size, let hash = was.hash,
                       let bytes = try? CorpusWalker.read(file.absolutePath, sizeLimit: file.size + 1).bytes, ContentHash.of(bytes) == hash {
                 changes.unchanged += 1
+                if file.modified == was.modified { changes.racyConfirmed += 1 }
             } else {
                 changes.changed.append(file.relativePath)
                 changes.filesToRead.append(file)

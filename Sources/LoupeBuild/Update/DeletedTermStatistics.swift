@@ -10,9 +10,10 @@ enum DeletedTermStatistics {
     /// Per term key (in key order) what the documents `locals` of `segment` hold of it.
     static func of(_ locals: [Int], in segment: SegmentReader, analyzer: Analyzer) throws -> [([UInt8], TermCorrection)] {
         let builder = SegmentBuilder(analyzer: analyzer)
+        var cache = StoredTextReader.BlockCache()
         for local in locals {
             let record = try segment.documents.record(local)
-            let text = try segment.store.text(of: record)
+            let text = try segment.store.text(of: record, reusing: &cache)
             let length = builder.add(text: text, language: Language(rawValue: record.language) ?? .other, path: record.path, title: record.title,
                                      contentHash: record.contentHash, modified: record.modified, fileSize: record.fileSize, charset: record.charset)
             // The same analysis gives the same length; anything else means the statistics would drift.

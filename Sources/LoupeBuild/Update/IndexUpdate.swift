@@ -57,7 +57,19 @@ extension IndexBuilder {
         if !full, let reader = try? IndexReader(path: index), sameDirectory(reader.manifest.sourceRoot, corpus) {
             let found = try CorpusChanges.compute(corpus: corpus, reader: reader)
             for s in found.unreadable { warning(s) }
-            if found.isEmpty { return .upToDate(found, generation: reader.manifest.generation, seconds: monotonicSeconds() - started) }
+            if found.isEmpty {
+                var generation = reader.manifest.generation
+                if found.racyConfirmed > 0 {
+                    // Files modified just before the last commit were confirmed by their content: a
+                    // new commit time (same segments) spares the next runs reading them again.
+                    var touched = reader.manifest
+                    touched.generation = try nextGeneration(reader.directory)
+                    touched.createdAt = Int64(time(nil))
+                    try reader.directory.commit(touched)
+                    generation = touched.generation
+                }
+                return .upToDate(found, generation: generation, seconds: monotonicSeconds() - started)
+            }
             return .updated(try apply(found, to: reader, options: options, mergePolicy: mergePolicy, started: started,
                                       warning: warning, progress: progress))
         }

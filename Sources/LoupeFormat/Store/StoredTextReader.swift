@@ -56,6 +56,26 @@ public final class StoredTextReader: @unchecked Sendable {
         return out
     }
 
+    /// The last block a run of `text(of:reusing:)` decompressed.
+    public struct BlockCache {
+        var number = -1
+        var bytes: [UInt8] = []
+        public init() {}
+    }
+
+    /// The text of a document given its record, its block decompressed once for a run of
+    /// documents in store order (a merge or a check reading every document) rather than once each.
+    public func text(of record: DocumentRecord, reusing cache: inout BlockCache) throws -> [UInt8] {
+        if record.textLength == 0 { return [] }
+        if cache.number != Int(record.storeBlock) {
+            cache.bytes = try block(Int(record.storeBlock))
+            cache.number = Int(record.storeBlock)
+        }
+        let start = Int(record.storeOffset), end = start + Int(record.textLength)
+        guard end <= cache.bytes.count else { throw IndexError.corrupt(file: file, reason: "document text outside its store block") }
+        return Array(cache.bytes[start..<end])
+    }
+
     /// The text of a document given its record.
     public func text(of record: DocumentRecord) throws -> [UInt8] {
         if record.textLength == 0 { return [] }
