@@ -133,6 +133,21 @@ def operators(corpus, index, a):
         f"{f} {med([r['p50_by_form'][f]['loupe'] for r in runs]):.0f}/{med([r['p50_by_form'][f]['tantivy'] for r in runs]):.0f}" for f in forms)
           + " (Loupe/Tantivy)")
 
+def updates(corpus, a):
+    """Incremental re-indexing rows (scripts/update-bench.py): no change, one file, 10% of the
+    files, the query latency after them, `optimize`; Recoll's incremental run beside (installed
+    here when missing: `make bench` compares with it)."""
+    if not shutil.which("recollindex") and not a.no_peers:
+        subprocess.run(["bash", "-c", "command -v apt-get >/dev/null && { apt-get install -y -qq recollcmd >/dev/null 2>&1 || "
+                        "{ apt-get update -qq && apt-get install -y -qq recollcmd >/dev/null; }; }"], check=False)
+    cmd = [sys.executable, os.path.join(ROOT, "scripts", "update-bench.py"), corpus, "--loupe", LOUPE,
+           "--runs", str(a.runs), "--rounds", str(a.rounds)]
+    if a.no_peers:
+        cmd.append("--no-recoll")
+    p = run(cmd)
+    table = [l for l in p.stdout.splitlines() if not l.startswith("{")]
+    print("\n## updates: " + "\n".join(table).lstrip("# ").rstrip())
+
 def median_row(rows):
     """Each figure's median over several runs' rows."""
     return {k: statistics.median(r[k] for r in rows) for k in rows[0]}
@@ -147,6 +162,7 @@ def main():
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--no-scaling", action="store_true")
     ap.add_argument("--no-operators", action="store_true", help="skip the operator queries' rows (multilingual corpus)")
+    ap.add_argument("--no-updates", action="store_true", help="skip the incremental re-indexing rows (multilingual corpus)")
     ap.add_argument("--cold", action="store_true", help="drop the page cache before each loupe index (root only): a first build's time")
     a = ap.parse_args()
     if not os.path.isfile(os.path.join(SHARED, "peers.py")):
@@ -210,6 +226,8 @@ def main():
                 print(f"\npeers.py said (last of {a.runs} runs):\n" + "\n".join("    " + l for l in raw.strip().splitlines()))
             if kind == "multilingual" and not a.no_peers and not a.no_operators:
                 operators(corpus, index, a)
+            if kind == "multilingual" and not a.no_updates:
+                updates(corpus, a)
         if not a.no_scaling and "large" in a.corpora.split(","):
             corpus = ensure_corpus("large", a.cache)
             files = sorted(os.path.relpath(os.path.join(d, n), corpus) for d, _, fs in os.walk(corpus) for n in fs)

@@ -174,12 +174,19 @@ public struct QueryPlan: Sendable {
 
         init(term: [UInt8], languages: [UInt8], reader: IndexReader) throws {
             perSegment.reserveCapacity(reader.segments.count)
+            // The key of the term in a language: its bytes, then the language's (set per entry).
+            var key = term
+            key.append(0)
             for segment in reader.segments {
                 let found = try segment.terms.lookup(term: term, languages: languages)
                 for entry in found {
                     let l = Int(entry.language)
                     // Statistics of live documents; the raw entries read the postings.
-                    let info = segment.deletions == nil ? entry.info : try segment.liveStatistics(term + [entry.language], entry.info)
+                    var info = entry.info
+                    if segment.deletions != nil {
+                        key[key.count - 1] = entry.language
+                        info = try segment.liveStatistics(key, entry.info)
+                    }
                     if var t = totals[l] {
                         t.docFreq += info.docFreq
                         t.totalTermFreq += info.totalTermFreq
