@@ -174,9 +174,9 @@ public struct QueryPlan: Sendable {
 
         init(term: [UInt8], languages: [UInt8], reader: IndexReader) throws {
             perSegment.reserveCapacity(reader.segments.count)
-            // The key of the term in a language: its bytes, then the language's (set per entry).
-            var key = term
-            key.append(0)
+            // The key of the term in a language, for segments with deletions: its bytes, then
+            // the language's (set per entry).
+            var key: [UInt8] = []
             for segment in reader.segments {
                 let found = try segment.terms.lookup(term: term, languages: languages)
                 for entry in found {
@@ -184,6 +184,7 @@ public struct QueryPlan: Sendable {
                     // Statistics of live documents; the raw entries read the postings.
                     var info = entry.info
                     if segment.deletions != nil {
+                        if key.isEmpty { key = term + [0] }
                         key[key.count - 1] = entry.language
                         info = try segment.liveStatistics(key, entry.info)
                     }
