@@ -84,8 +84,9 @@ func printOutcome(_ outcome: IndexOutcome, index: String) {
             print(Terminal.inert("Skipped \(grouped(update.skipped.count)): " + update.skipped.prefix(5).map { "\($0.path) (\($0.reason))" }.joined(separator: ", ")))
         }
         let merged = update.merges.isEmpty ? "" : "; merged \(update.merges.map { grouped($0) }.joined(separator: ", ")) documents"
+        let wrote = "wrote \(formatBytes(update.bytesWritten))" + (update.merges.isEmpty ? "" : ", merges \(formatBytes(update.mergeBytesWritten))")
         print("Index updated in \(index) (generation \(update.generation), \(grouped(update.documents)) documents, "
-              + "\(update.segments) segment\(update.segments == 1 ? "" : "s")\(merged))")
+              + "\(update.segments) segment\(update.segments == 1 ? "" : "s")\(merged); \(wrote))")
         return
     case .built(let built, let changes):
         summary = built

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import LoupeFormat
 import LoupeIngest
 import LoupeRead
@@ -36,13 +39,20 @@ public struct CorpusChanges: Sendable, Equatable {
             /// Its document (nil: a file the index skipped).
             var doc: Int?
         }
+        // The walk (its stats spread over the cores) runs on a thread of its own while this one
+        // maps the index's documents by path: neither waits for the other.
+        let walking = WalkJob(corpus: corpus)
+        let thread = walking.start()
         var known: [String: Known] = [:]
         known.reserveCapacity(reader.docCount + reader.manifest.skipped.count)
-        try reader.forEachLiveDocument { doc, record in
-            known[record.path] = Known(size: record.fileSize, modified: record.modified, hash: record.contentHash, doc: doc)
+        let mapped = Result {
+            try reader.forEachLiveDocument { doc, record in
+                known[record.path] = Known(size: record.fileSize, modified: record.modified, hash: record.contentHash, doc: doc)
+            }
         }
+        let walk = try walking.finish(thread).get()
+        try mapped.get()
         for file in reader.manifest.skipped { known[file.path] = Known(size: file.size, modified: file.modified, hash: nil, doc: nil) }
-        let walk = try CorpusWalker.walkStatted(corpus, threads: IndexOptions().threads)
         var changes = CorpusChanges(unreadable: walk.skipped)
         for file in walk.files {
             guard let was = known.removeValue(forKey: file.relativePath) else {
@@ -73,5 +83,39 @@ public struct CorpusChanges: Sendable, Equatable {
         changes.added.sort()
         changes.changed.sort()
         return changes
+    }
+}
+
+/// `CorpusWalker.walkStatted` on a thread of its own (a pthread: `compute` is synchronous).
+private final class WalkJob: @unchecked Sendable {
+    let corpus: String
+    private var result: Result<(files: [CorpusFile], skipped: [SkippedFile]), any Error> = .failure(IndexError.invalidInput("the walk did not run"))
+
+    init(corpus: String) { self.corpus = corpus }
+
+    private func run() {
+        result = Result { try CorpusWalker.walkStatted(corpus, threads: IndexOptions().threads) }
+    }
+
+    /// Starts the walk; nil when no thread could be made (then `finish` walks here).
+    func start() -> pthread_t? {
+        var thread = pthread_t()
+        let job = Unmanaged.passRetained(self).toOpaque()
+        let started = pthread_create(&thread, nil, { job in
+            guard let job else { return nil }
+            Unmanaged<WalkJob>.fromOpaque(job).takeRetainedValue().run()
+            return nil
+        }, job)
+        if started != 0 {
+            Unmanaged<WalkJob>.fromOpaque(job).release()
+            return nil
+        }
+        return thread
+    }
+
+    /// Waits for the walk (or runs it, without a thread) and returns its outcome.
+    func finish(_ thread: pthread_t?) -> Result<(files: [CorpusFile], skipped: [SkippedFile]), any Error> {
+        if let thread { pthread_join(thread, nil) } else { run() }
+        return result
     }
 }
