@@ -444,13 +444,20 @@ import Testing
 @Suite struct CrashSafetyTests {
     func loupeBinary() -> String { CLITests.binary }
 
-    func run(_ arguments: [String]) throws -> Int32 {
+    /// Runs `loupe arguments`, its output discarded; with `killAfter`, sends it SIGKILL after
+    /// that many microseconds (if it is still running). Returns its exit status.
+    @discardableResult
+    func run(_ arguments: [String], killAfter microseconds: Int? = nil) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: loupeBinary())
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        if let microseconds {
+            usleep(UInt32(microseconds))
+            kill(process.processIdentifier, SIGKILL)
+        }
         process.waitUntilExit()
         return process.terminationStatus
     }
@@ -468,15 +475,7 @@ import Testing
         let index = dir.path + "/index"
         #expect(try run(["index", dir.path + "/small", "--index", index]) == 0)
         for attempt in 0..<12 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: loupeBinary())
-            process.arguments = ["index", dir.path + (attempt % 2 == 0 ? "/big" : "/small"), "--index", index]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32(2_000 + rng.below(150_000)))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try run(["index", dir.path + (attempt % 2 == 0 ? "/big" : "/small"), "--index", index], killAfter: 2_000 + rng.below(150_000))
             // Whatever the moment of the kill, the index opens, verifies and is one of the two.
             #expect(try run(["check", "--index", index]) == 0, "attempt \(attempt)")
             let stats = Process()
@@ -526,15 +525,7 @@ import Testing
             // interrupted one left undone).
             let marker = "zorglub\(attempt)"
             for i in (0..<1_000).shuffledPrefix(100, &rng) { try dir.write("docs/\(i / 100)/d\(i).txt", text() + " " + marker) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: loupeBinary())
-            process.arguments = attempt % 5 == 4 ? ["optimize", "--index", index] : ["index", docs, "--index", index]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32(1_000 + rng.below(120_000)))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try run(attempt % 5 == 4 ? ["optimize", "--index", index] : ["index", docs, "--index", index], killAfter: 1_000 + rng.below(120_000))
             #expect(try run(["check", "--index", index]) == 0, "attempt \(attempt)")
             let hits = try totalHits(marker, index)
             #expect(attempt % 5 == 4 || hits == 0 || hits == 100, "attempt \(attempt): \(hits) documents with the marker")

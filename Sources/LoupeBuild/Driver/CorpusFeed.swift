@@ -54,15 +54,11 @@ final class CorpusFeed: @unchecked Sendable {
         self.prefetchChunks = prefetchChunks ?? min(8, DirectoryHandles.descriptorLimit / 4 / max(1, filesPerChunk))
         pthread_mutex_init(lock, nil)
         pthread_cond_init(changed, nil)
-        let job = Unmanaged.passRetained(WalkJob { [self] in walk(root) }).toOpaque()
-        let started = pthread_create(&thread, nil, { job in
-            guard let job else { return nil }
-            Unmanaged<WalkJob>.fromOpaque(job).takeRetainedValue().body()
-            return nil
-        }, job)
-        if started != 0 {
+        if let started = ThreadJob.start({ [self] in walk(root) }) {
+            thread = started
+        } else {
             // No thread: walk here, before any worker starts.
-            Unmanaged<WalkJob>.fromOpaque(job).takeRetainedValue().body()
+            walk(root)
             joined = true
         }
     }
@@ -243,8 +239,24 @@ final class CorpusFeed: @unchecked Sendable {
     }
 }
 
-/// What the walk thread runs.
-private final class WalkJob {
-    let body: () -> Void
-    init(_ body: @escaping () -> Void) { self.body = body }
+/// A closure run on a thread of its own (a pthread: the callers are synchronous code that joins it).
+final class ThreadJob {
+    private let body: () -> Void
+    private init(_ body: @escaping () -> Void) { self.body = body }
+
+    /// Starts `body` on a new thread; nil when no thread could be made (`body` did not run).
+    static func start(_ body: @escaping () -> Void) -> pthread_t? {
+        var thread = pthread_t()
+        let job = Unmanaged.passRetained(ThreadJob(body)).toOpaque()
+        let started = pthread_create(&thread, nil, { job in
+            guard let job else { return nil }
+            Unmanaged<ThreadJob>.fromOpaque(job).takeRetainedValue().body()
+            return nil
+        }, job)
+        guard started == 0 else {
+            Unmanaged<ThreadJob>.fromOpaque(job).release()
+            return nil
+        }
+        return thread
+    }
 }

@@ -86,7 +86,7 @@ public struct CorpusChanges: Sendable, Equatable {
     }
 }
 
-/// `CorpusWalker.walkStatted` on a thread of its own (a pthread: `compute` is synchronous).
+/// `CorpusWalker.walkStatted` on a thread of its own.
 private final class WalkJob: @unchecked Sendable {
     let corpus: String
     private var result: Result<(files: [CorpusFile], skipped: [SkippedFile]), any Error> = .failure(IndexError.invalidInput("the walk did not run"))
@@ -98,20 +98,7 @@ private final class WalkJob: @unchecked Sendable {
     }
 
     /// Starts the walk; nil when no thread could be made (then `finish` walks here).
-    func start() -> pthread_t? {
-        var thread = pthread_t()
-        let job = Unmanaged.passRetained(self).toOpaque()
-        let started = pthread_create(&thread, nil, { job in
-            guard let job else { return nil }
-            Unmanaged<WalkJob>.fromOpaque(job).takeRetainedValue().run()
-            return nil
-        }, job)
-        if started != 0 {
-            Unmanaged<WalkJob>.fromOpaque(job).release()
-            return nil
-        }
-        return thread
-    }
+    func start() -> pthread_t? { ThreadJob.start { self.run() } }
 
     /// Waits for the walk (or runs it, without a thread) and returns its outcome.
     func finish(_ thread: pthread_t?) -> Result<(files: [CorpusFile], skipped: [SkippedFile]), any Error> {
