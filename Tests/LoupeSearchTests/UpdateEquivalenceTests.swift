@@ -137,6 +137,14 @@ import Testing
                 _ = try IndexBuilder.optimize(index: index)
                 #expect(try IndexReader(path: index).segments.count == 1)
                 try expectSameRanking(index, fresh, "seed \(seed) after optimize")
+                // Documents in path order, as a build writes them: the same postings and positions.
+                for kind in ["postings", "positions"] {
+                    func bytes(_ path: String) throws -> Data {
+                        let name = try #require(try IndexDirectory(path: path).readManifest().segments.first?.name)
+                        return try Data(contentsOf: URL(fileURLWithPath: path + "/" + name + "." + kind))
+                    }
+                    #expect(try bytes(index) == bytes(fresh), "seed \(seed): optimized .\(kind)")
+                }
             }
             try FileManager.default.removeItem(atPath: fresh)
         }

@@ -178,23 +178,24 @@ extension IndexBuilder {
                       threads: Int = IndexOptions().threads) throws -> (Manifest, Int) {
         let generation = try nextGeneration(directory)
         let name = "s\(generation)_0_0"
-        var base = 0
-        var sources: [CombineSource] = []
-        for s in chosen {
-            let entry = manifest.segments[s]
-            let segment = try SegmentReader(directory: directory, segment: entry, docBase: 0, verifyChecksums: true)
-            var docMap: [UInt32] = []
-            docMap.reserveCapacity(segment.docCount)
-            for local in 0..<segment.docCount {
-                if segment.isDeleted(local) {
-                    docMap.append(CombineSource.dropped)
-                } else {
-                    docMap.append(UInt32(base))
-                    base += 1
-                }
+        let inputs = try chosen.map { try SegmentReader(directory: directory, segment: manifest.segments[$0], docBase: 0, verifyChecksums: true) }
+        // The merged segment's documents in path order, as a build orders them (so `optimize`
+        // gives a fresh build's order, whose neighbouring documents share words — block-max
+        // pruning skips more), when each segment's documents are in path order, as every
+        // segment Loupe writes has them; else one segment after another.
+        var live: [(path: String, segment: Int, local: Int)] = []
+        for (i, segment) in inputs.enumerated() {
+            for local in 0..<segment.docCount where !segment.isDeleted(local) {
+                live.append((try segment.documents.record(local).path, i, local))
             }
-            sources.append(try CombineSource(segment: segment, docMap: docMap))
         }
+        var docMaps = inputs.map { [UInt32](repeating: CombineSource.dropped, count: $0.docCount) }
+        let inPathOrder = zip(live, live.dropFirst()).allSatisfy { a, b in
+            a.segment != b.segment || a.path.utf8.lexicographicallyPrecedes(b.path.utf8)
+        }
+        if inPathOrder { live.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) } }
+        for (combined, doc) in live.enumerated() { docMaps[doc.segment][doc.local] = UInt32(combined) }
+        let sources = try zip(inputs, docMaps).map { try CombineSource(segment: $0, docMap: $1) }
         let merged: Manifest.Segment
         do {
             merged = try SegmentCombiner.combine(sources, into: directory, name: name, threads: threads)
