@@ -62,6 +62,7 @@ import Testing
             "analyze": "Show the tokens the index would store", "stats": "Describe an index: documents, terms",
             "check": "Verify an index completely", "bench": "Time queries in-process",
             "status": "What changed in the indexed directory",
+            "watch": "Keep the index of a directory up to date", "optimize": "Merge the index's segments into one",
         ]
         let lines = run.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         for (command, abstract) in abstracts {
@@ -75,7 +76,7 @@ import Testing
     }
 
     /// A second `loupe index` of an unchanged directory leaves the index as it is; a change
-    /// rebuilds it, saying what changed; `--full` always rebuilds; `status` lists the changes and
+    /// updates it, saying what changed; `--full` always rebuilds; `status` lists the changes and
     /// what the last run skipped.
     @Test func indexingAgainOnlyRebuildsWhatChangedAndStatusSaysWhat() throws {
         let fixture = Fixture()
