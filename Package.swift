@@ -35,6 +35,18 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // System zlib (Debian zlib1g-dev) for the deflated members of ZIP containers (DOCX, ODT, EPUB).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // System libxml2 (Debian libxml2-dev): its streaming reader parses the XML inside them.
+        .systemLibrary(
+            name: "CXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         // Small C kernels: hardware CRC32C.
         .target(name: "CSupport"),
         .target(name: "LoupeAnalysis", dependencies: ["CICU"], swiftSettings: fast),
@@ -44,7 +56,7 @@ let package = Package(
         // text extraction), readers of whole segments and indexes, and the build.
         .target(name: "LoupeFormat", dependencies: ["LoupeAnalysis", "CZstd", "CSupport"], swiftSettings: fast),
         .target(name: "LoupeStorage", dependencies: ["LoupeFormat", "CSupport"], swiftSettings: fast),
-        .target(name: "LoupeIngest", dependencies: ["LoupeStorage", "LoupeFormat", "CSupport", "CICU"], swiftSettings: fast),
+        .target(name: "LoupeIngest", dependencies: ["LoupeStorage", "LoupeFormat", "CSupport", "CICU", "CZlib", "CXML2"], swiftSettings: fast),
         .target(name: "LoupeRead", dependencies: ["LoupeStorage", "LoupeFormat"], swiftSettings: fast),
         .target(name: "LoupeBuild",
                 dependencies: ["LoupeRead", "LoupeIngest", "LoupeStorage", "LoupeFormat", "LoupeAnalysis", "CSupport"],

@@ -177,6 +177,22 @@ import Testing
         }
     }
 
+    /// The corpus's Word, OpenDocument and EPUB files are found like its text files, first for
+    /// words only they hold, with the title from their metadata.
+    @Test func officeAndEbookDocumentsAreFound() throws {
+        let fixture = try corpusIndex()
+        for (query, path, title) in [("\"delta intérieur\" pinasses", "fr/niger-fleuve-sahel.docx", "Le fleuve Niger, artère du Sahel"),
+                                     ("Ubangui", "es/lago-chad.odt", "El lago Chad se encoge"),
+                                     ("crépissage banco", "en/djenne-great-mosque.epub", "The Great Mosque of Djenné")] {
+            let run = try loupe(["search", query, "--index", fixture.index, "--json", "-k", "1"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let hit = try #require((object["hits"] as? [[String: Any]])?.first)
+            #expect(hit["path"] as? String == path, "\(query)")
+            #expect(hit["title"] as? String == title)
+        }
+    }
+
     @Test func jsonOutputFollowsTheContract() throws {
         let fixture = try corpusIndex()
         let index = fixture.index

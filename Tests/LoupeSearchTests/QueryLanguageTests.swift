@@ -28,7 +28,8 @@ import Testing
 
     /// The folded words of a corpus document.
     func words(_ path: String) throws -> Set<String> {
-        let text = try String(contentsOfFile: repositoryRoot() + "/Corpus/" + path, encoding: .utf8)
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: repositoryRoot() + "/Corpus/" + path)))
+        let text = String(decoding: try ExtractorRegistry.standard.extract(bytes, fileName: path).get().text, as: UTF8.self)
         return Set(try Analyzer().foldedWords(text).map(\.term))
     }
 

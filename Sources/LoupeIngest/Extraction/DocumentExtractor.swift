@@ -18,12 +18,15 @@ public enum ExtractionFailure: Error, Equatable, CustomStringConvertible {
     case binary
     case invalidUTF8(offset: Int)
     case empty
+    /// A package (DOCX, ODT, EPUB) that is damaged, encrypted or over a size limit: the reason.
+    case unreadable(String)
 
     public var description: String {
         switch self {
         case .binary: return "looks binary (contains NUL bytes); skipped"
         case .invalidUTF8(let offset): return "not valid UTF-8 (first bad byte at offset \(offset)); skipped"
         case .empty: return "empty file; skipped"
+        case .unreadable(let reason): return "\(reason); skipped"
         }
     }
 }

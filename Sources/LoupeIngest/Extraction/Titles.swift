@@ -46,4 +46,12 @@ extension StringProtocol {
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[first...last])
     }
+
+}
+
+extension Titles {
+    /// A title from metadata: white space runs as one space, trimmed, at most 200 characters.
+    static func clean(_ title: String) -> String {
+        String(title.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").prefix(200))
+    }
 }

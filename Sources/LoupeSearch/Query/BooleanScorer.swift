@@ -416,11 +416,30 @@ final class ClauseScorer: FindingScorer {
 
     override func score(length: Double, norm: Double, parts: inout [Explanation]?) throws -> Double {
         var total = 0.0
-        for m in mustRefs { total += try m._withUnsafeGuaranteedRef { try $0.score(length: length, norm: norm, parts: &parts) } }
+        guard parts != nil else {
+            for m in mustRefs { total += try m._withUnsafeGuaranteedRef { try $0.score(length: length, norm: norm, parts: &parts) } }
+            for s in shouldRefs {
+                try s._withUnsafeGuaranteedRef { s in
+                    try s.advance(to: doc)
+                    if s.doc == doc { total += try s.score(length: length, norm: norm, parts: &parts) }
+                }
+            }
+            return total
+        }
+        // Explained: one part per clause (its own parts under it when it has several), so that
+        // each level's parts add up, in order, to exactly its value.
+        func add(_ clause: BooleanScorer) throws {
+            var sub: [Explanation]? = []
+            let value = try clause.score(length: length, norm: norm, parts: &sub)
+            total += value
+            let list = sub ?? []
+            parts?.append(list.count == 1 ? list[0] : Explanation(value: value, description: "sum of \(list.count) parts", details: list))
+        }
+        for m in mustRefs { try m._withUnsafeGuaranteedRef { try add($0) } }
         for s in shouldRefs {
             try s._withUnsafeGuaranteedRef { s in
                 try s.advance(to: doc)
-                if s.doc == doc { total += try s.score(length: length, norm: norm, parts: &parts) }
+                if s.doc == doc { try add(s) }
             }
         }
         return total

@@ -1,0 +1,166 @@
+/// Documents that are ZIP archives of XML (`ZipArchive`, `XMLEvents`): Word's DOCX, OpenDocument
+/// text (ODT) and EPUB books. Their text in document order, a line per paragraph; their title from
+/// the package's metadata (`dc:title`), else the first line of the text. A damaged, encrypted or
+/// oversized package is skipped with the reason.
+public struct DOCXExtractor: DocumentExtractor {
+    public let kind = "docx"
+    public let extensions = ["docx"]
+    public init() {}
+
+    public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
+        OfficeText.extract(fileName: fileName) {
+            var zip = try ZipArchive(bytes)
+            guard let body = try zip.read("word/document.xml") else { throw ZipArchive.Failure(reason: "no word/document.xml: not a Word document") }
+            // Text runs (`w:t`), tabs, line breaks; a paragraph (`w:p`) ends a line. Deleted text
+            // (`w:delText`) and field codes (`w:instrText`) are not text runs, so they are left out.
+            let text = try OfficeText.paragraphs(body, file: "word/document.xml", textElements: ["t"], paragraphs: ["p"],
+                                                 spaces: ["tab"], lineBreaks: ["br", "cr"])
+            let title = try zip.read("docProps/core.xml").map { try XMLEvents.firstText(of: "title", in: $0, file: "docProps/core.xml") } ?? ""
+            return (text, title)
+        }
+    }
+}
+
+public struct ODTExtractor: DocumentExtractor {
+    public let kind = "odt"
+    public let extensions = ["odt"]
+    public init() {}
+
+    public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
+        OfficeText.extract(fileName: fileName) {
+            var zip = try ZipArchive(bytes)
+            guard let body = try zip.read("content.xml") else { throw ZipArchive.Failure(reason: "no content.xml: not an OpenDocument file") }
+            // Inside `office:body`: paragraphs and headings end a line; `text:s` is a space,
+            // `text:tab` a tab, `text:line-break` a line break; every text node is text.
+            let text = try OfficeText.paragraphs(body, file: "content.xml", textElements: nil, within: "body", paragraphs: ["p", "h"],
+                                                 spaces: ["s", "tab"], lineBreaks: ["line-break"])
+            let title = try zip.read("meta.xml").map { try XMLEvents.firstText(of: "title", in: $0, file: "meta.xml") } ?? ""
+            return (text, title)
+        }
+    }
+}
+
+public struct EPUBExtractor: DocumentExtractor {
+    public let kind = "epub"
+    public let extensions = ["epub"]
+    public init() {}
+
+    public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
+        OfficeText.extract(fileName: fileName) {
+            var zip = try ZipArchive(bytes)
+            // META-INF/container.xml names the package document (OPF): its manifest maps ids to
+            // files, its spine gives the reading order; each chapter is XHTML, read as HTML is.
+            guard let container = try zip.read("META-INF/container.xml") else { throw ZipArchive.Failure(reason: "no META-INF/container.xml: not an EPUB") }
+            var opfPath = ""
+            try XMLEvents.read(container, file: "META-INF/container.xml") { event in
+                if case .start("rootfile", _, let attributes, _) = event, opfPath.isEmpty { opfPath = attributes["full-path"] ?? "" }
+            }
+            guard let opf = try zip.read(opfPath) else { throw ZipArchive.Failure(reason: "the package document \(opfPath) is missing") }
+            var items: [String: String] = [:], spine: [String] = []
+            try XMLEvents.read(opf, file: opfPath) { event in
+                guard case .start(let name, _, let attributes, _) = event else { return }
+                if name == "item", let id = attributes["id"], let href = attributes["href"] { items[id] = href }
+                if name == "itemref", let id = attributes["idref"], attributes["linear"] != "no" { spine.append(id) }
+            }
+            let base = opfPath.contains("/") ? String(opfPath[...opfPath.lastIndex(of: "/")!]) : ""
+            var text: [UInt8] = []
+            for id in spine {
+                guard let href = items[id], let chapter = try zip.read(OfficeText.resolve(base + OfficeText.percentDecoded(href))) else { continue }
+                var (chapterText, chapterTitle) = HTMLText.extract(chapter)
+                // A chapter's `<title>` is a label (often its file name), not text of the book.
+                let label = Array(chapterTitle.utf8)
+                if !label.isEmpty && chapterText.starts(with: label) {
+                    chapterText.removeFirst(label.count)
+                    while let first = chapterText.first, first == 0x20 || first == 0x0A { chapterText.removeFirst() }
+                }
+                if !text.isEmpty && text.last != 0x0A { text.append(0x0A) }
+                text += chapterText
+            }
+            let title = try XMLEvents.firstText(of: "title", in: opf, file: opfPath)
+            return (text, title)
+        }
+    }
+}
+
+/// What the ZIP-and-XML extractors share.
+enum OfficeText {
+    /// Runs `body` and turns its outcome into an extraction result: no text is `.empty`, a
+    /// package or XML failure a skip with its reason.
+    static func extract(fileName: String, _ body: () throws -> (text: [UInt8], title: String)) -> Result<ExtractedDocument, ExtractionFailure> {
+        do {
+            let (text, title) = try body()
+            guard text.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 }) else { return .failure(.empty) }
+            return .success(ExtractedDocument(text: text, title: title.isEmpty ? Titles.firstLine(text) : title))
+        } catch let failure as ZipArchive.Failure {
+            return .failure(.unreadable(failure.reason))
+        } catch let failure as XMLEvents.Failure {
+            return .failure(.unreadable(failure.reason))
+        } catch {
+            return .failure(.unreadable("\(error)"))
+        }
+    }
+
+    /// The text of an XML body: the text of `textElements` (nil: every text node), only inside the
+    /// element `within` when given; a newline after each of `paragraphs`, a space for each of
+    /// `spaces`, a newline for each of `lineBreaks` (element local names, any namespace).
+    static func paragraphs(_ xml: [UInt8], file: String, textElements: Set<String>?, within: String? = nil, paragraphs: Set<String>,
+                           spaces: Set<String>, lineBreaks: Set<String>) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var inText = 0, inScope = within == nil ? 1 : 0
+        try XMLEvents.read(xml, file: file) { event in
+            switch event {
+            case .start(let name, _, let attributes, let empty):
+                if name == within && !empty { inScope += 1 }
+                guard inScope > 0 else { return }
+                if let textElements, textElements.contains(name), !empty { inText += 1 }
+                if spaces.contains(name) {
+                    // `text:s` may stand for several spaces (`text:c`).
+                    let count = min(Int(attributes["c"] ?? "1") ?? 1, 64)
+                    out += [UInt8](repeating: 0x20, count: max(1, count))
+                }
+                if lineBreaks.contains(name) { out.append(0x0A) }
+            case .end(let name, _):
+                if name == within { inScope -= 1 }
+                guard inScope > 0 else { return }
+                if let textElements, textElements.contains(name) { inText -= 1 }
+                if paragraphs.contains(name) && out.last != 0x0A && !out.isEmpty { out.append(0x0A) }
+            case .text(let t):
+                if inScope > 0 && (textElements == nil || inText > 0) { out += t }
+            }
+        }
+        return out
+    }
+
+    /// `%20`-style escapes of a URL path decoded (an EPUB's `href`s are URLs).
+    static func percentDecoded(_ s: String) -> String {
+        var out: [UInt8] = [], i = 0
+        let bytes = Array(s.utf8)
+        func hex(_ b: UInt8) -> UInt8? {
+            switch b {
+            case 0x30...0x39: return b - 0x30
+            case 0x41...0x46: return b - 0x37
+            case 0x61...0x66: return b - 0x57
+            default: return nil
+            }
+        }
+        while i < bytes.count {
+            if bytes[i] == 0x25, i + 2 < bytes.count, let h = hex(bytes[i + 1]), let l = hex(bytes[i + 2]) {
+                out.append(h << 4 | l)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A path inside the archive with `.` and `..` steps resolved.
+    static func resolve(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == ".." { if !parts.isEmpty { parts.removeLast() } } else if part != "." { parts.append(part) }
+        }
+        return parts.joined(separator: "/")
+    }
+}
