@@ -5,7 +5,8 @@ INDEX ?= Index
 
 .PHONY: demo test eval bench build deps clean
 
-# Installs the system libraries Loupe links (Debian: libicu-dev, libzstd-dev) when missing.
+# Installs the system libraries Loupe links (Debian: libicu-dev, libzstd-dev, zlib1g-dev,
+# libxml2-dev) when missing.
 deps:
 	@bash scripts/install-deps.sh
 
@@ -25,6 +26,9 @@ demo: build
 	@echo
 	@echo '$$ loupe search armee -k 3'
 	@$(LOUPE) search armee -k 3 --index $(INDEX)
+	@echo
+	@echo '$$ loupe search "crépissage djenné" -k 1   # an EPUB book'
+	@$(LOUPE) search "crépissage djenné" -k 1 --index $(INDEX)
 	@echo
 	@echo '$$ loupe search "côte d’ivoire" --json -k 1'
 	@$(LOUPE) search "côte d’ivoire" --json -k 1 --index $(INDEX)
