@@ -3,6 +3,10 @@ import LoupeStorage
 
 /// A file that was not indexed, and why (shown to the user as a warning).
 public struct SkippedFile: Sendable, Equatable, CustomStringConvertible {
+    /// How the reason of a file skipped for its size starts (`larger than 16 MiB; skipped`): a
+    /// later run with a higher limit reads it again.
+    public static let tooLargePrefix = "larger than "
+
     public init(path: String, reason: String, size: UInt64? = nil, modified: Int64? = nil) {
         self.path = path
         self.reason = reason

@@ -28,6 +28,9 @@ struct IndexCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Memory budget for in-memory segments, in MiB.", valueName: "mib"))
     var memory: Int = 1024
 
+    @Option(name: .long, help: ArgumentHelp("Skip files larger than this, with a warning (MiB, at most 256).", valueName: "mib"))
+    var maxFileSize: Int = 256
+
     @Flag(name: .long, help: "Keep one segment per worker instead of merging them: faster indexing, slower queries.")
     var noMerge = false
 
@@ -40,12 +43,13 @@ struct IndexCommand: ParsableCommand {
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if memory < 16 { throw ValidationError("--memory must be at least 16 (MiB)") }
+        if maxFileSize < 1 || maxFileSize > 256 { throw ValidationError("--max-file-size must be between 1 and 256 (MiB)") }
     }
 
     func run() throws {
         Allocator.keepFreedMemory()
         try reportingErrors {
-            var options = IndexOptions(memoryBudget: memory << 20)
+            var options = IndexOptions(memoryBudget: memory << 20, maxFileSize: maxFileSize << 20)
             if let threads { options.threads = threads }
             if noMerge { options.mergeSegments = .whenOverBudget }
             let showProgress = !quiet && Terminal.stderrIsTTY

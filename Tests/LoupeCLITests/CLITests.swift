@@ -193,6 +193,23 @@ import Testing
         }
     }
 
+    /// `--max-file-size` skips larger files with a warning; a later run with a higher limit
+    /// indexes them.
+    @Test func largeFilesAreSkippedUntilTheLimitAllowsThem() throws {
+        let fixture = Fixture()
+        try fixture.dir.write("docs/big.txt", String(repeating: "Les troupes quittent Gao. ", count: 60_000))
+        try fixture.dir.write("docs/small.txt", "Un petit fichier sur le Mali.\n")
+        let docs = fixture.dir.path + "/docs"
+        let limited = try loupe(["index", docs, "--index", fixture.index, "--max-file-size", "1"])
+        #expect(limited.status == 0)
+        #expect(limited.stderr.contains("big.txt: larger than 1 MiB; skipped"), "\(limited.stderr)")
+        #expect(try loupe(["search", "gao", "--index", fixture.index]).status == 1)
+        let again = try loupe(["index", docs, "--index", fixture.index])
+        #expect(again.stdout.hasPrefix("0 added, 1 updated, 0 removed, 1 unchanged"), "\(again.stdout)")
+        #expect(try loupe(["search", "gao", "--index", fixture.index]).status == 0)
+        #expect(try loupe(["index", docs, "--index", fixture.index, "--max-file-size", "0"]).status == 64)
+    }
+
     @Test func jsonOutputFollowsTheContract() throws {
         let fixture = try corpusIndex()
         let index = fixture.index

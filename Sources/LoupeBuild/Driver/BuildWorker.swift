@@ -68,7 +68,7 @@ struct BuildWorker {
     /// skipped with its reason.
     private func index(_ files: [CorpusFile], into builder: SegmentBuilder, detector: LanguageDetector) -> ChunkResult {
         var result = ChunkResult()
-        let limit = IndexOptions.maxFileSize
+        let limit = run.options.maxFileSize
         for file in files {
             let bytes: [UInt8]
             let opened: CorpusWalker.OpenedFile
@@ -76,7 +76,7 @@ struct BuildWorker {
                 opened = try CorpusWalker.read(file, in: run.feed.directories, sizeLimit: limit)
                 if opened.missedCache { run.feed.noteUncachedRead() }
                 guard let read = opened.bytes else {
-                    result.skipped.append(SkippedFile(path: file.relativePath, reason: "larger than \(limit >> 20) MiB; skipped",
+                    result.skipped.append(SkippedFile(path: file.relativePath, reason: "\(SkippedFile.tooLargePrefix)\(limit >> 20) MiB; skipped",
                                                       size: UInt64(opened.size), modified: opened.modified))
                     continue
                 }

@@ -13,8 +13,10 @@ public struct IndexOptions: Sendable {
     public var threads: Int
     /// Memory the in-memory segments may hold before they are written out (default 1 GiB).
     public var memoryBudget: Int
-    /// Files larger than this are skipped with a warning (the store keeps a document in one block).
-    public static let maxFileSize = 256 << 20
+    /// Files larger than this are skipped with a warning (default and most: 256 MiB — the store
+    /// keeps a document in one block; `loupe index --max-file-size`).
+    public var maxFileSize: Int
+    public static let largestFileSize = 256 << 20
     /// Files per unit of work handed to a worker.
     public var filesPerChunk: Int
     /// When to merge the segments into one before committing. A merge makes queries cheaper (one
@@ -29,10 +31,11 @@ public struct IndexOptions: Sendable {
     }
 
     public init(threads: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), memoryBudget: Int = 1 << 30, filesPerChunk: Int = 32,
-                mergeSegments: MergePolicy = .always) {
+                mergeSegments: MergePolicy = .always, maxFileSize: Int = IndexOptions.largestFileSize) {
         self.threads = max(1, threads)
         self.memoryBudget = max(1 << 20, memoryBudget)
         self.filesPerChunk = max(1, filesPerChunk)
         self.mergeSegments = mergeSegments
+        self.maxFileSize = min(max(1, maxFileSize), Self.largestFileSize)
     }
 }

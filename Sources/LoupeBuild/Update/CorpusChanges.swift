@@ -31,7 +31,9 @@ public struct CorpusChanges: Sendable, Equatable {
     public var isEmpty: Bool { added.isEmpty && changed.isEmpty && removed.isEmpty }
 
     /// The changes of `corpus` since `reader`'s index.
-    public static func compute(corpus: String, reader: IndexReader) throws -> CorpusChanges {
+    /// A file the last run skipped for its size counts as changed when it fits `maxFileSize`
+    /// (the limit of the run to come: `loupe index --max-file-size`).
+    public static func compute(corpus: String, reader: IndexReader, maxFileSize: Int = IndexOptions.largestFileSize) throws -> CorpusChanges {
         struct Known {
             var size: UInt64
             var modified: Int64
@@ -52,7 +54,11 @@ public struct CorpusChanges: Sendable, Equatable {
         }
         let walk = try walking.finish(thread).get()
         try mapped.get()
-        for file in reader.manifest.skipped { known[file.path] = Known(size: file.size, modified: file.modified, hash: nil, doc: nil) }
+        for file in reader.manifest.skipped {
+            // Skipped for its size, and now within the limit: to be read (a size that cannot match).
+            let size = file.reason.hasPrefix(SkippedFile.tooLargePrefix) && file.size <= UInt64(maxFileSize) ? UInt64.max : file.size
+            known[file.path] = Known(size: size, modified: file.modified, hash: nil, doc: nil)
+        }
         var changes = CorpusChanges(unreadable: walk.skipped)
         for file in walk.files {
             guard let was = known.removeValue(forKey: file.relativePath) else {

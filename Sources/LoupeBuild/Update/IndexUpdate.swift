@@ -55,7 +55,7 @@ extension IndexBuilder {
         let lock = holdingLock ? nil : try lockIndex(index)
         defer { lock?.release() }
         if !full, let reader = try? IndexReader(path: index), sameDirectory(reader.manifest.sourceRoot, corpus) {
-            let found = try CorpusChanges.compute(corpus: corpus, reader: reader)
+            let found = try CorpusChanges.compute(corpus: corpus, reader: reader, maxFileSize: options.maxFileSize)
             for s in found.unreadable { warning(s) }
             if found.isEmpty {
                 var generation = reader.manifest.generation
