@@ -3,7 +3,7 @@
 public struct ExtractorRegistry: Sendable {
     /// Text, Markdown, HTML, DOCX, ODT and EPUB.
     public static let standard = ExtractorRegistry([PlainTextExtractor(), MarkdownExtractor(), HTMLExtractor(),
-                                                    DOCXExtractor(), ODTExtractor(), EPUBExtractor()])
+                                                    XMLPackageExtractor.docx, XMLPackageExtractor.odt, EPUBExtractor()])
 
     public let extractors: [any DocumentExtractor]
     /// Every claimed extension as lower-case bytes, with the index of its extractor (what the walk

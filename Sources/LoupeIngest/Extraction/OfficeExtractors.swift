@@ -1,40 +1,38 @@
-/// Documents that are ZIP archives of XML (`ZipArchive`, `XMLEvents`): Word's DOCX, OpenDocument
-/// text (ODT) and EPUB books. Their text in document order, a line per paragraph; their title from
+/// Documents that are ZIP archives of XML (`ZipArchive`, `XMLEvents`): Word's DOCX and OpenDocument
+/// text (ODT) (`XMLPackageExtractor`), and EPUB books (`EPUBExtractor`). Their text in document order, a line per paragraph; their title from
 /// the package's metadata (`dc:title`), else the first line of the text. A damaged, encrypted or
 /// oversized package is skipped with the reason.
-public struct DOCXExtractor: DocumentExtractor {
-    public let kind = "docx"
-    public let extensions = ["docx"]
-    public init() {}
+public struct XMLPackageExtractor: DocumentExtractor {
+    public let kind: String
+    public let extensions: [String]
+    /// The member holding the text, the one holding the metadata (`dc:title`), and what the text's
+    /// XML elements mean (`OfficeText.Layout`).
+    let body: String
+    let metadata: String
+    let layout: OfficeText.Layout
+    /// What a file without `body` is not.
+    let notA: String
+
+    /// Word: text runs (`w:t`), tabs, line breaks; a paragraph (`w:p`) ends a line. Deleted text
+    /// (`w:delText`) and field codes (`w:instrText`) are not text runs, so they are left out.
+    public static let docx = XMLPackageExtractor(kind: "docx", extensions: ["docx"], body: "word/document.xml", metadata: "docProps/core.xml",
+                                                 layout: OfficeText.Layout(textElements: ["t"], paragraphs: ["p"], spaces: ["tab"],
+                                                                           lineBreaks: ["br", "cr"]),
+                                                 notA: "a Word document")
+    /// OpenDocument text: inside `office:body`, paragraphs and headings end a line; `text:s` is a
+    /// space (or `text:c` of them), `text:tab` a tab, `text:line-break` a line break; every text
+    /// node is text.
+    public static let odt = XMLPackageExtractor(kind: "odt", extensions: ["odt"], body: "content.xml", metadata: "meta.xml",
+                                                layout: OfficeText.Layout(textElements: nil, within: "body", paragraphs: ["p", "h"],
+                                                                          spaces: ["s", "tab"], lineBreaks: ["line-break"]),
+                                                notA: "an OpenDocument file")
 
     public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
         OfficeText.extract(fileName: fileName) {
             var zip = try ZipArchive(bytes)
-            guard let body = try zip.read("word/document.xml") else { throw ZipArchive.Failure(reason: "no word/document.xml: not a Word document") }
-            // Text runs (`w:t`), tabs, line breaks; a paragraph (`w:p`) ends a line. Deleted text
-            // (`w:delText`) and field codes (`w:instrText`) are not text runs, so they are left out.
-            let text = try OfficeText.paragraphs(body, file: "word/document.xml", textElements: ["t"], paragraphs: ["p"],
-                                                 spaces: ["tab"], lineBreaks: ["br", "cr"])
-            let title = try zip.read("docProps/core.xml").map { try XMLEvents.firstText(of: "title", in: $0, file: "docProps/core.xml") } ?? ""
-            return (text, title)
-        }
-    }
-}
-
-public struct ODTExtractor: DocumentExtractor {
-    public let kind = "odt"
-    public let extensions = ["odt"]
-    public init() {}
-
-    public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
-        OfficeText.extract(fileName: fileName) {
-            var zip = try ZipArchive(bytes)
-            guard let body = try zip.read("content.xml") else { throw ZipArchive.Failure(reason: "no content.xml: not an OpenDocument file") }
-            // Inside `office:body`: paragraphs and headings end a line; `text:s` is a space,
-            // `text:tab` a tab, `text:line-break` a line break; every text node is text.
-            let text = try OfficeText.paragraphs(body, file: "content.xml", textElements: nil, within: "body", paragraphs: ["p", "h"],
-                                                 spaces: ["s", "tab"], lineBreaks: ["line-break"])
-            let title = try zip.read("meta.xml").map { try XMLEvents.firstText(of: "title", in: $0, file: "meta.xml") } ?? ""
+            guard let xml = try zip.read(body) else { throw ZipArchive.Failure(reason: "no \(body): not \(notA)") }
+            let text = try OfficeText.paragraphs(xml, file: body, layout: layout)
+            let title = try zip.read(metadata).map { try XMLEvents.firstText(of: "title", in: $0, file: metadata) } ?? ""
             return (text, title)
         }
     }
@@ -100,11 +98,21 @@ enum OfficeText {
         }
     }
 
-    /// The text of an XML body: the text of `textElements` (nil: every text node), only inside the
-    /// element `within` when given; a newline after each of `paragraphs`, a space for each of
-    /// `spaces`, a newline for each of `lineBreaks` (element local names, any namespace).
-    static func paragraphs(_ xml: [UInt8], file: String, textElements: Set<String>?, within: String? = nil, paragraphs: Set<String>,
-                           spaces: Set<String>, lineBreaks: Set<String>) throws -> [UInt8] {
+    /// What the elements of a package's text mean (element local names, any namespace): the text
+    /// is that of `textElements` (nil: every text node), only inside the element `within` when
+    /// given; a newline after each of `paragraphs`, a space for each of `spaces`, a newline for
+    /// each of `lineBreaks`.
+    struct Layout: Sendable {
+        var textElements: Set<String>?
+        var within: String? = nil
+        var paragraphs: Set<String>
+        var spaces: Set<String>
+        var lineBreaks: Set<String>
+    }
+
+    /// The text of an XML body laid out as `layout` says.
+    static func paragraphs(_ xml: [UInt8], file: String, layout: Layout) throws -> [UInt8] {
+        let (textElements, within, paragraphs, spaces, lineBreaks) = (layout.textElements, layout.within, layout.paragraphs, layout.spaces, layout.lineBreaks)
         var out: [UInt8] = []
         var inText = 0, inScope = within == nil ? 1 : 0
         try XMLEvents.read(xml, file: file) { event in
