@@ -1,4 +1,5 @@
 import Foundation
+import LoupeAnalysis
 import Testing
 @testable import LoupeBuild
 @testable import LoupeFormat
@@ -278,4 +279,32 @@ final class Warnings: @unchecked Sendable {
     private var items: [SkippedFile] = []
     func add(_ s: SkippedFile) { lock.lock(); items.append(s); lock.unlock() }
     var all: [SkippedFile] { lock.lock(); defer { lock.unlock() }; return items }
+}
+
+/// An HTML page's `<meta>` description and keywords are indexed (a line each, after the text),
+/// and its `lang` decides the language when the text cannot.
+@Suite struct HTMLMetadataTests {
+    @Test func metaTextAndLanguageHint() throws {
+        let page = """
+            <!DOCTYPE html><html lang="es-MX"><head><title>Nota</title>
+            <meta name="description" content="Crónica de la sequía &amp; el agua">
+            <meta name=keywords content='Yucatán, cenotes'>
+            <meta property="og:title" content="ignored"></head>
+            <body><p>Pozos.</p></body></html>
+            """
+        let document = try HTMLExtractor().extract(Array(page.utf8), fileName: "nota.html").get()
+        let text = String(decoding: document.text, as: UTF8.self)
+        #expect(text.hasSuffix("\nCrónica de la sequía & el agua\nYucatán, cenotes"), "\(text)")
+        #expect(!text.contains("ignored"))
+        #expect(document.languageHint == "es")
+        // Too little text to detect: the hint is the document's language.
+        let dir = TemporaryDirectory()
+        try dir.write("docs/nota.html", page)
+        _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 1))
+        #expect(try IndexReader(path: dir.path + "/index").record(0).language == Language.spanish.rawValue)
+        // Already in the text: not repeated.
+        let again = try HTMLExtractor().extract(Array("<html><head><meta name=description content=\"Pozos.\"></head><body><p>Pozos.</p></body></html>".utf8),
+                                                fileName: "b.html").get()
+        #expect(String(decoding: again.text, as: UTF8.self) == "Pozos.")
+    }
 }

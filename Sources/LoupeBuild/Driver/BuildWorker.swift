@@ -91,7 +91,9 @@ struct BuildWorker {
             case .failure(let failure):
                 result.skipped.append(SkippedFile(path: file.relativePath, reason: failure.description, size: UInt64(bytes.count), modified: opened.modified))
             case .success(let document):
-                let language = document.text.withUnsafeBufferPointer { detector.detect(utf8: $0) }
+                var language = document.text.withUnsafeBufferPointer { detector.detect(utf8: $0) }
+                // The text cannot tell (too short, no function words): the document's own word.
+                if language == .other, let hint = document.languageHint.flatMap(Language.init(code:)) { language = hint }
                 let length = builder.add(text: document.text, language: language, path: file.relativePath, title: document.title,
                                          contentHash: ContentHash.of(bytes), modified: opened.modified, fileSize: UInt64(bytes.count),
                                          charset: document.charset)

@@ -5,11 +5,15 @@ public struct ExtractedDocument: Sendable, Equatable {
     public var title: String
     /// The encoding the file was read in (`UTF-8`, `windows-1252`, `UTF-16LE`…).
     public var charset: String
+    /// The language the document declares (`fr`, from an HTML page's `lang`), which the build uses
+    /// when the detector cannot tell from the text.
+    public var languageHint: String?
 
-    public init(text: [UInt8], title: String, charset: String = "UTF-8") {
+    public init(text: [UInt8], title: String, charset: String = "UTF-8", languageHint: String? = nil) {
         self.text = text
         self.title = title
         self.charset = charset
+        self.languageHint = languageHint
     }
 }
 
@@ -78,8 +82,9 @@ public struct MarkdownExtractor: DocumentExtractor {
 }
 
 /// HTML: the text of the page (tags, comments, `<script>` and `<style>` dropped, entities
-/// decoded, block elements as line breaks); the title is `<title>`, else the first `<h1>`, else
-/// the first non-empty line of the text.
+/// decoded, block elements as line breaks), then its `<meta>` description and keywords, a line
+/// each (unless the text already holds them); the title is `<title>`, else the first `<h1>`, else
+/// the first non-empty line of the text; `<html lang>` is the language hint.
 public struct HTMLExtractor: DocumentExtractor {
     public let kind = "html"
     public let extensions = ["html", "htm", "xhtml"]
@@ -87,9 +92,17 @@ public struct HTMLExtractor: DocumentExtractor {
 
     public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
         TextDecoding.decode(bytes).flatMap { decoded in
-            let (text, title) = HTMLText.extract(decoded.text)
+            var (text, title) = HTMLText.extract(decoded.text)
+            let meta = HTMLText.metadata(decoded.text)
+            for line in [meta.description, meta.keywords] {
+                let bytes = Array(line.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").utf8)
+                guard !bytes.isEmpty, text.firstRange(of: bytes) == nil else { continue }
+                if !text.isEmpty { text.append(0x0A) }
+                text += bytes
+            }
             if text.allSatisfy({ $0 == 0x20 || $0 == 0x0A }) && title.isEmpty { return .failure(.empty) }
-            return .success(ExtractedDocument(text: text, title: title.isEmpty ? Titles.firstLine(text) : title, charset: decoded.charset))
+            return .success(ExtractedDocument(text: text, title: title.isEmpty ? Titles.firstLine(text) : title, charset: decoded.charset,
+                                              languageHint: meta.language))
         }
     }
 }

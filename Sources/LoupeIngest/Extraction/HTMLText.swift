@@ -87,6 +87,78 @@ enum HTMLText {
         return (out, String(titleText.prefix(200)))
     }
 
+    /// What an HTML page's head says of it: `<meta name="description">` and `<meta
+    /// name="keywords">` contents, and the `lang` (or `xml:lang`) of `<html>`, its primary subtag
+    /// (`fr` for `fr-CA`). Read from the tags before `<body>` (at most the first 64 KiB).
+    static func metadata(_ html: [UInt8]) -> (description: String, keywords: String, language: String?) {
+        var description = "", keywords = "", language: String? = nil
+        let n = min(html.count, 64 * 1024)
+        var i = 0
+        while i < n, let open = html[i..<n].firstIndex(of: 0x3C) {
+            var j = open + 1
+            let nameStart = j
+            while j < n, isNameByte(html[j]) { j += 1 }
+            let name = String(decoding: html[nameStart..<j], as: UTF8.self).lowercased()
+            guard let close = find(html, ">", from: j), close < n else { break }
+            if name == "body" { break }
+            let attributes = tagAttributes(html, j, close)
+            if name == "html", let lang = attributes["lang"] ?? attributes["xml:lang"], !lang.isEmpty {
+                language = String(lang.split(separator: "-").first ?? Substring(lang)).lowercased()
+            }
+            if name == "meta", let content = attributes["content"] {
+                switch attributes["name"]?.lowercased() {
+                case "description": description = content
+                case "keywords": keywords = content
+                default: break
+                }
+            }
+            i = close + 1
+        }
+        return (description, keywords, language)
+    }
+
+    /// The attributes of the tag whose bytes after its name are `bytes[start..<end]`: lower-case
+    /// names, values unquoted and their entities decoded.
+    static func tagAttributes(_ bytes: [UInt8], _ start: Int, _ end: Int) -> [String: String] {
+        var attributes: [String: String] = [:]
+        var i = start
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x2F }
+        while i < end {
+            while i < end && isSpace(bytes[i]) { i += 1 }
+            let nameStart = i
+            while i < end && !isSpace(bytes[i]) && bytes[i] != 0x3D { i += 1 }
+            let name = String(decoding: bytes[nameStart..<i], as: UTF8.self).lowercased()
+            guard !name.isEmpty else { i += 1; continue }
+            guard i < end && bytes[i] == 0x3D else { attributes[name] = ""; continue }
+            i += 1
+            var value: [UInt8] = []
+            if i < end && (bytes[i] == 0x22 || bytes[i] == 0x27) {
+                let quote = bytes[i]
+                i += 1
+                let valueStart = i
+                while i < end && bytes[i] != quote { i += 1 }
+                value = Array(bytes[valueStart..<i])
+                i += 1
+            } else {
+                let valueStart = i
+                while i < end && !isSpace(bytes[i]) { i += 1 }
+                value = Array(bytes[valueStart..<i])
+            }
+            var decoded: [UInt8] = [], k = 0
+            while k < value.count {
+                if value[k] == 0x26, let (entityBytes, next) = entity(value, at: k) {
+                    decoded += entityBytes
+                    k = next
+                } else {
+                    decoded.append(value[k])
+                    k += 1
+                }
+            }
+            attributes[name] = String(decoding: decoded, as: UTF8.self)
+        }
+        return attributes
+    }
+
     static func isNameByte(_ b: UInt8) -> Bool {
         (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x2D
     }
