@@ -3,7 +3,7 @@ import LoupeIndex
 import LoupeTestSupport
 import Testing
 
-/// DOCX, ODT and EPUB files — real ones, made by pandoc, in `Corpus/` — give their text in
+/// DOCX, ODT, PPTX and EPUB files — real ones, made by pandoc, in `Corpus/` — give their text in
 /// document order, a line per paragraph, and their title from the package's metadata; damaged
 /// packages are skipped with a reason, never a crash.
 @Suite struct OfficeExtractionTests {
@@ -32,6 +32,15 @@ import Testing
         #expect(document.title == "El lago Chad se encoge")
         #expect(text(document).contains("la Unión Africana estudian un trasvase desde el río Ubangui."))
         #expect(text(document).split(separator: "\n").contains("Un lago compartido"))
+    }
+
+    @Test func powerPointSlidesInTheirOrder() throws {
+        let document = try extract("fr/routes-sel.pptx").get()
+        #expect(document.title == "Les routes du sel au Sahara")
+        let body = text(document)
+        let order = ["Taoudeni", "barres de sel", "L’azalaï", "Tombouctou", "Aujourd’hui", "camions"].map { body.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil } && zip(order, order.dropFirst()).allSatisfy { $0! < $1! }, "\(body)")
+        #expect(body.split(separator: "\n").contains("Taoudeni"))
     }
 
     @Test func epubBook() throws {
@@ -76,13 +85,13 @@ import Testing
 
     @Test func indexedAndFoundLikeAnyDocument() throws {
         let dir = TemporaryDirectory()
-        for path in ["fr/niger-fleuve-sahel.docx", "es/lago-chad.odt", "en/djenne-great-mosque.epub"] {
+        for path in ["fr/niger-fleuve-sahel.docx", "es/lago-chad.odt", "en/djenne-great-mosque.epub", "fr/routes-sel.pptx"] {
             try dir.write("docs/" + path, Array(try Data(contentsOf: URL(fileURLWithPath: repositoryRoot() + "/Corpus/" + path))))
         }
         try dir.write("docs/broken.docx", "PK not really")
         let summary = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 1))
-        #expect(summary.documents == 3)
-        #expect(summary.kinds == ["docx": 1, "odt": 1, "epub": 1])
+        #expect(summary.documents == 4)
+        #expect(summary.kinds == ["docx": 1, "odt": 1, "epub": 1, "pptx": 1])
         #expect(summary.skipped.map(\.path) == ["broken.docx"])
         let reader = try IndexReader(path: dir.path + "/index")
         var titles: [String: String] = [:]

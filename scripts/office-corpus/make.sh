@@ -8,3 +8,4 @@ corpus=../../Corpus
 pandoc niger-fleuve-sahel.md -o "$corpus/fr/niger-fleuve-sahel.docx"
 pandoc lago-chad.md -o "$corpus/es/lago-chad.odt"
 pandoc djenne-great-mosque.md -o "$corpus/en/djenne-great-mosque.epub"
+pandoc routes-sel.md -o "$corpus/fr/routes-sel.pptx"

@@ -1,9 +1,9 @@
 /// The extractors a build uses, chosen by file extension (any ASCII case). The walk indexes only
 /// files with an extension some extractor claims; a name it does not know is read as plain text.
 public struct ExtractorRegistry: Sendable {
-    /// Text, Markdown, HTML, DOCX, ODT and EPUB.
+    /// Text, Markdown, HTML, DOCX, ODT, PPTX and EPUB.
     public static let standard = ExtractorRegistry([PlainTextExtractor(), MarkdownExtractor(), HTMLExtractor(),
-                                                    XMLPackageExtractor.docx, XMLPackageExtractor.odt, EPUBExtractor()])
+                                                    XMLPackageExtractor.docx, XMLPackageExtractor.odt, PPTXExtractor(), EPUBExtractor()])
 
     public let extractors: [any DocumentExtractor]
     /// Every claimed extension as lower-case bytes, with the index of its extractor (what the walk

@@ -38,6 +38,49 @@ public struct XMLPackageExtractor: DocumentExtractor {
     }
 }
 
+/// PowerPoint: the slides in the presentation's order (`ppt/presentation.xml`'s slide list, through
+/// its relationships), each slide's text runs (`a:t`) a line per paragraph (`a:p`).
+public struct PPTXExtractor: DocumentExtractor {
+    public let kind = "pptx"
+    public let extensions = ["pptx"]
+    public init() {}
+    static let layout = OfficeText.Layout(textElements: ["t"], paragraphs: ["p"], spaces: ["tab"], lineBreaks: ["br"])
+
+    public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
+        OfficeText.extract(fileName: fileName) {
+            var zip = try ZipArchive(bytes)
+            guard let presentation = try zip.read("ppt/presentation.xml") else { throw ZipArchive.Failure(reason: "no ppt/presentation.xml: not a PowerPoint file") }
+            var order: [String] = []
+            try XMLEvents.read(presentation, file: "ppt/presentation.xml") { event in
+                // The slide's relationship id is its `r:id` (the relationships namespace's `id`).
+                if case .start("sldId", _, let attributes, _) = event,
+                   let id = attributes.first(where: { $0.key.hasSuffix(":id") })?.value { order.append(id) }
+            }
+            var targets: [String: String] = [:]
+            if let rels = try zip.read("ppt/_rels/presentation.xml.rels") {
+                try XMLEvents.read(rels, file: "ppt/_rels/presentation.xml.rels") { event in
+                    if case .start("Relationship", _, let attributes, _) = event, let id = attributes["Id"], let target = attributes["Target"] { targets[id] = target }
+                }
+            }
+            // The slides the list names, in its order; else every slide member, by number.
+            var slides = order.compactMap { targets[$0] }.map { OfficeText.resolve("ppt/" + $0) }
+            if slides.isEmpty {
+                slides = zip.members.map(\.name).filter { $0.hasPrefix("ppt/slides/slide") && $0.hasSuffix(".xml") }
+                    .sorted { (Int($0.dropFirst(16).dropLast(4)) ?? 0) < (Int($1.dropFirst(16).dropLast(4)) ?? 0) }
+            }
+            var text: [UInt8] = []
+            for slide in slides {
+                guard let xml = try zip.read(slide) else { continue }
+                let slideText = try OfficeText.paragraphs(xml, file: slide, layout: Self.layout)
+                if !text.isEmpty && text.last != 0x0A { text.append(0x0A) }
+                text += slideText
+            }
+            let title = try zip.read("docProps/core.xml").map { try XMLEvents.firstText(of: "title", in: $0, file: "docProps/core.xml") } ?? ""
+            return (text, title)
+        }
+    }
+}
+
 public struct EPUBExtractor: DocumentExtractor {
     public let kind = "epub"
     public let extensions = ["epub"]

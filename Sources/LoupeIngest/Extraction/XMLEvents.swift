@@ -6,7 +6,8 @@ import CXML2
 /// XML inside DOCX, ODT and EPUB files.
 enum XMLEvents {
     enum Event {
-        /// An element's local name, its namespace URI, its attributes (local name → value), and
+        /// An element's local name, its namespace URI, its attributes (qualified and local name →
+        /// value), and
         /// whether it is empty (`<a/>`: no end event follows).
         case start(name: String, namespace: String, attributes: [String: String], empty: Bool)
         case end(name: String, namespace: String)
@@ -38,7 +39,11 @@ enum XMLEvents {
                     let empty = xmlTextReaderIsEmptyElement(reader) == 1
                     var attributes: [String: String] = [:]
                     while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-                        attributes[string(xmlTextReaderConstLocalName(reader))] = string(xmlTextReaderConstValue(reader))
+                        // Under its qualified name (`r:id`), and its local name (`id`) unless an
+                        // earlier attribute has that one.
+                        let value = string(xmlTextReaderConstValue(reader)), local = string(xmlTextReaderConstLocalName(reader))
+                        attributes[string(xmlTextReaderConstName(reader))] = value
+                        if attributes[local] == nil { attributes[local] = value }
                     }
                     _ = xmlTextReaderMoveToElement(reader)
                     try visit(.start(name: name, namespace: namespace, attributes: attributes, empty: empty))
