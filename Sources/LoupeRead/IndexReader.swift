@@ -86,7 +86,12 @@ public final class IndexReader: @unchecked Sendable {
 
     /// The segment holding global doc id `doc`, and the local id inside it.
     public func locate(_ doc: Int) -> (SegmentReader, Int)? {
-        for s in segments where doc >= s.docBase && doc < s.docBase + s.docCount { return (s, doc - s.docBase) }
+        locateIndex(doc).map { (segments[$0.segment], $0.local) }
+    }
+
+    /// The index in `segments` of the segment holding global doc id `doc`, and the local id.
+    public func locateIndex(_ doc: Int) -> (segment: Int, local: Int)? {
+        for (i, s) in segments.enumerated() where doc >= s.docBase && doc < s.docBase + s.docCount { return (i, doc - s.docBase) }
         return nil
     }
 

@@ -22,11 +22,8 @@ struct StatsCommand: ParsableCommand {
                 terms += segment.terms.termCount
                 variants += segment.terms.accentVariantCount
                 bytes += segment.byteSize
-                for doc in 0..<segment.docCount where !segment.isDeleted(doc) {
-                    let record = try segment.documents.record(doc)
-                    languages[Language(rawValue: record.language) ?? .other, default: 0] += 1
-                }
             }
+            try reader.forEachLiveDocument { _, record in languages[Language(rawValue: record.language) ?? .other, default: 0] += 1 }
             let m = reader.manifest
             if json {
                 print(JSON.object([

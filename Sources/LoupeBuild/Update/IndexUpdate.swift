@@ -109,8 +109,8 @@ extension IndexBuilder {
             var segments = reader.manifest.segments
             var byIndex: [Int: [Int]] = [:]
             for doc in changes.obsoleteDocs {
-                guard let s = reader.segments.firstIndex(where: { doc >= $0.docBase && doc < $0.docBase + $0.docCount }) else { continue }
-                byIndex[s, default: []].append(doc - reader.segments[s].docBase)
+                guard let (s, local) = reader.locateIndex(doc) else { continue }
+                byIndex[s, default: []].append(local)
             }
             let analyzer = try Analyzer()
             var emptied = Set<Int>()

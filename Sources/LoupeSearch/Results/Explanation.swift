@@ -26,9 +26,8 @@ public struct Explanation: Sendable, Equatable {
 extension Searcher {
     /// The explanation of global document `doc`'s score for `plan` (a document the plan matches).
     public func explain(_ plan: QueryPlan, doc: Int) throws -> Explanation {
-        guard let (segment, local) = reader.locate(doc), let s = reader.segments.firstIndex(where: { $0 === segment }) else {
-            throw IndexError.noSuchDocument(doc)
-        }
+        guard let (s, local) = reader.locateIndex(doc) else { throw IndexError.noSuchDocument(doc) }
+        let segment = reader.segments[s]
         let target = UInt32(local)
         let length = segment.documents.length(local)
         if let tree = plan.boolean {
