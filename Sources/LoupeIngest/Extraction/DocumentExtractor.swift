@@ -92,8 +92,7 @@ public struct HTMLExtractor: DocumentExtractor {
 
     public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
         TextDecoding.decode(bytes).flatMap { decoded in
-            var (text, title) = HTMLText.extract(decoded.text)
-            let meta = HTMLText.metadata(decoded.text)
+            var (text, title, meta) = HTMLText.extract(decoded.text)
             for line in [meta.description, meta.keywords] {
                 let bytes = Array(line.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").utf8)
                 guard !bytes.isEmpty, text.firstRange(of: bytes) == nil else { continue }

@@ -10,8 +10,32 @@ enum HTMLText {
         "figcaption", "main", "title", "body", "html", "caption", "address",
     ]
 
-    /// Text and title of an HTML document.
-    static func extract(_ html: [UInt8]) -> (text: [UInt8], title: String) {
+    /// What an HTML page's head says of it: `<meta name="description">` and `<meta
+    /// name="keywords">` contents, and the `lang` (or `xml:lang`) of `<html>`, its primary subtag
+    /// (`fr` for `fr-CA`). Taken from the tags before `<body>`.
+    struct Metadata {
+        var description = ""
+        var keywords = ""
+        var language: String? = nil
+
+        mutating func take(_ element: String, _ attributes: [String: String]) {
+            if element == "html", let lang = attributes["lang"] ?? attributes["xml:lang"], !lang.isEmpty {
+                language = String(lang.split(separator: "-").first ?? Substring(lang)).lowercased()
+            }
+            if element == "meta", let content = attributes["content"] {
+                switch attributes["name"]?.lowercased() {
+                case "description": description = content
+                case "keywords": keywords = content
+                default: break
+                }
+            }
+        }
+    }
+
+    /// Text, title and head metadata of an HTML document.
+    static func extract(_ html: [UInt8]) -> (text: [UInt8], title: String, metadata: Metadata) {
+        var metadata = Metadata()
+        var inBody = false
         var out: [UInt8] = []
         out.reserveCapacity(html.count / 2)
         var title: [UInt8] = []
@@ -63,6 +87,8 @@ enum HTMLText {
                     continue
                 }
                 let tagEnd = find(html, ">", from: j) ?? (n - 1)
+                if name == "body" { inBody = true }
+                if !closing && !inBody && (name == "meta" || name == "html") { metadata.take(name, tagAttributes(html, j, tagEnd)) }
                 i = tagEnd + 1
                 if !closing && skippedElements.contains(name) && name != "head" {
                     let close = Array("</\(name)".utf8)
@@ -84,37 +110,7 @@ enum HTMLText {
         }
         while out.last == 0x0A || out.last == 0x20 { out.removeLast() }
         let titleText = String(decoding: title.isEmpty ? h1 : title, as: UTF8.self).trimmingWhitespace()
-        return (out, String(titleText.prefix(200)))
-    }
-
-    /// What an HTML page's head says of it: `<meta name="description">` and `<meta
-    /// name="keywords">` contents, and the `lang` (or `xml:lang`) of `<html>`, its primary subtag
-    /// (`fr` for `fr-CA`). Read from the tags before `<body>` (at most the first 64 KiB).
-    static func metadata(_ html: [UInt8]) -> (description: String, keywords: String, language: String?) {
-        var description = "", keywords = "", language: String? = nil
-        let n = min(html.count, 64 * 1024)
-        var i = 0
-        while i < n, let open = html[i..<n].firstIndex(of: 0x3C) {
-            var j = open + 1
-            let nameStart = j
-            while j < n, isNameByte(html[j]) { j += 1 }
-            let name = String(decoding: html[nameStart..<j], as: UTF8.self).lowercased()
-            guard let close = find(html, ">", from: j), close < n else { break }
-            if name == "body" { break }
-            let attributes = tagAttributes(html, j, close)
-            if name == "html", let lang = attributes["lang"] ?? attributes["xml:lang"], !lang.isEmpty {
-                language = String(lang.split(separator: "-").first ?? Substring(lang)).lowercased()
-            }
-            if name == "meta", let content = attributes["content"] {
-                switch attributes["name"]?.lowercased() {
-                case "description": description = content
-                case "keywords": keywords = content
-                default: break
-                }
-            }
-            i = close + 1
-        }
-        return (description, keywords, language)
+        return (out, String(titleText.prefix(200)), metadata)
     }
 
     /// The attributes of the tag whose bytes after its name are `bytes[start..<end]`: lower-case

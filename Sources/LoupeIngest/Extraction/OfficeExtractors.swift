@@ -32,8 +32,7 @@ public struct XMLPackageExtractor: DocumentExtractor {
             var zip = try ZipArchive(bytes)
             guard let xml = try zip.read(body) else { throw ZipArchive.Failure(reason: "no \(body): not \(notA)") }
             let text = try OfficeText.paragraphs(xml, file: body, layout: layout)
-            let title = try zip.read(metadata).map { try XMLEvents.firstText(of: "title", in: $0, file: metadata) } ?? ""
-            return (text, title)
+            return (text, try OfficeText.title(in: metadata, of: &zip))
         }
     }
 }
@@ -71,12 +70,9 @@ public struct PPTXExtractor: DocumentExtractor {
             var text: [UInt8] = []
             for slide in slides {
                 guard let xml = try zip.read(slide) else { continue }
-                let slideText = try OfficeText.paragraphs(xml, file: slide, layout: Self.layout)
-                if !text.isEmpty && text.last != 0x0A { text.append(0x0A) }
-                text += slideText
+                OfficeText.appendPart(try OfficeText.paragraphs(xml, file: slide, layout: Self.layout), to: &text)
             }
-            let title = try zip.read("docProps/core.xml").map { try XMLEvents.firstText(of: "title", in: $0, file: "docProps/core.xml") } ?? ""
-            return (text, title)
+            return (text, try OfficeText.title(in: "docProps/core.xml", of: &zip))
         }
     }
 }
@@ -107,15 +103,14 @@ public struct EPUBExtractor: DocumentExtractor {
             var text: [UInt8] = []
             for id in spine {
                 guard let href = items[id], let chapter = try zip.read(OfficeText.resolve(base + OfficeText.percentDecoded(href))) else { continue }
-                var (chapterText, chapterTitle) = HTMLText.extract(chapter)
+                var (chapterText, chapterTitle, _) = HTMLText.extract(chapter)
                 // A chapter's `<title>` is a label (often its file name), not text of the book.
                 let label = Array(chapterTitle.utf8)
                 if !label.isEmpty && chapterText.starts(with: label) {
                     chapterText.removeFirst(label.count)
                     while let first = chapterText.first, first == 0x20 || first == 0x0A { chapterText.removeFirst() }
                 }
-                if !text.isEmpty && text.last != 0x0A { text.append(0x0A) }
-                text += chapterText
+                OfficeText.appendPart(chapterText, to: &text)
             }
             let title = try XMLEvents.firstText(of: "title", in: opf, file: opfPath)
             return (text, title)
@@ -204,6 +199,17 @@ enum OfficeText {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The `dc:title` in the package's metadata member `member` ("" when there is none).
+    static func title(in member: String, of zip: inout ZipArchive) throws -> String {
+        try zip.read(member).map { try XMLEvents.firstText(of: "title", in: $0, file: member) } ?? ""
+    }
+
+    /// Appends one part of a document (a slide, a chapter) to its text, on a line of its own.
+    static func appendPart(_ part: [UInt8], to text: inout [UInt8]) {
+        if !text.isEmpty && text.last != 0x0A { text.append(0x0A) }
+        text += part
     }
 
     /// A path inside the archive with `.` and `..` steps resolved.

@@ -51,7 +51,7 @@ enum XMLEvents {
                     try visit(.end(name: string(xmlTextReaderConstLocalName(reader)), namespace: string(xmlTextReaderConstNamespaceUri(reader))))
                 case 3, 4, 14:  // text, CDATA, significant white space
                     if let value = xmlTextReaderConstValue(reader) {
-                        try visit(.text(Array(UnsafeBufferPointer(start: value, count: strlen(value)))))
+                        try visit(.text(Array(UnsafeBufferPointer(start: value, count: Int(xmlStrlen(value))))))
                     }
                 default:
                     break
@@ -63,12 +63,6 @@ enum XMLEvents {
     private static func string(_ p: UnsafePointer<xmlChar>?) -> String {
         guard let p else { return "" }
         return String(cString: p)
-    }
-
-    private static func strlen(_ p: UnsafePointer<xmlChar>) -> Int {
-        var n = 0
-        while p[n] != 0 { n += 1 }
-        return n
     }
 
     /// The text of the first element named `name` (any namespace), e.g. `dc:title`, trimmed.
