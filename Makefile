@@ -6,14 +6,16 @@ INDEX ?= Index
 .PHONY: demo test eval bench build deps clean
 
 # Installs the system libraries Loupe links (Debian: libicu-dev, libzstd-dev, zlib1g-dev,
-# libxml2-dev) when missing.
+# libxml2-dev, libpoppler-cpp-dev) when missing.
 deps:
 	@bash scripts/install-deps.sh
 
 # The Swift runtime is linked in statically: start-up drops from about 10 to 3 ms of CPU (no
 # dynamic loading and relocation of a dozen libraries), which shows on every command.
+# loupe-pdf, the PDF reader loupe runs per PDF, is built beside it.
 build: deps
 	$(SWIFT) build -c release --product loupe --static-swift-stdlib
+	$(SWIFT) build -c release --product loupe-pdf
 
 demo: build
 	$(LOUPE) index Corpus --index $(INDEX)

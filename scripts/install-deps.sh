@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Loupe builds against when they are missing: the system ICU
 # (libicu-dev, found through pkg-config icu-uc/icu-i18n), zstd (libzstd-dev), zlib (zlib1g-dev) and
-# libxml2 (libxml2-dev), the last two for the ZIP-and-XML formats (DOCX, ODT, EPUB).
+# libxml2 (libxml2-dev), the last two for the ZIP-and-XML formats (DOCX, ODT, EPUB), and poppler's
+# C++ interface (libpoppler-cpp-dev) for the PDF helper loupe-pdf.
 set -euo pipefail
 missing=()
 pkg-config --exists icu-uc icu-i18n 2>/dev/null || missing+=(libicu-dev)
 pkg-config --exists libzstd 2>/dev/null || missing+=(libzstd-dev)
 pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
 pkg-config --exists libxml-2.0 2>/dev/null || missing+=(libxml2-dev)
+pkg-config --exists poppler-cpp 2>/dev/null || missing+=(libpoppler-cpp-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]} (apt-get)" >&2

@@ -8,6 +8,15 @@ public struct Snippet: Sendable, Equatable {
     public var text: String
     /// `[start, end)` offsets of the matches in `text`, in Unicode scalars.
     public var highlights: [Range<Int>]
+    /// Where in the document's text (a byte offset) the passage's first match is, or the passage
+    /// starts when it has none: what says the passage's page.
+    public var textOffset = 0
+
+    public init(text: String, highlights: [Range<Int>], textOffset: Int = 0) {
+        self.text = text
+        self.highlights = highlights
+        self.textOffset = textOffset
+    }
 }
 
 /// Picks, for a hit, the passage of about `targetLength` characters (160–240) that holds the most
@@ -131,6 +140,6 @@ public struct SnippetBuilder {
         if to < text.count {
             out.append(contentsOf: Array("…".utf8))
         }
-        return Snippet(text: String(decoding: out, as: UTF8.self), highlights: highlights)
+        return Snippet(text: String(decoding: out, as: UTF8.self), highlights: highlights, textOffset: highlighted.first?.lowerBound ?? from)
     }
 }

@@ -28,7 +28,7 @@ struct SearchCommand: ParsableCommand {
             Exit status: 0 when something matched, 1 when nothing did (as grep), 2 on an error.
 
             JSON output (--json): {"query", "total_hits", "took_ms", "hits": [{"rank", "path", "title", "score", \
-            "snippet": {"text", "highlights": [[start, end], …]}}], "translations": [names searched besides \
+            "snippet": {"text", "highlights": [[start, end], …]}, "page" (PDFs)}], "translations": [names searched besides \
             the query's]} — highlights are [start, end) offsets into snippet.text in Unicode scalars.
             """
     )
@@ -172,7 +172,8 @@ struct SearchCommand: ParsableCommand {
             // Titles, paths and snippets come from documents: made inert before any styling.
             let title = Terminal.inert(hit.title.isEmpty ? hit.path : hit.title)
             print("\(hit.rank). \(Terminal.bold(title))")
-            print("   \(Terminal.dim("\(Terminal.inert(hit.path)) · \(hit.language.code) · score \(fixed(hit.score, 3))"))")
+            let page = hit.page.map { " · page \($0)" } ?? ""
+            print("   \(Terminal.dim("\(Terminal.inert(hit.path)) · \(hit.language.code)\(page) · score \(fixed(hit.score, 3))"))")
             print("   \(highlighted(hit.snippet))")
             if let explanation = hit.explanation {
                 for part in explanation.details {

@@ -25,4 +25,16 @@ ssize_t csupport_read_if_cached(int fd, void *buffer, size_t length);
 /// fsync has less to wait for. Does nothing where the call is missing; it is only a hint.
 void csupport_start_writeback(int fd, int64_t offset, int64_t length);
 
+/// An anonymous in-memory file (`memfd_create`, close-on-exec): a child's standard input or
+/// output with no pipe to keep drained. -1 (and errno) on failure.
+int csupport_memfd(const char *name);
+
+/// Runs the program at `path` with `argv` (NULL-terminated) and no environment change, its
+/// standard input, output and error being `in_fd`, `out_fd` and `err_fd`; waits for it at most
+/// `timeout_ms` milliseconds, then kills it (SIGKILL) and reaps it. Returns 0 with the wait
+/// status in `*status` and whether it was killed for time in `*timed_out`, or an errno value when
+/// it could not be started or waited for.
+int csupport_run(const char *path, char *const argv[], int in_fd, int out_fd, int err_fd, int timeout_ms,
+                 int *status, int *timed_out);
+
 #endif

@@ -62,6 +62,8 @@ struct BuildWorker {
         var kinds: [String: Int] = [:]
         var charsets: [String: Int] = [:]
         var skipped: [SkippedFile] = []
+        /// Documents indexed only in part (a limit cut their text), with why: warned about.
+        var cut: [SkippedFile] = []
     }
 
     /// Reads, extracts and inverts a chunk's files; a file that cannot be read or extracted is
@@ -100,6 +102,7 @@ struct BuildWorker {
                 result.tokens += UInt64(length)
                 result.languages[language, default: 0] += 1
                 result.kinds[extractor.kind, default: 0] += 1
+                if let cut = document.cut { result.cut.append(SkippedFile(path: file.relativePath, reason: "indexed in part: \(cut)")) }
                 if document.charset != "UTF-8" { result.charsets[document.charset, default: 0] += 1 }
             }
         }
@@ -109,7 +112,7 @@ struct BuildWorker {
     /// Adds a chunk's figures to the tally, passes its warnings on, and reports progress at most
     /// four times a second.
     private func report(_ done: ChunkResult, files: Int) {
-        for s in done.skipped { run.warning(s) }
+        for s in done.skipped + done.cut { run.warning(s) }
         let update: IndexProgress? = run.tally.withLock { state in
             state.filesDone += files
             state.bytesDone += done.bytes

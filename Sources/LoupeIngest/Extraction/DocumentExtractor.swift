@@ -8,6 +8,9 @@ public struct ExtractedDocument: Sendable, Equatable {
     /// The language the document declares (`fr`, from an HTML page's `lang`), which the build uses
     /// when the detector cannot tell from the text.
     public var languageHint: String?
+    /// Why the text stops before the document's end, when a limit cut it (`only the first 10000
+    /// of 12000 pages`); the build warns about it.
+    public var cut: String?
 
     public init(text: [UInt8], title: String, charset: String = "UTF-8", languageHint: String? = nil) {
         self.text = text

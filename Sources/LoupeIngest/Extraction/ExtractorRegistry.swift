@@ -1,8 +1,8 @@
 /// The extractors a build uses, chosen by file extension (any ASCII case). The walk indexes only
 /// files with an extension some extractor claims; a name it does not know is read as plain text.
 public struct ExtractorRegistry: Sendable {
-    /// Text, Markdown, HTML, DOCX, ODT, PPTX and EPUB.
-    public static let standard = ExtractorRegistry([PlainTextExtractor(), MarkdownExtractor(), HTMLExtractor(),
+    /// Text, Markdown, HTML, PDF, DOCX, ODT, PPTX and EPUB.
+    public static let standard = ExtractorRegistry([PlainTextExtractor(), MarkdownExtractor(), HTMLExtractor(), PDFExtractor(),
                                                     XMLPackageExtractor.docx, XMLPackageExtractor.odt, PPTXExtractor(), EPUBExtractor()])
 
     public let extractors: [any DocumentExtractor]

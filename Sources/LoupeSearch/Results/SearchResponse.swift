@@ -16,6 +16,9 @@ public struct SearchHit: Sendable {
     public var explanation: Explanation?
     /// The encoding the file was read in (`UTF-8`, `windows-1252`…).
     public var charset = "UTF-8"
+    /// The page the snippet's first match is on (from 1), for a PDF: its text holds a form feed
+    /// (0x0C) between pages. Nil for other documents.
+    public var page: Int? = nil
 }
 
 /// A query's complete answer: ranked hits with snippets.
@@ -59,6 +62,16 @@ public struct Staleness: Sendable, Equatable {
 }
 
 extension Searcher {
+    /// Whether a document's text is in pages (a PDF's: `PDFExtractor` puts a form feed between them).
+    static func isPaged(_ path: String) -> Bool {
+        path.utf8.count > 4 && path.utf8.suffix(4).map { $0 | 0x20 } == Array(".pdf".utf8)
+    }
+
+    /// The page (from 1) holding the byte at `offset` of a paged text.
+    static func page(of offset: Int, in text: [UInt8]) -> Int {
+        1 + text[..<min(offset, text.count)].reduce(0) { $0 + ($1 == 0x0C ? 1 : 0) }
+    }
+
     /// Searches and builds a snippet for every hit of the page: the `k` best after the first
     /// `offset` (ranks count from the top, so the page's first hit has rank `offset + 1`).
     public func respond(to query: String, k: Int = 10, offset: Int = 0, strategy: RetrievalStrategy = .maxScore,
@@ -76,7 +89,8 @@ extension Searcher {
             let snippet = builder.snippet(text: text, language: language, plan: ranked.plan, analyzer: analyzer)
             hits.append(SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
                                   score: scored.score, snippet: snippet,
-                                  explanation: explain ? try self.explain(ranked.plan, doc: scored.doc) : nil, charset: record.charset))
+                                  explanation: explain ? try self.explain(ranked.plan, doc: scored.doc) : nil, charset: record.charset,
+                                  page: Self.isPaged(record.path) ? Self.page(of: snippet.textOffset, in: text) : nil))
         }
         let unknown = ranked.plan.groups.filter { $0.keys.isEmpty }.map(\.word)
         let total = ranked.totalHits ?? hits.count

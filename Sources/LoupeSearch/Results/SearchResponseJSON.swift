@@ -1,8 +1,8 @@
 extension SearchResponse {
     /// The response as `loupe search --json` prints it (and `serve` will answer): `{"query",
     /// "total_hits", "took_ms", "hits": [{"rank", "path", "title", "score", "language", "charset", "snippet":
-    /// {"text", "highlights": [[start, end], …]}}], "translations": [names], "suggestion": text or
-    /// null}`; highlights are
+    /// {"text", "highlights": [[start, end], …]}, "page" (PDFs only)}], "translations": [names],
+    /// "suggestion": text or null}`; highlights are
     /// [start, end) offsets into the snippet's text in Unicode scalars; `translations` are the other
     /// languages' names of places and languages the query names, which were searched too;
     /// `"stale": {"checked", "added", "changed", "removed"}` says whether the indexed directory
@@ -40,6 +40,7 @@ extension SearchHit {
                 ("highlights", .array(hit.snippet.highlights.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
             ])),
         ]
+        if let page = hit.page { fields.append(("page", .int(page))) }
         if let explanation = hit.explanation { fields.append(("explain", explanation.json)) }
         return .object(fields)
     }

@@ -1,0 +1,107 @@
+import Glibc
+
+/// PDF: the text of every page in reading order, through poppler, which the helper program
+/// `loupe-pdf` (beside `loupe`) runs once per file: the file's bytes go to it and its pages'
+/// text comes back, pages separated by a form feed (0x0C), which is how a hit's snippet knows its
+/// page. The title is the document information's Title, else the first line of the text.
+///
+/// A file cannot hang or exhaust a run: the helper has `cpuSeconds` of CPU and `memoryMB` of
+/// address space, and is killed past `timeout(for:)` of wall-clock time; its text stops at
+/// `maxPages` pages and `maxOutputBytes` bytes (the document is then indexed in part and the
+/// build says so). Encrypted, damaged and scanned (no text layer) files are skipped with the reason.
+public struct PDFExtractor: DocumentExtractor {
+    public let kind = "pdf"
+    public let extensions = ["pdf"]
+    public var maxPages = 10_000
+    public var maxOutputBytes = 256 << 20
+    public var cpuSeconds = 60
+    public var memoryMB = 2048
+    /// The wall-clock bound, or nil for `timeout(for:)`'s.
+    public var maxSeconds: Double?
+    /// The helper's path, or nil to look for `loupe-pdf` beside the running executable (or where
+    /// `LOUPE_PDF_HELPER` points).
+    public var helper: String?
+
+    public init(helper: String? = nil) {
+        self.helper = helper
+    }
+
+    /// The wall-clock bound of one file: 20 s plus 2 s per MiB (poppler reads about 2 MiB/s of a
+    /// typical book on one core), never more than twice the CPU bound.
+    public func timeout(for bytes: Int) -> Double {
+        maxSeconds ?? min(20 + 2 * Double(bytes) / 1_048_576, 2 * Double(cpuSeconds) + 5)
+    }
+
+    private static let located = HelperProcess.locate("loupe-pdf", override: "LOUPE_PDF_HELPER")
+
+    public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
+        guard bytes.starts(with: Array("%PDF-".utf8)) else { return .failure(.unreadable("not a PDF (no %PDF- header)")) }
+        guard let path = helper ?? Self.located else {
+            return .failure(.unreadable("cannot read PDFs: the helper loupe-pdf is not beside the loupe executable (build it: make build)"))
+        }
+        let outcome: HelperProcess.Outcome
+        do {
+            outcome = try HelperProcess(path: path).run(
+                ["--max-pages", "\(maxPages)", "--max-output-bytes", "\(maxOutputBytes)", "--cpu-seconds", "\(cpuSeconds)", "--memory-mb", "\(memoryMB)"],
+                input: bytes, timeout: timeout(for: bytes.count), maxOutput: maxOutputBytes + 65_536)
+        } catch {
+            return .failure(.unreadable("\(error)"))
+        }
+        if outcome.timedOut { return .failure(.unreadable("PDF took longer than \(timeout(for: bytes.count)) s to read")) }
+        if let signal = outcome.signal {
+            // SIGXCPU past the CPU bound; SIGKILL past its hard limit; SIGABRT or SIGSEGV when
+            // poppler failed (often an allocation refused at the memory bound).
+            return .failure(.unreadable(signal == SIGXCPU || signal == SIGKILL ? "PDF took more than \(cpuSeconds) s of CPU to read"
+                                            : "PDF reader failed (signal \(signal)): damaged file or over \(memoryMB) MiB of memory"))
+        }
+        let reason = outcome.errorOutput.split(separator: "\n").first.map(String.init) ?? ""
+        switch outcome.exitStatus {
+        case 0: break
+        case 10: return .failure(.unreadable(reason.isEmpty ? "encrypted PDF" : reason))
+        case 11: return .failure(.unreadable(reason.isEmpty ? "damaged PDF" : reason))
+        default: return .failure(.unreadable("PDF reader failed (exit \(outcome.exitStatus ?? -1))\(reason.isEmpty ? "" : ": " + reason)"))
+        }
+        guard let parsed = Self.parse(outcome.output) else { return .failure(.unreadable("PDF reader's output is malformed")) }
+        guard parsed.text.contains(where: { $0 > 0x20 }) else {
+            return .failure(.unreadable(parsed.pages == 0 ? "PDF has no pages" : "no text layer (a scanned PDF?)"))
+        }
+        var document = ExtractedDocument(text: parsed.text, title: parsed.title.isEmpty ? Titles.firstLine(parsed.text) : parsed.title)
+        document.cut = parsed.cut
+        return .success(document)
+    }
+
+    /// The helper's output: a header of `key value` lines up to an empty line, then the text.
+    static func parse(_ output: [UInt8]) -> (pages: Int, title: String, cut: String?, text: [UInt8])? {
+        var pages: Int?, title = "", cut: String?
+        var lineStart = 0
+        var first = true
+        while let newline = output[lineStart...].firstIndex(of: 0x0A) {
+            let line = String(decoding: output[lineStart..<newline], as: UTF8.self)
+            lineStart = newline + 1
+            if first {
+                guard line == "loupe-pdf 1" else { return nil }
+                first = false
+                continue
+            }
+            if line.isEmpty {
+                guard let pages else { return nil }
+                return (pages, title.trimmingSpaces, cut, Array(output[lineStart...]))
+            }
+            let (key, value) = line.firstIndex(of: " ").map { (line[..<$0], String(line[line.index(after: $0)...])) } ?? (line[...], "")
+            switch key {
+            case "pages": pages = Int(value)
+            case "title": title = value
+            case "cut": cut = value
+            default: break
+            }
+        }
+        return nil
+    }
+}
+
+private extension String {
+    var trimmingSpaces: String {
+        let scalars = unicodeScalars.drop { $0.properties.isWhitespace }.reversed().drop { $0.properties.isWhitespace }
+        return String(String.UnicodeScalarView(scalars.reversed()))
+    }
+}
