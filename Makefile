@@ -32,6 +32,9 @@ demo: build
 	@echo '$$ loupe search "crépissage djenné" -k 1   # an EPUB book'
 	@$(LOUPE) search "crépissage djenné" -k 1 --index $(INDEX)
 	@echo
+	@echo '$$ loupe search "fundador Ian Murdock" -k 1   # a PDF: the hit says its page'
+	@$(LOUPE) search "fundador Ian Murdock" -k 1 --index $(INDEX)
+	@echo
 	@echo '$$ loupe search "côte d’ivoire" --json -k 1'
 	@$(LOUPE) search "côte d’ivoire" --json -k 1 --index $(INDEX)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Loupe against its peers on the same corpora and queries, in one run: `make bench`.
 
-  scripts/bench.py [--cache DIR] [--corpora multilingual,large] [--rounds 3] [--runs 3] [--no-peers] [--no-scaling] [--cold]
+  scripts/bench.py [--cache DIR] [--corpora multilingual,large] [--rounds 3] [--runs 3] [--no-peers] [--no-scaling] [--no-updates] [--no-pdf] [--cold]
 
 1. Builds the benchmark corpora with ../shared/bench/make-corpus.sh (cached in --cache,
    default ~/.cache/loupe-bench), and a query file for the large corpus with make-queries.py.
@@ -16,7 +16,9 @@
    is the median of its runs, the same for every engine: one run of a 0.3 s job on a shared
    2-core machine can be off by 20% either way. Peak RSS is the largest of Loupe's runs.
 4. Prints one table per corpus (MB/s, index size / corpus size, p50/p95/p99 µs, Loupe's ratio to
-   each peer), then indexing time and p50 at 25/50/100% of the large corpus.
+   each peer), the incremental re-indexing rows (scripts/update-bench.py, against Recoll), the PDF
+   extraction rows (scripts/pdf-bench.py: MB/s of PDF, Loupe against pdftotext on Debian's
+   manuals; --no-pdf skips them), then indexing time and p50 at 25/50/100% of the large corpus.
 Peers are timed with the corpus already in memory; Loupe's figure is the whole `loupe index`
 process including reading the files. Just before each timed `loupe index` the corpus's files are
 read once, so that they come from the page cache as the peers' come from memory: on the
@@ -163,6 +165,7 @@ def main():
     ap.add_argument("--no-scaling", action="store_true")
     ap.add_argument("--no-operators", action="store_true", help="skip the operator queries' rows (multilingual corpus)")
     ap.add_argument("--no-updates", action="store_true", help="skip the incremental re-indexing rows (multilingual corpus)")
+    ap.add_argument("--no-pdf", action="store_true", help="skip the PDF extraction rows (scripts/pdf-bench.py, against pdftotext)")
     ap.add_argument("--cold", action="store_true", help="drop the page cache before each loupe index (root only): a first build's time")
     a = ap.parse_args()
     if not os.path.isfile(os.path.join(SHARED, "peers.py")):
@@ -228,6 +231,9 @@ def main():
                 operators(corpus, index, a)
             if kind == "multilingual" and not a.no_updates:
                 updates(corpus, a)
+        if not a.no_pdf:
+            p = run([sys.executable, os.path.join(ROOT, "scripts", "pdf-bench.py"), "--cache", a.cache, "--loupe", LOUPE, "--runs", str(a.runs)])
+            print("\n" + "\n".join(l for l in p.stdout.splitlines() if not l.startswith("{")))
         if not a.no_scaling and "large" in a.corpora.split(","):
             corpus = ensure_corpus("large", a.cache)
             files = sorted(os.path.relpath(os.path.join(d, n), corpus) for d, _, fs in os.walk(corpus) for n in fs)

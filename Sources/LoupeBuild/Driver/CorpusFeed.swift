@@ -8,7 +8,8 @@ import Glibc
 #endif
 
 /// The corpus's files for a build, found by a walk on a thread of its own and handed out in
-/// chunks (of `filesPerChunk` files, in path order) as soon as each is complete: the workers start
+/// chunks (of `filesPerChunk` files, or fewer of a format dearer to read — a PDF is a chunk of its
+/// own, `DocumentExtractor.chunkWeight` — in path order) as soon as each is complete: the workers start
 /// reading and inverting while the walk goes on, instead of after it. Before the walk reads a
 /// directory it hands out the files it holds, however few: a directory of ten thousand entries
 /// takes milliseconds to read and sort, which a worker would otherwise spend waiting. The walk keeps directories
@@ -69,12 +70,15 @@ final class CorpusFeed: @unchecked Sendable {
         prefetchChunks = 0
         pthread_mutex_init(lock, nil)
         pthread_cond_init(changed, nil)
-        var start = 0
-        while start < files.count {
-            let end = min(files.count, start + self.filesPerChunk)
-            chunks.append(Array(files[start..<end]))
-            taken.append(false)
-            start = end
+        var start = 0, weight = 0
+        for (i, file) in files.enumerated() {
+            weight += ExtractorRegistry.standard.chunkWeight(of: file.relativePath)
+            if weight >= self.filesPerChunk || i == files.count - 1 {
+                chunks.append(Array(files[start...i]))
+                taken.append(false)
+                start = i + 1
+                weight = 0
+            }
         }
         filesFound = files.count
         walkEnded = true
@@ -93,10 +97,12 @@ final class CorpusFeed: @unchecked Sendable {
 
     private func walk(_ root: String) {
         var pending: [CorpusFile] = []
+        var pendingWeight = 0
         pending.reserveCapacity(filesPerChunk)
         func publish() {
             let chunk = pending
             pending.removeAll(keepingCapacity: true)
+            pendingWeight = 0
             locked {
                 chunks.append(chunk)
                 taken.append(false)
@@ -111,7 +117,8 @@ final class CorpusFeed: @unchecked Sendable {
                 if !pending.isEmpty { publish() }
             }) { file in
                 pending.append(file)
-                if pending.count == filesPerChunk {
+                pendingWeight += ExtractorRegistry.standard.chunkWeight(of: file.relativePath)
+                if pendingWeight >= filesPerChunk {
                     publish()
                     // The walk goes on at once: only what already fits is prefetched meanwhile.
                     while prefetchNext(wait: false) {}

@@ -48,6 +48,14 @@ public protocol DocumentExtractor: Sendable {
     var extensions: [String] { get }
     /// The document in `bytes` (`fileName` is the path relative to the corpus), or why there is none.
     func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure>
+    /// How many plain-text files one of these counts for when the build cuts files into chunks
+    /// for its workers (1 unless the format is much dearer to read), so that a directory of a few
+    /// PDFs is still shared among the workers.
+    var chunkWeight: Int { get }
+}
+
+extension DocumentExtractor {
+    public var chunkWeight: Int { 1 }
 }
 
 /// Plain text (`.txt`, `.rst`, `.csv`, `.log` …): the text as it is; the title is its first

@@ -36,6 +36,12 @@ public struct ExtractorRegistry: Sendable {
         extensionIndex(fileName, needsStem: false).map { extractors[owners[$0]] } ?? fallback
     }
 
+    /// How many plain files a file of this name counts for in a worker's chunk (its extractor's
+    /// `chunkWeight`).
+    public func chunkWeight(of fileName: String) -> Int {
+        extensionIndex(fileName, needsStem: false).map { extractors[owners[$0]].chunkWeight } ?? 1
+    }
+
     /// The document in a file's bytes, by the extractor its name calls for.
     public func extract(_ bytes: [UInt8], fileName: String) -> Result<ExtractedDocument, ExtractionFailure> {
         extractor(for: fileName).extract(bytes, fileName: fileName)
