@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Release builds drop the runtime exclusivity checks in the hot loops (their cost showed up in
@@ -11,7 +11,7 @@ let fast: [SwiftSetting] = [
 
 let package = Package(
     name: "Loupe",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "loupe", targets: ["loupe"]),
         .executable(name: "loupe-eval", targets: ["LoupeEval"]),
@@ -20,6 +20,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `loupe serve`'s HTTP server (SwiftNIO underneath); default traits off (no swift-configuration).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
     ],
     targets: [
         // System ICU (Debian libicu-dev), found through pkg-config.
@@ -74,10 +78,17 @@ let package = Package(
         // The index's public face: re-exports the layers above for the CLI and library users.
         .target(name: "LoupeIndex", dependencies: ["LoupeBuild", "LoupeRead", "LoupeIngest", "LoupeStorage", "LoupeFormat"]),
         .target(name: "LoupeSearch", dependencies: ["LoupeRead", "LoupeStorage", "LoupeFormat", "LoupeAnalysis"], swiftSettings: fast),
+        // `loupe serve`: the HTTP API and the search page over one shared index reader.
+        .target(name: "LoupeServe", dependencies: [
+            "LoupeSearch", "LoupeIndex",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(
             name: "loupe",
             dependencies: [
-                "LoupeSearch", "LoupeIndex", "LoupeAnalysis",
+                "LoupeSearch", "LoupeIndex", "LoupeAnalysis", "LoupeServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

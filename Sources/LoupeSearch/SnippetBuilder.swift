@@ -35,13 +35,7 @@ public struct SnippetBuilder {
         var wordStarts: [Int] = []
         var wordEnds: [Int] = []
         var matches: [(token: Int, group: Int)] = []
-        let termToGroup: [String: Int] = {
-            var map: [String: Int] = [:]
-            for (g, group) in plan.groups.enumerated() {
-                for term in group.termsByLanguage[language] ?? [] where map[term] == nil { map[term] = g }
-            }
-            return map
-        }()
+        let termToGroup = Self.termGroups(plan, language: language)
         text.withUnsafeBufferPointer { buffer in
             analyzer.forEachTerm(in: buffer, language: language) { term, _, start, end in
                 if let g = termToGroup[term] { matches.append((wordStarts.count, g)) }
@@ -98,6 +92,28 @@ public struct SnippetBuilder {
         return render(text, from: startByte, to: endByte, highlighted: highlighted)
     }
 
+    /// Which of the plan's groups (by index) each of its terms in `language` belongs to.
+    static func termGroups(_ plan: QueryPlan, language: Language) -> [String: Int] {
+        var map: [String: Int] = [:]
+        for (g, group) in plan.groups.enumerated() {
+            for term in group.termsByLanguage[language] ?? [] where map[term] == nil { map[term] = g }
+        }
+        return map
+    }
+
+    /// The `[start, end)` byte ranges of every word of `text` that matches a word of the plan, in
+    /// order: what a whole document shown with the query's matches marks (`serve`'s `/doc/`).
+    public func matchRanges(text: [UInt8], language: Language, plan: QueryPlan, analyzer: Analyzer) -> [Range<Int>] {
+        let termToGroup = Self.termGroups(plan, language: language)
+        var ranges: [Range<Int>] = []
+        text.withUnsafeBufferPointer { buffer in
+            analyzer.forEachTerm(in: buffer, language: language) { term, _, start, end in
+                if termToGroup[term] != nil { ranges.append(start..<end) }
+            }
+        }
+        return ranges
+    }
+
     /// The bytes `[from, to)` as a one-line string (white space runs collapsed to one space), with
     /// "…" where the text was cut and the highlighted byte ranges turned into scalar ranges.
     func render(_ text: [UInt8], from: Int, to: Int, highlighted: [Range<Int>]) -> Snippet {
@@ -141,5 +157,13 @@ public struct SnippetBuilder {
             out.append(contentsOf: Array("…".utf8))
         }
         return Snippet(text: String(decoding: out, as: UTF8.self), highlights: highlights, textOffset: highlighted.first?.lowerBound ?? from)
+    }
+}
+
+extension Searcher {
+    /// The byte ranges of the words of `text` (a document in `language`) that match the plan's
+    /// words, in order (`SnippetBuilder.matchRanges` with this searcher's analyzer).
+    public func matchRanges(of plan: QueryPlan, in text: [UInt8], language: Language) -> [Range<Int>] {
+        SnippetBuilder().matchRanges(text: text, language: language, plan: plan, analyzer: analyzer)
     }
 }

@@ -13,7 +13,7 @@ struct Loupe: ParsableCommand {
               loupe search mexico --json      # machine-readable results
             """,
         version: "0.1.0",
-        subcommands: [IndexCommand.self, SearchCommand.self, AnalyzeCommand.self, StatsCommand.self, StatusCommand.self, CheckCommand.self, OptimizeCommand.self, WatchCommand.self, BenchCommand.self]
+        subcommands: [IndexCommand.self, SearchCommand.self, ServeCommand.self, AnalyzeCommand.self, StatsCommand.self, StatusCommand.self, CheckCommand.self, OptimizeCommand.self, WatchCommand.self, BenchCommand.self]
     )
 }
 

@@ -27,7 +27,7 @@ struct SearchCommand: ParsableCommand {
             object, also --json), jsonl (one hit object a line), paths (one absolute path a line, for xargs). \
             Exit status: 0 when something matched, 1 when nothing did (as grep), 2 on an error.
 
-            JSON output (--json): {"query", "total_hits", "took_ms", "hits": [{"rank", "path", "title", "score", \
+            JSON output (--json): {"query", "total_hits", "took_ms", "hits": [{"rank", "id", "path", "title", "score", \
             "snippet": {"text", "highlights": [[start, end], …]}, "page" (PDFs)}], "translations": [names searched besides \
             the query's]} — highlights are [start, end) offsets into snippet.text in Unicode scalars.
             """

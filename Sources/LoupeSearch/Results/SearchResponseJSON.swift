@@ -1,6 +1,6 @@
 extension SearchResponse {
     /// The response as `loupe search --json` prints it (and `serve` will answer): `{"query",
-    /// "total_hits", "took_ms", "hits": [{"rank", "path", "title", "score", "language", "charset", "snippet":
+    /// "total_hits", "took_ms", "hits": [{"rank", "id", "path", "title", "score", "language", "charset", "snippet":
     /// {"text", "highlights": [[start, end], …]}, "page" (PDFs only)}], "translations": [names],
     /// "suggestion": text or null}`; highlights are
     /// [start, end) offsets into the snippet's text in Unicode scalars; `translations` are the other
@@ -30,6 +30,7 @@ extension SearchHit {
         let hit = self
         var fields: [(String, JSON)] = [
             ("rank", .int(hit.rank)),
+            ("id", .int(hit.doc)),
             ("path", .string(hit.path)),
             ("title", .string(hit.title)),
             ("score", .double(hit.score)),
