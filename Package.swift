@@ -106,6 +106,7 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "LoupeSearchTests", dependencies: ["LoupeSearch", "LoupeIndex", "LoupeTestSupport"]),
+        .testTarget(name: "LoupeServeTests", dependencies: ["LoupeServe", "LoupeSearch", "LoupeIndex", "LoupeTestSupport"]),
         .testTarget(name: "LoupeCLITests", dependencies: ["loupe", "LoupeTestSupport"]),
     ]
 )

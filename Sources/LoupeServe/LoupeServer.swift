@@ -15,6 +15,8 @@ public struct LoupeServer: Sendable {
     public var port: Int
     public var requestTimeout: Double = 10
     public var idleTimeout: Int64 = 30
+    /// Hummingbird's own log lines (server started, a connection's errors) from this level up.
+    public var logLevel: Logger.Level = .warning
     public let api: SearchAPI
     public let metrics = ServerMetrics()
 
@@ -121,7 +123,7 @@ public struct LoupeServer: Sendable {
                 // Hummingbird's own lines (server started, errors of single connections) only
                 // from warnings up: the CLI says what it serves.
                 var logger = Logger(label: "loupe-serve")
-                logger.logLevel = .warning
+                logger.logLevel = logLevel
                 return logger
             }()
         )

@@ -75,9 +75,12 @@ public struct SearchAPI: Sendable {
                 fields.append(("facets", .object([("languages", .object(counts))])))
                 return .json(.object(fields))
             }
-        } catch let error as IndexError {
-            // A query the parser refuses (`mali AND`), or a pattern matching too much: the user's to fix.
+        } catch let error as QuerySyntaxError {
+            // A query the parser refuses (`mali AND`): the user's to fix.
             return .error(400, "\(error)")
+        } catch IndexError.invalidInput(let message) {
+            // A pattern that matches too many terms (`a*`): the user's to fix too.
+            return .error(400, message)
         } catch {
             return .error(500, "\(error)")
         }
