@@ -3,7 +3,8 @@ SWIFT ?= swift
 LOUPE := .build/release/loupe
 INDEX ?= Index
 
-.PHONY: demo test eval bench build deps clean
+.PHONY: demo test test-browser eval bench build deps clean man install
+PREFIX ?= /usr/local
 
 # Installs the system libraries Loupe links (Debian: libicu-dev, libzstd-dev, zlib1g-dev,
 # libxml2-dev, libpoppler-cpp-dev) when missing.
@@ -42,12 +43,35 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# The search page of `loupe serve` driven in headless Chromium (installed with apt-get when missing).
+test-browser: deps
+	$(SWIFT) build --product loupe
+	python3 scripts/browser-test.py --loupe .build/debug/loupe
+
 eval: build
 	$(SWIFT) build --product loupe-eval -c release
 	.build/release/loupe-eval Tests/Eval/queries.tsv Corpus
 
 bench: build
 	python3 scripts/bench.py
+
+# Man pages (loupe(1) and one per command) from the commands' own help, by swift-argument-parser's
+# generate-manual plugin, into .build/man.
+man: build
+	mkdir -p .build/man
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual --multi-page --output-directory .build/man
+
+# Installs loupe and loupe-pdf, the man pages and the bash, zsh and fish completions under
+# $(DESTDIR)$(PREFIX) (default /usr/local).
+install: build man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 .build/release/loupe .build/release/loupe-pdf $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 .build/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	$(LOUPE) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/loupe
+	$(LOUPE) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_loupe
+	$(LOUPE) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/loupe.fish
 
 clean:
 	rm -rf .build

@@ -87,8 +87,10 @@ public struct SnippetBuilder {
         var startByte = wordStarts[startToken]
         if startToken == 0 { startByte = 0 }
         let endByte = endToken == wordEnds.count - 1 ? text.count : wordEnds[endToken]
-        let highlighted = matches.filter { $0.token >= startToken && $0.token <= endToken }
-            .map { wordStarts[$0.token]..<wordEnds[$0.token] }
+        let highlighted = text.withUnsafeBufferPointer { buffer in
+            matches.filter { $0.token >= startToken && $0.token <= endToken }
+                .map { Apostrophes.visibleSpan(in: buffer, start: wordStarts[$0.token], end: wordEnds[$0.token]) }
+        }
         return render(text, from: startByte, to: endByte, highlighted: highlighted)
     }
 
@@ -108,7 +110,7 @@ public struct SnippetBuilder {
         var ranges: [Range<Int>] = []
         text.withUnsafeBufferPointer { buffer in
             analyzer.forEachTerm(in: buffer, language: language) { term, _, start, end in
-                if termToGroup[term] != nil { ranges.append(start..<end) }
+                if termToGroup[term] != nil { ranges.append(Apostrophes.visibleSpan(in: buffer, start: start, end: end)) }
             }
         }
         return ranges

@@ -37,6 +37,9 @@ struct IndexCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only warnings and errors.")
     var quiet = false
 
+    @Flag(name: .shortAndLong, help: "List each file as it is indexed (path and kind).")
+    var verbose = false
+
     @Flag(name: .long, help: "Rebuild the index even when the directory has not changed.")
     var full = false
 
@@ -44,6 +47,7 @@ struct IndexCommand: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if memory < 16 { throw ValidationError("--memory must be at least 16 (MiB)") }
         if maxFileSize < 1 || maxFileSize > 256 { throw ValidationError("--max-file-size must be between 1 and 256 (MiB)") }
+        if quiet && verbose { throw ValidationError("--quiet and --verbose disagree") }
     }
 
     func run() throws {
@@ -52,7 +56,13 @@ struct IndexCommand: ParsableCommand {
             var options = IndexOptions(memoryBudget: memory << 20, maxFileSize: maxFileSize << 20)
             if let threads { options.threads = threads }
             if noMerge { options.mergeSegments = .whenOverBudget }
+            if verbose {
+                options.fileIndexed = { path, kind in
+                    Terminal.writeStderr(Terminal.inert("\r\u{1B}[K\(kind)\t\(path)") + "\n")
+                }
+            }
             let showProgress = !quiet && Terminal.stderrIsTTY
+            let started = monotonicSeconds()
             let outcome = try IndexBuilder.update(
                 corpus: corpus, index: location.index, full: full, options: options,
                 warning: { skipped in Terminal.warning(Terminal.inert("\(skipped.path): \(skipped.reason)")) },
@@ -62,16 +72,30 @@ struct IndexCommand: ParsableCommand {
                         Terminal.writeStderr("\rwriting \(grouped(p.filesTotal)) documents into one segment…\u{1B}[K")
                         return
                     }
-                    let percent = p.filesDone * 100 / p.filesTotal
-                    Terminal.writeStderr("\rindexing: \(grouped(p.filesDone))/\(grouped(p.filesTotal)) files, \(formatBytes(p.bytesDone)) (\(percent)%)\u{1B}[K")
+                    Terminal.writeStderr("\r" + Self.progressLine(p, elapsed: monotonicSeconds() - started) + "\u{1B}[K")
                 })
             if showProgress { Terminal.writeStderr("\r\u{1B}[K") }
             guard !quiet else { return }
             printOutcome(outcome, index: location.index)
         }
     }
-}
 
+    /// `indexing: 1,200/4,000 files (30%), 35.2 MB at 14.1 MB/s, about 6 s left`: files done of
+    /// those found so far (the walk runs ahead of the workers), bytes read, the rate since the
+    /// start, and the time left at that pace (shown after the first second).
+    static func progressLine(_ p: IndexProgress, elapsed: Double) -> String {
+        let percent = p.filesDone * 100 / max(1, p.filesTotal)
+        var line = "indexing: \(grouped(p.filesDone))/\(grouped(p.filesTotal)) files (\(percent)%), \(formatBytes(p.bytesDone))"
+        if elapsed >= 1 {
+            line += " at \(fixed(Double(p.bytesDone) / 1e6 / elapsed, 1)) MB/s"
+            if p.filesDone > 0 && p.filesDone < p.filesTotal {
+                let left = elapsed * Double(p.filesTotal - p.filesDone) / Double(p.filesDone)
+                line += left < 90 ? ", about \(Int(left.rounded(.up))) s left" : ", about \(Int((left / 60).rounded(.up))) min left"
+            }
+        }
+        return line
+    }
+}
 
 /// Prints what `loupe index` (or one round of `loupe watch`) did.
 func printOutcome(_ outcome: IndexOutcome, index: String) {

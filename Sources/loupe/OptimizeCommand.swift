@@ -6,8 +6,8 @@ struct OptimizeCommand: ParsableCommand {
         commandName: "optimize",
         abstract: "Merge the index's segments into one, without its deleted documents.",
         discussion: """
-            Updates add segments and mark documents deleted; merges keep their number bounded as they go. \\
-            `loupe optimize` merges everything into one segment (the fastest to search), committed atomically; \\
+            Updates add segments and mark documents deleted; merges keep their number bounded as they go. \
+            `loupe optimize` merges everything into one segment (the fastest to search), committed atomically; \
             readers keep the generation they opened until they reopen. Takes the write lock like `loupe index`.
             """
     )

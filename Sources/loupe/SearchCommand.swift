@@ -173,7 +173,9 @@ struct SearchCommand: ParsableCommand {
             let title = Terminal.inert(hit.title.isEmpty ? hit.path : hit.title)
             print("\(hit.rank). \(Terminal.bold(title))")
             let page = hit.page.map { " · page \($0)" } ?? ""
-            print("   \(Terminal.dim("\(Terminal.inert(hit.path)) · \(hit.language.code)\(page) · score \(fixed(hit.score, 3))"))")
+            let root = searcher.reader.manifest.sourceRoot
+            let shownPath = Terminal.fileLink(Terminal.inert(hit.path), path: root.hasSuffix("/") ? root + hit.path : root + "/" + hit.path)
+            print("   \(Terminal.dim("\(shownPath) · \(hit.language.code)\(page) · score \(fixed(hit.score, 3))"))")
             print("   \(highlighted(hit.snippet))")
             if let explanation = hit.explanation {
                 for part in explanation.details {

@@ -9,11 +9,11 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve the index over HTTP: a JSON API and a search page.",
         discussion: """
-            Routes (GET): / the search page; /search?q=&k=&offset=&lang=&explain= the same JSON object as \\
-            `loupe search --json` (k at most 100, offset at most 1000, q at most 512 bytes); /doc/ID?q= a \\
-            document's text with the query's matches (ID from a hit's "id"); /suggest?q= the commonest indexed \\
-            words starting with the query's last word; /stats; /health; /metrics (Prometheus text). Bad input is a \\
-            400 with {"error": …}. Listens on 127.0.0.1 unless --host says otherwise. A newly committed index (by \\
+            Routes (GET): / the search page; /search?q=&k=&offset=&lang=&explain= the same JSON object as \
+            `loupe search --json` (k at most 100, offset at most 1000, q at most 512 bytes); /doc/ID?q= a \
+            document's text with the query's matches (ID from a hit's "id"); /suggest?q= the commonest indexed \
+            words starting with the query's last word; /stats; /health; /metrics (Prometheus text). Bad input is a \
+            400 with {"error": …}. Listens on 127.0.0.1 unless --host says otherwise. A newly committed index (by \
             `loupe index` or `loupe watch`) is picked up within half a second, without a restart. Ctrl-C stops it.
             """
     )

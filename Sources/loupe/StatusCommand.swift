@@ -7,9 +7,9 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "What changed in the indexed directory since its index, and what the last run skipped.",
         discussion: """
-            Like `git status`: the files added, changed and removed in DIR (by default the directory the index was \\
-            built from) since the index was built — one stat per file; a file whose time moved is compared by \\
-            content — and the files the last `loupe index` read but did not index, with the reason. \\
+            Like `git status`: the files added, changed and removed in DIR (by default the directory the index was \
+            built from) since the index was built — one stat per file; a file whose time moved is compared by \
+            content — and the files the last `loupe index` read but did not index, with the reason. \
             `loupe index DIR` brings the index up to date. Exit status 0 either way.
             """
     )

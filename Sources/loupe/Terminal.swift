@@ -52,6 +52,37 @@ enum Terminal {
         }
     }
 
+    /// Whether paths are printed as OSC 8 hyperlinks: on a terminal (stdout) that is known to
+    /// support them — VTE-based (GNOME Terminal, Tilix…), iTerm2, WezTerm, kitty, foot, Ghostty,
+    /// Windows Terminal, VS Code's — unless `LOUPE_HYPERLINKS=0`; `LOUPE_HYPERLINKS=1` forces them
+    /// on a terminal not listed. Terminals that do not know OSC 8 may print it as garbage, hence
+    /// the list rather than always.
+    static var hyperlinksEnabled: Bool {
+        guard stdoutIsTTY else { return false }
+        func env(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+        if let forced = env("LOUPE_HYPERLINKS") { return forced == "1" }
+        if let vte = env("VTE_VERSION").flatMap({ Int($0) }), vte >= 5000 { return true }
+        if let program = env("TERM_PROGRAM"), ["iTerm.app", "WezTerm", "vscode", "ghostty"].contains(program) { return true }
+        if env("KITTY_WINDOW_ID") != nil || env("WT_SESSION") != nil { return true }
+        if let term = env("TERM"), term.hasPrefix("foot") || term == "xterm-kitty" || term == "xterm-ghostty" { return true }
+        return false
+    }
+
+    /// `text` as an OSC 8 hyperlink to the file at absolute `path` (`file://host/path`, percent-
+    /// encoded) when `hyperlinksEnabled`, else `text` itself. `text` must already be inert.
+    static func fileLink(_ text: String, path: String) -> String {
+        guard hyperlinksEnabled else { return text }
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        var encoded = ""
+        for byte in path.utf8 {
+            let c = Character(Unicode.Scalar(byte))
+            if byte < 0x80 && (c.isLetter || c.isNumber || "/-._~".contains(c)) { encoded.append(c) } else { encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(2) }
+        }
+        let url = "file://" + String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + encoded
+        return "\u{1B}]8;;\(url)\u{1B}\\\(text)\u{1B}]8;;\u{1B}\\"
+    }
+
     static func bold(_ s: String) -> String { colorEnabled ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
     static func dim(_ s: String) -> String { colorEnabled ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
     static func highlight(_ s: String) -> String { colorEnabled ? "\u{1B}[1;33m\(s)\u{1B}[0m" : s }
@@ -70,6 +101,10 @@ func reportingErrors(_ body: () throws -> Void) throws {
         Terminal.error("\(error)")
         throw ExitCode(2)
     }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 
 /// A number with thousands separators.

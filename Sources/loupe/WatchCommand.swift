@@ -13,12 +13,12 @@ struct WatchCommand: ParsableCommand {
         commandName: "watch",
         abstract: "Keep the index of a directory up to date as its files change.",
         discussion: """
-            Brings the index up to date (as `loupe index`), then watches DIR with inotify: when files are saved, \\
-            added, renamed or removed, the changes are gathered for a moment (a burst of saves is one update) and \\
-            applied as `loupe index` would, usually well within a second. Directories created or moved in are \\
-            watched as they appear; a file replaced by rename (as editors save) is picked up; if DIR itself is moved \\
-            away, the watch waits for it to come back. Holds the index's write lock for as long as it runs, so a \\
-            `loupe index` on the same index is refused meanwhile; searches are never blocked. Ctrl-C (or SIGTERM) \\
+            Brings the index up to date (as `loupe index`), then watches DIR with inotify: when files are saved, \
+            added, renamed or removed, the changes are gathered for a moment (a burst of saves is one update) and \
+            applied as `loupe index` would, usually well within a second. Directories created or moved in are \
+            watched as they appear; a file replaced by rename (as editors save) is picked up; if DIR itself is moved \
+            away, the watch waits for it to come back. Holds the index's write lock for as long as it runs, so a \
+            `loupe index` on the same index is refused meanwhile; searches are never blocked. Ctrl-C (or SIGTERM) \
             stops it cleanly, after the update under way.
             """
     )

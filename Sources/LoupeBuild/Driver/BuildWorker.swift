@@ -102,6 +102,7 @@ struct BuildWorker {
                 result.tokens += UInt64(length)
                 result.languages[language, default: 0] += 1
                 result.kinds[extractor.kind, default: 0] += 1
+                run.options.fileIndexed?(file.relativePath, extractor.kind)
                 if let cut = document.cut { result.cut.append(SkippedFile(path: file.relativePath, reason: "indexed in part: \(cut)")) }
                 if document.charset != "UTF-8" { result.charsets[document.charset, default: 0] += 1 }
             }

@@ -23,6 +23,9 @@ public struct IndexOptions: Sendable {
     /// dictionary lookup per term instead of one per segment, one pruning threshold) at the cost of
     /// a pass over the postings at the end of the build; by default the index is always merged.
     public var mergeSegments: MergePolicy
+    /// Called from the workers with each file's path (relative to the corpus) and kind as it is
+    /// indexed (`loupe index --verbose`); nil: nothing is called.
+    public var fileIndexed: (@Sendable (_ path: String, _ kind: String) -> Void)? = nil
 
     public enum MergePolicy: Sendable {
         case never, always

@@ -5,20 +5,20 @@ import Glibc
 
 /// A minimal HTTP/1.1 client over a loopback TCP socket, for the tests: one request per
 /// connection (`Connection: close`), the whole answer read until the server closes.
-struct HTTPAnswer {
-    var status: Int
-    var headers: [String: String]
-    var body: Data
+public struct HTTPAnswer {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Data
 
-    var text: String { String(decoding: body, as: UTF8.self) }
-    var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] }
+    public var text: String { String(decoding: body, as: UTF8.self) }
+    public var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] }
 }
 
-enum HTTPClientError: Error {
+public enum HTTPClientError: Error {
     case connect(Int32), malformed(String)
 }
 
-func httpRequest(port: Int, _ target: String, method: String = "GET") throws -> HTTPAnswer {
+public func httpRequest(port: Int, _ target: String, method: String = "GET") throws -> HTTPAnswer {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw HTTPClientError.connect(errno) }
     defer { close(fd) }
@@ -71,7 +71,7 @@ func httpRequest(port: Int, _ target: String, method: String = "GET") throws -> 
 
 /// `httpRequest` on a Dispatch thread, so that a test waiting for the answer never holds one of
 /// the few threads of Swift's cooperative pool, which the server's handlers need.
-func get(_ port: Int, _ target: String, method: String = "GET") async throws -> HTTPAnswer {
+public func get(_ port: Int, _ target: String, method: String = "GET") async throws -> HTTPAnswer {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
             continuation.resume(with: Result { try httpRequest(port: port, target, method: method) })
