@@ -1,3 +1,4 @@
+import Synchronization
 import CZstd
 
 /// Reads documents' texts back from a mapped store body, decompressing only the block asked for.
@@ -76,10 +77,42 @@ public final class StoredTextReader: @unchecked Sendable {
         return Array(cache.bytes[start..<end])
     }
 
+    /// Blocks decompressed lately, most recent last, shared by every thread reading this store:
+    /// the hits of one query often share blocks (a 128 KiB block holds dozens of short documents),
+    /// and a server answers the same documents again and again. At most `recentBlockBudget` bytes,
+    /// blocks over a quarter of it never kept. Arrays share their storage: a hit takes its block
+    /// without a copy.
+    private let recent = Mutex<[(number: Int, bytes: [UInt8])]>([])
+    static let recentBlockBudget = 4 << 20
+
+    /// Block `b` uncompressed, from the recent blocks when it is there.
+    func recentBlock(_ b: Int) throws -> [UInt8] {
+        if let hit = recent.withLock({ blocks -> [UInt8]? in
+            guard let i = blocks.lastIndex(where: { $0.number == b }) else { return nil }
+            let entry = blocks.remove(at: i)
+            blocks.append(entry)
+            return entry.bytes
+        }) {
+            return hit
+        }
+        let bytes = try block(b)
+        guard bytes.count <= Self.recentBlockBudget / 4 else { return bytes }
+        recent.withLock { blocks in
+            guard !blocks.contains(where: { $0.number == b }) else { return }
+            blocks.append((b, bytes))
+            var total = blocks.reduce(0) { $0 + $1.bytes.count }
+            while total > Self.recentBlockBudget, let first = blocks.first {
+                total -= first.bytes.count
+                blocks.removeFirst()
+            }
+        }
+        return bytes
+    }
+
     /// The text of a document given its record.
     public func text(of record: DocumentRecord) throws -> [UInt8] {
         if record.textLength == 0 { return [] }
-        let bytes = try block(Int(record.storeBlock))
+        let bytes = try recentBlock(Int(record.storeBlock))
         let start = Int(record.storeOffset), end = start + Int(record.textLength)
         guard end <= bytes.count else { throw IndexError.corrupt(file: file, reason: "document text outside its store block") }
         return Array(bytes[start..<end])
