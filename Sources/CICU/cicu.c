@@ -26,6 +26,17 @@ CICUWordBreaker *cicu_wb_open(int32_t *error) {
     return wb;
 }
 
+CICUWordBreaker *cicu_sb_open(int32_t *error) {
+    UErrorCode status = U_ZERO_ERROR;
+    UBreakIterator *bi = ubrk_open(UBRK_SENTENCE, "", NULL, 0, &status);
+    *error = (int32_t)status;
+    if (U_FAILURE(status) || bi == NULL) return NULL;
+    CICUWordBreaker *wb = calloc(1, sizeof(CICUWordBreaker));
+    if (wb == NULL) { ubrk_close(bi); *error = (int32_t)U_MEMORY_ALLOCATION_ERROR; return NULL; }
+    wb->bi = bi;
+    return wb;
+}
+
 void cicu_wb_close(CICUWordBreaker *wb) {
     if (wb == NULL) return;
     if (wb->bi) ubrk_close(wb->bi);

@@ -61,6 +61,16 @@ public final class Searcher {
     /// evaluated as a boolean one.
     public var matchAll = false
 
+    /// The sentence iterator passages are cut with, made by the first request for passages.
+    private var sentences: SentenceBreaker?
+
+    func sentenceBreaker() throws -> SentenceBreaker {
+        if let sentences { return sentences }
+        let made = try SentenceBreaker()
+        sentences = made
+        return made
+    }
+
     /// Titles analyzed, built by the first `title:` query.
     private var titles: TitleIndex?
 

@@ -35,7 +35,8 @@ public struct SearchAPI: Sendable {
         self.index = index
     }
 
-    /// `GET /search?q=&k=&offset=&lang=&explain=&facets=`: `loupe search --json`'s object. With
+    /// `GET /search?q=&k=&offset=&lang=&explain=&passages=&facets=`: `loupe search --json`'s
+    /// object (`passages=N`: each hit's N best passages, as `--passages`). With
     /// `facets=1`, also `"facets": {"languages": {code: matching documents}}` (the query's hits
     /// per language, whatever `lang` says), for the page's language filter.
     public func search(_ parameters: [String: String]) -> APIResponse {
@@ -57,6 +58,9 @@ public struct SearchAPI: Sendable {
             guard parsed.count == codes.count, codes.count <= 4 else { return .error(400, "lang takes en, fr, es or other, comma-separated") }
             languages = Set(parsed)
         }
+        guard let passages = Self.integer(parameters["passages"], default: 0, in: 0...10) else {
+            return .error(400, "passages must be an integer from 0 to 10")
+        }
         let explain = Self.flag(parameters["explain"])
         let facets = Self.flag(parameters["facets"])
         do {
@@ -70,7 +74,7 @@ public struct SearchAPI: Sendable {
                     }
                 }
                 searcher.filter = SearchFilter(languages: languages)
-                let response = try searcher.respond(to: query, k: k, offset: offset, explain: explain)
+                let response = try searcher.respond(to: query, k: k, offset: offset, explain: explain, passages: passages)
                 guard facets, case .object(var fields) = response.json else { return .json(response.json) }
                 fields.append(("facets", .object([("languages", .object(counts))])))
                 return .json(.object(fields))

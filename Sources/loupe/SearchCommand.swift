@@ -67,6 +67,9 @@ struct SearchCommand: ParsableCommand {
     @Flag(name: .long, help: "Score every matching document instead of pruning (same results; for checking).")
     var exhaustive = false
 
+    @Option(name: .long, help: ArgumentHelp("Show each hit's N best passages (sentences around the matches), in document order, each with its line (or page) and rank; 1 shows the snippet, as without it.", valueName: "n"))
+    var passages: Int = 1
+
     @Flag(name: .long, help: "Show how each score was computed: per word, phrase or translation its tf, idf and the document's length; the parts add up to the score.")
     var explain = false
 
@@ -80,6 +83,7 @@ struct SearchCommand: ParsableCommand {
     func validate() throws {
         if k < 1 || k > 10_000 { throw ValidationError("-k must be between 1 and 10000") }
         if offset < 0 || offset > 10_000 { throw ValidationError("--offset must be between 0 and 10000") }
+        if passages < 1 || passages > 20 { throw ValidationError("--passages must be between 1 and 20") }
         if json && format != .text && format != .json { throw ValidationError("--json and --format \(format.rawValue) disagree") }
         _ = try searchFilter()
     }
@@ -125,7 +129,7 @@ struct SearchCommand: ParsableCommand {
             searcher.matchAll = all
             searcher.filter = try searchFilter()
             var response = try searcher.respond(to: query, k: k, offset: offset, strategy: exhaustive ? .exhaustive : .maxScore,
-                                                explain: explain)
+                                                explain: explain, passages: passages > 1 ? passages : 0)
             response.stale = Self.staleness(of: reader)
             noMatch = response.hits.isEmpty
             let root = reader.manifest.sourceRoot
@@ -176,7 +180,13 @@ struct SearchCommand: ParsableCommand {
             let root = searcher.reader.manifest.sourceRoot
             let shownPath = Terminal.fileLink(Terminal.inert(hit.path), path: root.hasSuffix("/") ? root + hit.path : root + "/" + hit.path)
             print("   \(Terminal.dim("\(shownPath) · \(hit.language.code)\(page) · score \(fixed(hit.score, 3))"))")
-            print("   \(highlighted(hit.snippet))")
+            if hit.passages.isEmpty {
+                print("   \(highlighted(hit.snippet))")
+            }
+            for passage in hit.passages {
+                let place = passage.page.map { "page \($0)" } ?? "line \(passage.line)"
+                print("   \(Terminal.dim("[\(place), #\(passage.rank)]")) \(highlighted(passage.snippet))")
+            }
             if let explanation = hit.explanation {
                 for part in explanation.details {
                     let values = part.details.map { detail -> String in

@@ -10,6 +10,9 @@ typedef struct CICUWordBreaker CICUWordBreaker;
 /// Opens a UAX #29 word break iterator (root locale). Returns NULL on failure, with ICU's error
 /// code (a UErrorCode) in *error.
 CICUWordBreaker *cicu_wb_open(int32_t *error);
+/// Opens a UAX #29 sentence break iterator (root locale), driven by the same calls as a word
+/// iterator (`cicu_wb_set_utf8`, `cicu_wb_next`, `cicu_wb_close`). NULL on failure, as above.
+CICUWordBreaker *cicu_sb_open(int32_t *error);
 void cicu_wb_close(CICUWordBreaker *wb);
 /// Points the iterator at UTF-8 text (not copied: it must outlive the iteration).
 /// Returns 0 on success, the ICU error code otherwise.

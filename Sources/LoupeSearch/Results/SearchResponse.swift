@@ -19,6 +19,8 @@ public struct SearchHit: Sendable {
     /// The page the snippet's first match is on (from 1), for a PDF: its text holds a form feed
     /// (0x0C) between pages. Nil for other documents.
     public var page: Int? = nil
+    /// The hit's best passages in document order, when asked for (`respond(…passages:)`).
+    public var passages: [Passage] = []
 }
 
 /// A query's complete answer: ranked hits with snippets.
@@ -74,8 +76,9 @@ extension Searcher {
 
     /// Searches and builds a snippet for every hit of the page: the `k` best after the first
     /// `offset` (ranks count from the top, so the page's first hit has rank `offset + 1`).
+    /// With `passages` > 0, every hit also gets its `passages` best passages (`PassageBuilder`).
     public func respond(to query: String, k: Int = 10, offset: Int = 0, strategy: RetrievalStrategy = .maxScore,
-                        explain: Bool = false) throws -> SearchResponse {
+                        explain: Bool = false, passages: Int = 0) throws -> SearchResponse {
         // The table of place names is built once per process (about 3 ms): not the query's time.
         if expandNames { _ = PlaceNames.shared(folding: analyzer) }
         let started = monotonicSeconds()
@@ -87,10 +90,21 @@ extension Searcher {
             let text = try reader.text(scored.doc)
             let language = Language(rawValue: record.language) ?? .other
             let snippet = builder.snippet(text: text, language: language, plan: ranked.plan, analyzer: analyzer)
-            hits.append(SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
-                                  score: scored.score, snippet: snippet,
-                                  explanation: explain ? try self.explain(ranked.plan, doc: scored.doc) : nil, charset: record.charset,
-                                  page: Self.isPaged(record.path) ? Self.page(of: snippet.textOffset, in: text) : nil))
+            let paged = Self.isPaged(record.path)
+            var hit = SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
+                                score: scored.score, snippet: snippet,
+                                explanation: explain ? try self.explain(ranked.plan, doc: scored.doc) : nil, charset: record.charset,
+                                page: paged ? Self.page(of: snippet.textOffset, in: text) : nil)
+            if passages > 0 {
+                hit.passages = PassageBuilder().passages(text: text, language: language, plan: ranked.plan, analyzer: analyzer,
+                                                         sentences: try sentenceBreaker(), count: passages, paged: paged)
+                if hit.passages.isEmpty {
+                    // No word of the text matched (a title or path match): the snippet is the passage.
+                    let line = 1 + text[..<min(snippet.textOffset, text.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                    hit.passages = [Passage(snippet: snippet, score: 0, rank: 1, line: line, page: hit.page)]
+                }
+            }
+            hits.append(hit)
         }
         let unknown = ranked.plan.groups.filter { $0.keys.isEmpty }.map(\.word)
         let total = ranked.totalHits ?? hits.count

@@ -1,7 +1,8 @@
 extension SearchResponse {
     /// The response as `loupe search --json` prints it (and `serve` will answer): `{"query",
     /// "total_hits", "took_ms", "hits": [{"rank", "id", "path", "title", "score", "language", "charset", "snippet":
-    /// {"text", "highlights": [[start, end], …]}, "page" (PDFs only)}], "translations": [names],
+    /// {"text", "highlights": [[start, end], …]}, "page" (PDFs only), "passages" (when asked: [{"text",
+    /// "highlights", "score", "rank", "line", "page"}] in document order)}], "translations": [names],
     /// "suggestion": text or null}`; highlights are
     /// [start, end) offsets into the snippet's text in Unicode scalars; `translations` are the other
     /// languages' names of places and languages the query names, which were searched too;
@@ -42,6 +43,19 @@ extension SearchHit {
             ])),
         ]
         if let page = hit.page { fields.append(("page", .int(page))) }
+        if !hit.passages.isEmpty {
+            fields.append(("passages", .array(hit.passages.map { p in
+                var passage: [(String, JSON)] = [
+                    ("text", .string(p.snippet.text)),
+                    ("highlights", .array(p.snippet.highlights.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
+                    ("score", .double((p.score * 1000).rounded() / 1000)),
+                    ("rank", .int(p.rank)),
+                    ("line", .int(p.line)),
+                ]
+                if let page = p.page { passage.append(("page", .int(page))) }
+                return .object(passage)
+            })))
+        }
         if let explanation = hit.explanation { fields.append(("explain", explanation.json)) }
         return .object(fields)
     }

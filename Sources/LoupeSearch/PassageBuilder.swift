@@ -1,0 +1,149 @@
+import LoupeAnalysis
+
+/// One passage of a hit, as `loupe search --passages N` shows it: a window of whole sentences
+/// (or a cut of one long sentence) with the query's matches marked.
+public struct Passage: Sendable, Equatable {
+    /// The passage's text (white space collapsed, "…" where the document goes on) and highlights.
+    public var snippet: Snippet
+    /// Its score (see `PassageBuilder`); its rank among the hit's passages by that score (1: best).
+    public var score: Double
+    public var rank: Int
+    /// Where it starts: the line (from 1) of the document's text, and for a PDF the page.
+    public var line: Int
+    public var page: Int?
+}
+
+/// Picks a hit's best passages. The document's sentences come from ICU's sentence break
+/// iterator; a candidate passage starts at the sentence holding a match (or, in a sentence longer
+/// than a passage, a little before the match) and takes the following sentences while it stays
+/// within `maxLength` characters (never past a PDF's page break). Each candidate is scored as Lucene's unified highlighter scores
+/// passages — BM25 over the query words it holds, the passage's length against a pivot of 87
+/// characters: Σ idf × tf × (k1 + 1) / (tf + k1 × (1 − b + b × length / 87)), k1 1.2, b 0.75 —
+/// plus a bonus for different query words close together: for each two successive matches of
+/// different words, ½ × the smaller idf / (1 + the words between them). The best `count` that do
+/// not overlap are kept and shown in document order, each with its rank.
+public struct PassageBuilder {
+    public var maxLength = 280
+    /// Characters kept before the first match when a passage must start inside a long sentence.
+    public var leadingContext = 60
+    public var k1 = 1.2
+    public var b = 0.75
+    public var pivot = 87.0
+
+    public init() {}
+
+    struct Match {
+        var start: Int, end: Int, group: Int, position: Int
+    }
+
+    public func passages(text: [UInt8], language: Language, plan: QueryPlan, analyzer: Analyzer, sentences: SentenceBreaker,
+                         count: Int, paged: Bool) -> [Passage] {
+        guard count > 0, !text.isEmpty else { return [] }
+        let termToGroup = SnippetBuilder.termGroups(plan, language: language)
+        var matches: [Match] = []
+        text.withUnsafeBufferPointer { buffer in
+            analyzer.forEachTerm(in: buffer, language: language) { term, position, start, end in
+                if let g = termToGroup[term] {
+                    let visible = Apostrophes.visibleSpan(in: buffer, start: start, end: end)
+                    matches.append(Match(start: visible.lowerBound, end: visible.upperBound, group: g, position: position))
+                }
+            }
+        }
+        guard !matches.isEmpty else { return [] }
+        // Sentence ends, plus a hard end after every page break (a form feed): a passage never
+        // runs from one PDF page to the next.
+        var ends = text.withUnsafeBufferPointer { sentences.boundaries($0) }
+        let pageEnds = text.indices.filter { text[$0] == 0x0C }.map { $0 + 1 }
+        if !pageEnds.isEmpty { ends = Array(Set(ends + pageEnds)).sorted() }
+        func isPageEnd(_ end: Int) -> Bool { end > 0 && text[end - 1] == 0x0C }
+        // Scalar index of every byte boundary, to measure in characters.
+        var scalarAt = [Int](repeating: 0, count: text.count + 1)
+        var scalars = 0
+        for (i, byte) in text.enumerated() {
+            scalarAt[i] = scalars
+            if byte & 0xC0 != 0x80 { scalars += 1 }
+        }
+        scalarAt[text.count] = scalars
+
+        // Candidates, in document order: each starts at or before a match no earlier one covers.
+        var candidates: [Range<Int>] = []
+        var sentence = 0
+        for match in matches {
+            if let last = candidates.last, match.start < last.upperBound { continue }
+            while sentence < ends.count - 1 && ends[sentence] <= match.start { sentence += 1 }
+            let sentenceStart = sentence == 0 ? 0 : ends[sentence - 1]
+            var start = sentenceStart
+            if scalarAt[match.start] - scalarAt[sentenceStart] > maxLength * 2 / 3 {
+                start = wordStart(in: text, near: match.start, back: leadingContext, scalarAt: scalarAt)
+            }
+            if let last = candidates.last, start < last.upperBound { start = last.upperBound }
+            var end = ends[sentence]
+            var next = sentence + 1
+            while next < ends.count && !isPageEnd(end) && scalarAt[ends[next]] - scalarAt[start] <= maxLength { end = ends[next]; next += 1 }
+            if scalarAt[end] - scalarAt[start] > maxLength {
+                end = wordEnd(in: text, from: start, maxLength: maxLength, scalarAt: scalarAt, atLeast: match.end)
+            }
+            candidates.append(start..<end)
+        }
+
+        // Scores.
+        var scored: [(range: Range<Int>, score: Double, first: Int, count: Int)] = []
+        var m = 0
+        for range in candidates {
+            while m < matches.count && matches[m].start < range.lowerBound { m += 1 }
+            var k = m
+            var tf: [Int: Int] = [:]
+            var bonus = 0.0
+            while k < matches.count && matches[k].end <= range.upperBound {
+                tf[matches[k].group, default: 0] += 1
+                if k > m, matches[k].group != matches[k - 1].group {
+                    let gap = max(0, matches[k].position - matches[k - 1].position - 1)
+                    bonus += 0.5 * min(plan.groups[matches[k].group].idf, plan.groups[matches[k - 1].group].idf) / Double(1 + gap)
+                }
+                k += 1
+            }
+            let length = Double(scalarAt[range.upperBound] - scalarAt[range.lowerBound])
+            let norm = k1 * (1 - b + b * length / pivot)
+            let bm25 = tf.reduce(0.0) { sum, entry in
+                sum + plan.groups[entry.key].idf * Double(entry.value) * (k1 + 1) / (Double(entry.value) + norm)
+            }
+            scored.append((range, bm25 + bonus, m, k - m))
+        }
+        let chosen = scored.enumerated().sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }
+            .prefix(count)
+        let renderer = SnippetBuilder()
+        var passages: [Passage] = []
+        for (rank, entry) in chosen.enumerated() {
+            let (range, score, first, held) = entry.element
+            let highlighted = matches[first..<(first + held)].map { $0.start..<$0.end }
+            let line = 1 + text[..<range.lowerBound].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            passages.append(Passage(snippet: renderer.render(text, from: range.lowerBound, to: range.upperBound, highlighted: highlighted),
+                                    score: score, rank: rank + 1, line: line,
+                                    page: paged ? Searcher.page(of: range.lowerBound, in: text) : nil))
+        }
+        return passages.sorted { $0.snippet.textOffset < $1.snippet.textOffset }
+    }
+
+    /// A word start about `back` characters before `offset` (after a space), or the text's start.
+    func wordStart(in text: [UInt8], near offset: Int, back: Int, scalarAt: [Int]) -> Int {
+        var i = offset
+        while i > 0 && scalarAt[offset] - scalarAt[i] < back { i -= 1 }
+        while i > 0 && !Self.isSpace(text[i - 1]) { i -= 1 }
+        return i
+    }
+
+    /// The end of the last word that ends within `maxLength` characters of `from` (and not before
+    /// `atLeast`, the match the passage is for).
+    func wordEnd(in text: [UInt8], from: Int, maxLength: Int, scalarAt: [Int], atLeast: Int) -> Int {
+        var i = from
+        var lastWordEnd = atLeast
+        while i < text.count && scalarAt[i] - scalarAt[from] < maxLength {
+            if i >= atLeast && Self.isSpace(text[i]) && i > 0 && !Self.isSpace(text[i - 1]) { lastWordEnd = max(lastWordEnd, i) }
+            i += 1
+        }
+        if i == text.count { return text.count }
+        return lastWordEnd
+    }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0C }
+}
