@@ -15,9 +15,9 @@ struct CICUWordBreaker {
     UText *text;
 };
 
-CICUWordBreaker *cicu_wb_open(int32_t *error) {
+static CICUWordBreaker *open_breaker(UBreakIteratorType type, int32_t *error) {
     UErrorCode status = U_ZERO_ERROR;
-    UBreakIterator *bi = ubrk_open(UBRK_WORD, "", NULL, 0, &status);
+    UBreakIterator *bi = ubrk_open(type, "", NULL, 0, &status);
     *error = (int32_t)status;
     if (U_FAILURE(status) || bi == NULL) return NULL;
     CICUWordBreaker *wb = calloc(1, sizeof(CICUWordBreaker));
@@ -26,16 +26,9 @@ CICUWordBreaker *cicu_wb_open(int32_t *error) {
     return wb;
 }
 
-CICUWordBreaker *cicu_sb_open(int32_t *error) {
-    UErrorCode status = U_ZERO_ERROR;
-    UBreakIterator *bi = ubrk_open(UBRK_SENTENCE, "", NULL, 0, &status);
-    *error = (int32_t)status;
-    if (U_FAILURE(status) || bi == NULL) return NULL;
-    CICUWordBreaker *wb = calloc(1, sizeof(CICUWordBreaker));
-    if (wb == NULL) { ubrk_close(bi); *error = (int32_t)U_MEMORY_ALLOCATION_ERROR; return NULL; }
-    wb->bi = bi;
-    return wb;
-}
+CICUWordBreaker *cicu_wb_open(int32_t *error) { return open_breaker(UBRK_WORD, error); }
+
+CICUWordBreaker *cicu_sb_open(int32_t *error) { return open_breaker(UBRK_SENTENCE, error); }
 
 void cicu_wb_close(CICUWordBreaker *wb) {
     if (wb == NULL) return;

@@ -56,14 +56,7 @@ public struct PassageBuilder {
         let pageEnds = text.indices.filter { text[$0] == 0x0C }.map { $0 + 1 }
         if !pageEnds.isEmpty { ends = Array(Set(ends + pageEnds)).sorted() }
         func isPageEnd(_ end: Int) -> Bool { end > 0 && text[end - 1] == 0x0C }
-        // Scalar index of every byte boundary, to measure in characters.
-        var scalarAt = [Int](repeating: 0, count: text.count + 1)
-        var scalars = 0
-        for (i, byte) in text.enumerated() {
-            scalarAt[i] = scalars
-            if byte & 0xC0 != 0x80 { scalars += 1 }
-        }
-        scalarAt[text.count] = scalars
+        let scalarAt = SnippetBuilder.scalarOffsets(text)
 
         // Candidates, in document order: each starts at or before a match no earlier one covers.
         var candidates: [Range<Int>] = []

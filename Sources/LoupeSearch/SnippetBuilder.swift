@@ -44,13 +44,7 @@ public struct SnippetBuilder {
             }
         }
         // Scalar offset of each byte boundary, to measure windows in characters.
-        var scalarAt = [Int](repeating: 0, count: text.count + 1)
-        var scalars = 0
-        for (i, b) in text.enumerated() {
-            scalarAt[i] = scalars
-            if b & 0xC0 != 0x80 { scalars += 1 }
-        }
-        scalarAt[text.count] = scalars
+        let scalarAt = Self.scalarOffsets(text)
 
         guard !matches.isEmpty else {
             let end = wordEnds.firstIndex(where: { scalarAt[$0] > targetLength }).map { max(0, $0 - 1) }
@@ -92,6 +86,19 @@ public struct SnippetBuilder {
                 .map { Apostrophes.visibleSpan(in: buffer, start: wordStarts[$0.token], end: wordEnds[$0.token]) }
         }
         return render(text, from: startByte, to: endByte, highlighted: highlighted)
+    }
+
+    /// The Unicode scalar offset of every byte boundary of UTF-8 `text` (`text.count + 1` of
+    /// them), to measure byte ranges in characters.
+    static func scalarOffsets(_ text: [UInt8]) -> [Int] {
+        var scalarAt = [Int](repeating: 0, count: text.count + 1)
+        var scalars = 0
+        for (i, b) in text.enumerated() {
+            scalarAt[i] = scalars
+            if b & 0xC0 != 0x80 { scalars += 1 }
+        }
+        scalarAt[text.count] = scalars
+        return scalarAt
     }
 
     /// Which of the plan's groups (by index) each of its terms in `language` belongs to.
