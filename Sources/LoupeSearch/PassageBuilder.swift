@@ -11,17 +11,21 @@ public struct Passage: Sendable, Equatable {
     /// Where it starts: the line (from 1) of the document's text, and for a PDF the page.
     public var line: Int
     public var page: Int?
+    /// The heading of the section it is in (Markdown, HTML and EPUB headings), if any.
+    public var section: String? = nil
 }
 
 /// Picks a hit's best passages. The document's sentences come from ICU's sentence break
 /// iterator; a candidate passage starts at the sentence holding a match (or, in a sentence longer
 /// than a passage, a little before the match) and takes the following sentences while it stays
-/// within `maxLength` characters (never past a PDF's page break). Each candidate is scored as Lucene's unified highlighter scores
+/// within `maxLength` characters (never past a PDF's page break or into the next heading's
+/// section). Each candidate is scored as Lucene's unified highlighter scores
 /// passages — BM25 over the query words it holds, the passage's length against a pivot of 87
 /// characters: Σ idf × tf × (k1 + 1) / (tf + k1 × (1 − b + b × length / 87)), k1 1.2, b 0.75 —
 /// plus a bonus for different query words close together: for each two successive matches of
 /// different words, ½ × the smaller idf / (1 + the words between them). The best `count` that do
-/// not overlap are kept and shown in document order, each with its rank.
+/// not overlap are kept and shown in document order, each with its rank, its line (its page in a
+/// PDF) and the heading of its section (the last heading line before its first match).
 public struct PassageBuilder {
     public var maxLength = 280
     /// Characters kept before the first match when a passage must start inside a long sentence.
@@ -55,7 +59,10 @@ public struct PassageBuilder {
         var ends = text.withUnsafeBufferPointer { sentences.boundaries($0) }
         let pageEnds = text.indices.filter { text[$0] == 0x0C }.map { $0 + 1 }
         if !pageEnds.isEmpty { ends = Array(Set(ends + pageEnds)).sorted() }
-        func isPageEnd(_ end: Int) -> Bool { end > 0 && text[end - 1] == 0x0C }
+        // A passage stops at a page break and before a heading: it stays on one page, in one section.
+        func isHardEnd(_ end: Int) -> Bool {
+            end > 0 && (text[end - 1] == 0x0C || (text[end - 1] == 0x0A && SnippetBuilder.headingMarks(text, at: end) != nil))
+        }
         let scalarAt = SnippetBuilder.scalarOffsets(text)
 
         // Candidates, in document order: each starts at or before a match no earlier one covers.
@@ -72,7 +79,7 @@ public struct PassageBuilder {
             if let last = candidates.last, start < last.upperBound { start = last.upperBound }
             var end = ends[sentence]
             var next = sentence + 1
-            while next < ends.count && !isPageEnd(end) && scalarAt[ends[next]] - scalarAt[start] <= maxLength { end = ends[next]; next += 1 }
+            while next < ends.count && !isHardEnd(end) && scalarAt[ends[next]] - scalarAt[start] <= maxLength { end = ends[next]; next += 1 }
             if scalarAt[end] - scalarAt[start] > maxLength {
                 end = wordEnd(in: text, from: start, maxLength: maxLength, scalarAt: scalarAt, atLeast: match.end)
             }
@@ -112,7 +119,8 @@ public struct PassageBuilder {
             let line = 1 + text[..<range.lowerBound].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             passages.append(Passage(snippet: renderer.render(text, from: range.lowerBound, to: range.upperBound, highlighted: highlighted),
                                     score: score, rank: rank + 1, line: line,
-                                    page: paged ? Searcher.page(of: range.lowerBound, in: text) : nil))
+                                    page: paged ? Searcher.page(of: range.lowerBound, in: text) : nil,
+                                    section: SnippetBuilder.section(of: highlighted.first?.lowerBound ?? range.lowerBound, in: text)))
         }
         return passages.sorted { $0.snippet.textOffset < $1.snippet.textOffset }
     }

@@ -101,6 +101,34 @@ public struct SnippetBuilder {
         return scalarAt
     }
 
+    /// How many bytes of heading marks (1–6 `#` then a space) start at `i`, or nil.
+    static func headingMarks(_ text: [UInt8], at i: Int) -> Int? {
+        var j = i
+        while j < text.count && j - i < 7 && text[j] == 0x23 { j += 1 }
+        guard j - i >= 1, j - i <= 6, j < text.count, text[j] == 0x20 else { return nil }
+        return j - i
+    }
+
+    /// The heading (without its marks) of the section that `offset` of the text is in: the last
+    /// line at or before it that starts with heading marks; nil when there is none.
+    static func section(of offset: Int, in text: [UInt8]) -> String? {
+        var end = min(offset, text.count)
+        while end > 0 && text[end - 1] != 0x0A { end -= 1 }
+        // `end` is the start of the line holding `offset`; look at it, then the lines before.
+        var lineStart = end
+        while true {
+            if let marks = headingMarks(text, at: lineStart) {
+                var lineEnd = lineStart
+                while lineEnd < text.count && text[lineEnd] != 0x0A { lineEnd += 1 }
+                let heading = String(decoding: text[(lineStart + marks + 1)..<lineEnd], as: UTF8.self)
+                return heading.isEmpty ? nil : String(heading.prefix(200))
+            }
+            if lineStart == 0 { return nil }
+            lineStart -= 1
+            while lineStart > 0 && text[lineStart - 1] != 0x0A { lineStart -= 1 }
+        }
+    }
+
     /// Which of the plan's groups (by index) each of its terms in `language` belongs to.
     static func termGroups(_ plan: QueryPlan, language: Language) -> [String: Int] {
         var map: [String: Int] = [:]
@@ -138,6 +166,12 @@ public struct SnippetBuilder {
         var i = from
         var lastWasSpace = true
         while i < to {
+            // A heading's marks (`## ` at a line's start, as Markdown and HTML extraction keep
+            // them) are not shown.
+            if text[i] == 0x23 && (i == 0 || text[i - 1] == 0x0A), let marks = Self.headingMarks(text, at: i), i + marks < to {
+                i += marks
+                continue
+            }
             if h < highlighted.count && i == highlighted[h].lowerBound { pendingStart = scalarCount }
             let b = text[i]
             if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C {

@@ -184,7 +184,7 @@ struct SearchCommand: ParsableCommand {
                 print("   \(highlighted(hit.snippet))")
             }
             for passage in hit.passages {
-                let place = passage.page.map { "page \($0)" } ?? "line \(passage.line)"
+                let place = (passage.page.map { "page \($0)" } ?? "line \(passage.line)") + (passage.section.map { " · " + Terminal.inert($0) } ?? "")
                 print("   \(Terminal.dim("[\(place), #\(passage.rank)]")) \(highlighted(passage.snippet))")
             }
             if let explanation = hit.explanation {

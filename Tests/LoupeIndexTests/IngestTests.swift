@@ -38,7 +38,8 @@ import Testing
     }
 
     /// Markdown is indexed as its text: no emphasis or code marks, links and images as their text
-    /// (never their URLs), no list, quote or heading markers — and one line per source line.
+    /// (never their URLs), no list or quote markers, headings as `# Title` (the marks are not
+    /// words; shown text leaves them out) — and one line per source line.
     @Test func markdownLosesItsMarkupButKeepsItsLines() throws {
         let source = """
             # Lake **Chad** report ##
@@ -63,7 +64,7 @@ import Testing
         }
         let lines = String(decoding: md.text, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines == [
-            "Lake Chad report", "", "Explainer — see the map and a photo.", "",
+            "# Lake Chad report", "", "Explainer — see the map and a photo.", "",
             "The Chari river, code, snake_case_word and old news", "First ref link, escaped *star*", "quoted emphasis text",
             "  Col A   Col B  ", "", "", "let a = *b*", "", "", "https://auto.example.net and bold", "",
         ])

@@ -79,4 +79,22 @@ import Testing
         let hit = try #require(response.hits.first)
         #expect(hit.passages.map(\.page) == [1, 2, 3], "\(hit.passages.map(\.snippet.text))")
     }
+
+    @Test func passagesNameTheirSectionAndHideHeadingMarks() throws {
+        let markdown = "# Rapport annuel\n\nIntroduction sans rapport.\n\n## 3. Bilan\n\nLe fleuve Niger a débordé.\n\n## 4. Perspectives\n\nLe Niger reste fragile.\n"
+        let html = "<html><body><h1>Guide</h1><p>Intro.</p><h2>Crues du Niger</h2><p>Le Niger monte en septembre.</p></body></html>"
+        let response = try respond(["rapport.md": markdown, "guide.html": html], "niger", passages: 3, k: 2)
+        let md = try #require(response.hits.first { $0.path == "rapport.md" })
+        #expect(md.passages.map(\.section) == ["3. Bilan", "4. Perspectives"])
+        #expect(md.passages.map(\.line) == [7, 11])
+        #expect(md.title == "Rapport annuel")
+        let page = try #require(response.hits.first { $0.path == "guide.html" })
+        #expect(page.passages.first?.section == "Crues du Niger")
+        // Shown text never carries the marks.
+        for hit in response.hits {
+            #expect(!hit.snippet.text.contains("#"), "\(hit.snippet.text)")
+            for p in hit.passages { #expect(!p.snippet.text.contains("#"), "\(p.snippet.text)") }
+        }
+        #expect(md.json.rendered.contains("\"section\": \"3. Bilan\""))
+    }
 }

@@ -73,8 +73,8 @@ public struct PlainTextExtractor: DocumentExtractor {
     }
 }
 
-/// Markdown: its text without the markup (`MarkdownText`: no `**`, no link URLs), line for
-/// line; the title is the first `# ` heading, else the first non-empty line.
+/// Markdown: its text without the markup (`MarkdownText`: no `**`, no link URLs; headings keep
+/// their `#` marks), line for line; the title is the first `# ` heading, else the first non-empty line.
 public struct MarkdownExtractor: DocumentExtractor {
     public let kind = "markdown"
     public let extensions = ["md", "markdown"]
@@ -85,9 +85,9 @@ public struct MarkdownExtractor: DocumentExtractor {
             if decoded.allWhiteSpace { return .failure(.empty) }
             let text = MarkdownText.extract(decoded.text)
             let heading = Titles.markdownTitle(decoded.text).map { title in
-                String(decoding: MarkdownText.inline(MarkdownText.block(Array(("# " + title).utf8))), as: UTF8.self)
+                Titles.withoutHeadingMarks(String(decoding: MarkdownText.inline(MarkdownText.block(Array(("# " + title).utf8))), as: UTF8.self))
             }
-            return .success(ExtractedDocument(text: text, title: heading ?? Titles.firstLine(text), charset: decoded.charset))
+            return .success(ExtractedDocument(text: text, title: heading ?? Titles.withoutHeadingMarks(Titles.firstLine(text)), charset: decoded.charset))
         }
     }
 }
@@ -111,7 +111,7 @@ public struct HTMLExtractor: DocumentExtractor {
                 text += bytes
             }
             if text.allSatisfy({ $0 == 0x20 || $0 == 0x0A }) && title.isEmpty { return .failure(.empty) }
-            return .success(ExtractedDocument(text: text, title: title.isEmpty ? Titles.firstLine(text) : title, charset: decoded.charset,
+            return .success(ExtractedDocument(text: text, title: title.isEmpty ? Titles.withoutHeadingMarks(Titles.firstLine(text)) : title, charset: decoded.charset,
                                               languageHint: meta.language))
         }
     }

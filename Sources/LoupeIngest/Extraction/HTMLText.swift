@@ -98,6 +98,11 @@ enum HTMLText {
                 if name == "title" { capture = closing ? 0 : 1 }
                 if name == "h1" { capture = closing ? 0 : (h1.isEmpty ? 2 : 0) }
                 if blockElements.contains(name) { newline() }
+                // A heading's line starts with Markdown's marks (`## `): passages name their
+                // section from it, and shown text leaves the marks out.
+                if !closing, name.count == 2, name.first == "h", let level = Int(name.dropFirst()), (1...6).contains(level) {
+                    out += [UInt8](repeating: 0x23, count: level) + [0x20]
+                }
                 continue
             }
             if b == 0x26, let (decoded, next) = entity(html, at: i) {  // &

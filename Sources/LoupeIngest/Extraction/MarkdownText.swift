@@ -1,5 +1,6 @@
 /// The text of a Markdown document without its markup, line for line (each source line gives one
-/// line, so line numbers stay those of the file): headings without their `#`s, list and quote
+/// line, so line numbers stay those of the file): headings as `## Title` (their marks kept, see
+/// `block`), list and quote
 /// markers dropped, emphasis and code marks (`*`, `_`, `~~`, backticks) removed, links and images
 /// reduced to their text (`[text](url)` → `text`; the URL is not indexed), reference definitions,
 /// fence lines, rules and table separators emptied, table pipes made spaces, inline HTML tags
@@ -46,14 +47,17 @@ enum MarkdownText {
         // Reference definitions: `[id]: url`.
         if rest.first == 0x5B, let close = rest.firstIndex(of: 0x5D), close + 1 < rest.count, rest[close + 1] == 0x3A { return [] }
         var j = 0
-        // Headings: `## Title ##`.
+        // Headings: `## Title ##` becomes `## Title`: the marks stay, one space after them (not
+        // words, so not indexed; passages name their section from them; shown text leaves them out).
         if rest.first == 0x23 {
             while j < rest.count && rest[j] == 0x23 { j += 1 }
-            if j == rest.count || rest[j] == 0x20 {
+            if j <= 6, j == rest.count || rest[j] == 0x20 {
+                let level = j
                 while j < rest.count && rest[j] == 0x20 { j += 1 }
                 var end = rest.count
                 while end > j && (rest[end - 1] == 0x23 || rest[end - 1] == 0x20) { end -= 1 }
-                return Array(rest[min(j, end)..<end])
+                let title = Array(rest[min(j, end)..<end])
+                return title.isEmpty ? [] : [UInt8](repeating: 0x23, count: level) + [0x20] + title
             }
             j = 0
         }

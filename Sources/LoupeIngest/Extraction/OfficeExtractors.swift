@@ -126,7 +126,7 @@ enum OfficeText {
         do {
             let (text, title) = try body()
             guard text.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 }) else { return .failure(.empty) }
-            return .success(ExtractedDocument(text: text, title: title.isEmpty ? Titles.firstLine(text) : title))
+            return .success(ExtractedDocument(text: text, title: title.isEmpty ? Titles.withoutHeadingMarks(Titles.firstLine(text)) : title))
         } catch let failure as ZipArchive.Failure {
             return .failure(.unreadable(failure.reason))
         } catch let failure as XMLEvents.Failure {

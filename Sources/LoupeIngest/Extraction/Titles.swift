@@ -1,5 +1,12 @@
 /// Titles found in a document's text: its first non-empty line, or Markdown's first `#` heading.
 enum Titles {
+    /// A heading line's text without the Markdown marks extraction keeps (`## Bilan` → `Bilan`).
+    static func withoutHeadingMarks(_ line: String) -> String {
+        let marks = line.prefix { $0 == "#" }.count
+        guard marks >= 1, marks <= 6, line.dropFirst(marks).first == " " else { return line }
+        return String(line.dropFirst(marks + 1))
+    }
+
     static func firstLine(_ text: [UInt8]) -> String {
         var start = 0
         while start < text.count {

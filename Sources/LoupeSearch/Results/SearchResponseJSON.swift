@@ -2,7 +2,7 @@ extension SearchResponse {
     /// The response as `loupe search --json` prints it (and `serve` will answer): `{"query",
     /// "total_hits", "took_ms", "hits": [{"rank", "id", "path", "title", "score", "language", "charset", "snippet":
     /// {"text", "highlights": [[start, end], …]}, "page" (PDFs only), "passages" (when asked: [{"text",
-    /// "highlights", "score", "rank", "line", "page"}] in document order)}], "translations": [names],
+    /// "highlights", "score", "rank", "line", "page", "section"}] in document order)}], "translations": [names],
     /// "suggestion": text or null}`; highlights are
     /// [start, end) offsets into the snippet's text in Unicode scalars; `translations` are the other
     /// languages' names of places and languages the query names, which were searched too;
@@ -53,6 +53,7 @@ extension SearchHit {
                     ("line", .int(p.line)),
                 ]
                 if let page = p.page { passage.append(("page", .int(page))) }
+                if let section = p.section { passage.append(("section", .string(section))) }
                 return .object(passage)
             })))
         }
