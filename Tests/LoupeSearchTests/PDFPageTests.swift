@@ -28,3 +28,37 @@ import Testing
         }
     }
 }
+
+/// Every document format is found by its accented words, with the match marked in the snippet
+/// and the title from the file's own metadata.
+@Suite struct FormatSearchTests {
+    @Test func eachFormatIsFoundWithItsSnippetAndTitle() throws {
+        let dir = TemporaryDirectory()
+        let files = ["fr/niger-fleuve-sahel.docx", "es/lago-chad.odt", "fr/routes-sel.pptx", "en/djenne-great-mosque.epub",
+                     "fr/historique-debian.pdf", "en/lake-chad-shrinking.md", "fr/musique-malienne-kora.html"]
+        for path in files {
+            try dir.write("docs/" + path, Array(try Data(contentsOf: URL(fileURLWithPath: repositoryRoot() + "/Corpus/" + path))))
+        }
+        _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index", options: IndexOptions(threads: 2))
+        let searcher = try Searcher(reader: IndexReader(path: dir.path + "/index"))
+        // (query, file, title, a word the snippet must mark, as written in the file)
+        let cases = [
+            ("riziculteurs", "fr/niger-fleuve-sahel.docx", "Le fleuve Niger, artère du Sahel", "riziculteurs"),
+            ("trasvase ubangui", "es/lago-chad.odt", "El lago Chad se encoge", "trasvase"),
+            ("azalai", "fr/routes-sel.pptx", "Les routes du sel au Sahara", "azalaï"),
+            ("crepissage", "en/djenne-great-mosque.epub", "The Great Mosque of Djenné", "crépissage"),
+            ("fondateur murdock", "fr/historique-debian.pdf", "Bref historique de Debian", "Murdock"),
+            ("transaqua", "en/lake-chad-shrinking.md", "Lake Chad: a shrinking lake, a growing crisis", "Transaqua"),
+            ("griots", "fr/musique-malienne-kora.html", nil as String?, "griots"),
+        ]
+        for (query, path, title, word) in cases {
+            let hit = try #require(try searcher.respond(to: query, k: 3).hits.first, "\(query)")
+            #expect(hit.path == path, "\(query)")
+            if let title { #expect(hit.title == title, "\(query)") }
+            let scalars = Array(hit.snippet.text.unicodeScalars)
+            let marked = hit.snippet.highlights.map { String(String.UnicodeScalarView(scalars[$0])) }
+            #expect(marked.contains { $0.lowercased() == word.lowercased() }, "\(query): \(marked) in \(hit.snippet.text)")
+            #expect((hit.page != nil) == path.hasSuffix(".pdf"))
+        }
+    }
+}
