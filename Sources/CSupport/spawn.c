@@ -46,7 +46,14 @@ int csupport_run(const char *path, char *const argv[], int in_fd, int out_fd, in
     posix_spawnattr_setsigmask(&attributes, &none);
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
     pid_t pid;
-    error = posix_spawn(&pid, path, &actions, &attributes, argv, environ);
+    // ETXTBSY: the program was just written and another thread's child still holds it open for
+    // writing (an inherited descriptor, until that child's exec closes it): a moment later it runs.
+    for (int attempt = 0; attempt < 20; attempt++) {
+        error = posix_spawn(&pid, path, &actions, &attributes, argv, environ);
+        if (error != ETXTBSY) break;
+        struct timespec pause = { 0, 10000000 };
+        nanosleep(&pause, NULL);
+    }
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     if (error) return error;

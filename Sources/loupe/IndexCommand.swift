@@ -62,6 +62,8 @@ struct IndexCommand: ParsableCommand {
                 }
             }
             let showProgress = !quiet && Terminal.stderrIsTTY
+            // On a terminal the walk stats every file, so that progress knows the total bytes.
+            options.measureTotal = showProgress
             let started = monotonicSeconds()
             let outcome = try IndexBuilder.update(
                 corpus: corpus, index: location.index, full: full, options: options,
@@ -80,16 +82,25 @@ struct IndexCommand: ParsableCommand {
         }
     }
 
-    /// `indexing: 1,200/4,000 files (30%), 35.2 MB at 14.1 MB/s, about 6 s left`: files done of
-    /// those found so far (the walk runs ahead of the workers), bytes read, the rate since the
-    /// start, and the time left at that pace (shown after the first second).
+    /// `indexing: 1,200/4,000 files, 35.2 MB of 120.4 MB (29%) at 14.1 MB/s, about 6 s left`:
+    /// files done of those found so far (the walk runs ahead of the workers), bytes read of the
+    /// bytes found (when the walk stats files: `IndexOptions.measureTotal`), the rate since the
+    /// start, and the time left at that pace (shown after the first second; by bytes when the
+    /// total is known, else by files).
     static func progressLine(_ p: IndexProgress, elapsed: Double) -> String {
-        let percent = p.filesDone * 100 / max(1, p.filesTotal)
-        var line = "indexing: \(grouped(p.filesDone))/\(grouped(p.filesTotal)) files (\(percent)%), \(formatBytes(p.bytesDone))"
+        var line = "indexing: \(grouped(p.filesDone))/\(grouped(p.filesTotal)) files, \(formatBytes(p.bytesDone))"
+        let fraction: Double
+        if let total = p.bytesTotal, total > 0 {
+            fraction = min(1, Double(p.bytesDone) / Double(total))
+            line += " of \(formatBytes(total))"
+        } else {
+            fraction = Double(p.filesDone) / Double(max(1, p.filesTotal))
+        }
+        line += " (\(Int(fraction * 100))%)"
         if elapsed >= 1 {
             line += " at \(fixed(Double(p.bytesDone) / 1e6 / elapsed, 1)) MB/s"
-            if p.filesDone > 0 && p.filesDone < p.filesTotal {
-                let left = elapsed * Double(p.filesTotal - p.filesDone) / Double(p.filesDone)
+            if fraction > 0 && fraction < 1 {
+                let left = elapsed * (1 - fraction) / fraction
                 line += left < 90 ? ", about \(Int(left.rounded(.up))) s left" : ", about \(Int((left / 60).rounded(.up))) min left"
             }
         }

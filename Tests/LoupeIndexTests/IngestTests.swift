@@ -309,3 +309,36 @@ final class Warnings: @unchecked Sendable {
         #expect(String(decoding: again.text, as: UTF8.self) == "Pozos.")
     }
 }
+
+/// Progress reports: with `measureTotal` the walk stats files, so reports carry the bytes found;
+/// without, they do not (no stat per file).
+@Suite struct ProgressTotalTests {
+    @Test func progressKnowsTheTotalBytesWhenAsked() throws {
+        let dir = TemporaryDirectory()
+        var total = 0
+        for i in 0..<300 {
+            let text = "Document \(i) " + String(repeating: "sahel niger fleuve ", count: 50 + i)
+            total += text.utf8.count
+            try dir.write("docs/d\(i).txt", text)
+        }
+        final class Reports: @unchecked Sendable {
+            let lock = NSLock()
+            var all: [IndexProgress] = []
+            func add(_ p: IndexProgress) { lock.lock(); all.append(p); lock.unlock() }
+        }
+        for measure in [true, false] {
+            let reports = Reports()
+            var options = IndexOptions(threads: 2, filesPerChunk: 4)
+            options.measureTotal = measure
+            _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index-\(measure)", options: options,
+                                       progress: { reports.add($0) })
+            let last = try #require(reports.all.last)
+            #expect(last.bytesDone == total)
+            #expect(reports.all.allSatisfy { ($0.bytesTotal != nil) == measure || $0.phase == .merging })
+            if measure {
+                #expect(reports.all.compactMap(\.bytesTotal).max() == total)
+                #expect(reports.all.allSatisfy { p in p.bytesTotal.map { p.bytesDone <= $0 } ?? true })
+            }
+        }
+    }
+}

@@ -80,9 +80,11 @@ import Testing
             ("nonsense", "cat >/dev/null; echo hello", "malformed"),
             ("fails", "echo 'bad xref table' >&2; exit 11", "bad xref table"),
         ]
-        for (name, body, reason) in scripts {
+        for (name, body, _) in scripts {
             try dir.write(name, "#!/bin/sh\n\(body)\n")
             chmod(dir.path + "/" + name, 0o755)
+        }
+        for (name, _, reason) in scripts {
             var extractor = PDFExtractor(helper: dir.path + "/" + name)
             extractor.maxSeconds = 0.3
             let started = Date()

@@ -125,7 +125,7 @@ struct BuildWorker {
             let now = monotonicSeconds()
             guard now - state.lastReport >= 0.25 else { return nil }
             state.lastReport = now
-            return IndexProgress(filesDone: state.filesDone, filesTotal: run.feed.found, bytesDone: state.bytesDone)
+            return IndexProgress(filesDone: state.filesDone, filesTotal: run.feed.found, bytesDone: state.bytesDone, bytesTotal: run.feed.foundBytes)
         }
         if let update { run.progress(update) }
     }

@@ -41,6 +41,9 @@ final class CorpusFeed: @unchecked Sendable {
     private var prefetchStarted = false
     private var stopping = false
     private var filesFound = 0
+    /// Bytes of the files found so far, when the walk stats them (`statFiles`).
+    private var bytesFound = 0
+    private let statFiles: Bool
     private var walkEnded = false
     private var skipped: [SkippedFile] = []
     private var walkError: IndexError?
@@ -49,8 +52,12 @@ final class CorpusFeed: @unchecked Sendable {
 
     /// Checks the root, then starts walking it. `prefetchChunks` defaults to 8, fewer when the
     /// process may not hold that many more descriptors (a quarter of its limit at most).
-    init(root: String, filesPerChunk: Int, prefetchChunks: Int? = nil) throws {
+    /// With `statFiles`, the walk stats every file, so that `foundBytes` adds up their sizes (for
+    /// a progress line that knows the total); without, it stats only what the directory listing
+    /// does not tell apart.
+    init(root: String, filesPerChunk: Int, prefetchChunks: Int? = nil, statFiles: Bool = false) throws {
         try CorpusWalker.checkRoot(root)
+        self.statFiles = statFiles
         self.filesPerChunk = max(1, filesPerChunk)
         self.prefetchChunks = prefetchChunks ?? min(8, DirectoryHandles.descriptorLimit / 4 / max(1, filesPerChunk))
         pthread_mutex_init(lock, nil)
@@ -67,6 +74,8 @@ final class CorpusFeed: @unchecked Sendable {
     /// A feed of the given files, in chunks, with no walk (an update's added and changed files).
     init(files: [CorpusFile], filesPerChunk: Int) {
         self.filesPerChunk = max(1, filesPerChunk)
+        statFiles = true
+        bytesFound = files.reduce(0) { $0 + $1.size }
         prefetchChunks = 0
         pthread_mutex_init(lock, nil)
         pthread_cond_init(changed, nil)
@@ -103,17 +112,19 @@ final class CorpusFeed: @unchecked Sendable {
             let chunk = pending
             pending.removeAll(keepingCapacity: true)
             pendingWeight = 0
+            let bytes = chunk.reduce(0) { $0 + $1.size }
             locked {
                 chunks.append(chunk)
                 taken.append(false)
                 filesFound += chunk.count
+                bytesFound += bytes
             }
             pthread_cond_broadcast(changed)
         }
         do {
             // Files found before a directory is read go out at once, even short of a chunk:
             // reading a large directory takes long enough to leave a worker idle.
-            let unreadable = try CorpusWalker.walk(root, statFiles: false, directories: directories, listing: {
+            let unreadable = try CorpusWalker.walk(root, statFiles: statFiles, directories: directories, listing: {
                 if !pending.isEmpty { publish() }
             }) { file in
                 pending.append(file)
@@ -223,6 +234,8 @@ final class CorpusFeed: @unchecked Sendable {
 
     /// Files found so far.
     var found: Int { locked { filesFound } }
+    /// Their bytes, when the walk stats files (else nil).
+    var foundBytes: Int? { statFiles ? locked { bytesFound } : nil }
 
     /// Waits for the walk's end: its chunk and file counts and the directories it could not read,
     /// or the error that stopped it.

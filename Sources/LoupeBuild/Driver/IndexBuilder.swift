@@ -23,7 +23,7 @@ public enum IndexBuilder {
                              progress: @escaping @Sendable (IndexProgress) -> Void = { _ in }) throws -> IndexSummary {
         let started = monotonicSeconds()
         // The walk runs beside the workers: they take its chunks of files as it completes them.
-        let feed = try CorpusFeed(root: corpus, filesPerChunk: options.filesPerChunk)
+        let feed = try CorpusFeed(root: corpus, filesPerChunk: options.filesPerChunk, statFiles: options.measureTotal)
         let directory = IndexDirectory(path: index)
         try prepare(directory)
         let lock = try directory.lock()
@@ -87,7 +87,8 @@ public enum IndexBuilder {
             throw error
         }
         for s in unreadable { warning(s) }
-        progress(IndexProgress(filesDone: assembly.fileCount, filesTotal: assembly.fileCount, bytesDone: tally.bytesDone))
+        progress(IndexProgress(filesDone: assembly.fileCount, filesTotal: assembly.fileCount, bytesDone: tally.bytesDone,
+                               bytesTotal: feed.foundBytes))
         let segments = try assembly.write()
         BuildTrace.mark("segment written", since: started)
         let remembered = tally.skipped.compactMap { f in

@@ -26,6 +26,9 @@ public struct IndexOptions: Sendable {
     /// Called from the workers with each file's path (relative to the corpus) and kind as it is
     /// indexed (`loupe index --verbose`); nil: nothing is called.
     public var fileIndexed: (@Sendable (_ path: String, _ kind: String) -> Void)? = nil
+    /// Whether the walk stats every file so that progress reports can give the total bytes
+    /// (`IndexProgress.bytesTotal`): a stat per file, on the walk's thread.
+    public var measureTotal = false
 
     public enum MergePolicy: Sendable {
         case never, always

@@ -12,4 +12,7 @@ public struct IndexProgress: Sendable {
     public var filesTotal: Int
     /// Bytes read so far (the walk does not stat files, so the total is not known ahead).
     public var bytesDone: Int
+    /// The bytes of the files found so far, when `IndexOptions.measureTotal` asked the walk to
+    /// stat them (else nil).
+    public var bytesTotal: Int? = nil
 }

@@ -73,7 +73,7 @@ extension IndexBuilder {
             return .updated(try apply(found, to: reader, options: options, mergePolicy: mergePolicy, started: started,
                                       warning: warning, progress: progress))
         }
-        let feed = try CorpusFeed(root: corpus, filesPerChunk: options.filesPerChunk)
+        let feed = try CorpusFeed(root: corpus, filesPerChunk: options.filesPerChunk, statFiles: options.measureTotal)
         let summary = try build(corpus: corpus, feed: feed, directory: directory, options: options, started: started, warning: warning, progress: progress)
         return .built(summary, changes: nil)
     }
