@@ -291,5 +291,11 @@ public final class Analyzer {
         var bytes: [UInt8]
         var language: Language
         var isName: Bool
+
+        /// The word's bytes hashed in one call (the synthesized hash feeds them one by one).
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(language.rawValue &+ (isName ? 0x80 : 0))
+        }
     }
 }
