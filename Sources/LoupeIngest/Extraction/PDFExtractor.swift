@@ -87,7 +87,7 @@ public struct PDFExtractor: DocumentExtractor {
             }
             if line.isEmpty {
                 guard let pages else { return nil }
-                return (pages, title.trimmingSpaces, cut, Array(output[lineStart...]))
+                return (pages, Titles.clean(title), cut, Array(output[lineStart...]))
             }
             let (key, value) = line.firstIndex(of: " ").map { (line[..<$0], String(line[line.index(after: $0)...])) } ?? (line[...], "")
             switch key {
@@ -98,12 +98,5 @@ public struct PDFExtractor: DocumentExtractor {
             }
         }
         return nil
-    }
-}
-
-private extension String {
-    var trimmingSpaces: String {
-        let scalars = unicodeScalars.drop { $0.properties.isWhitespace }.reversed().drop { $0.properties.isWhitespace }
-        return String(String.UnicodeScalarView(scalars.reversed()))
     }
 }
