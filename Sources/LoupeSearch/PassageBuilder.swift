@@ -1,4 +1,5 @@
 import LoupeAnalysis
+import LoupeFormat
 
 /// One passage of a hit, as `loupe search --passages N` shows it: a window of whole sentences
 /// (or a cut of one long sentence) with the query's matches marked.
@@ -57,11 +58,11 @@ public struct PassageBuilder {
         // Sentence ends, plus a hard end after every page break (a form feed): a passage never
         // runs from one PDF page to the next.
         var ends = text.withUnsafeBufferPointer { sentences.boundaries($0) }
-        let pageEnds = text.indices.filter { text[$0] == 0x0C }.map { $0 + 1 }
+        let pageEnds = text.indices.filter { text[$0] == StoredTextMarks.pageBreak }.map { $0 + 1 }
         if !pageEnds.isEmpty { ends = Array(Set(ends + pageEnds)).sorted() }
         // A passage stops at a page break and before a heading: it stays on one page, in one section.
         func isHardEnd(_ end: Int) -> Bool {
-            end > 0 && (text[end - 1] == 0x0C || (text[end - 1] == 0x0A && SnippetBuilder.headingMarks(text, at: end) != nil))
+            end > 0 && (text[end - 1] == StoredTextMarks.pageBreak || (text[end - 1] == 0x0A && StoredTextMarks.headingLevel(text, at: end) != nil))
         }
         let scalarAt = SnippetBuilder.scalarOffsets(text)
 
@@ -116,10 +117,9 @@ public struct PassageBuilder {
         for (rank, entry) in chosen.enumerated() {
             let (range, score, first, held) = entry.element
             let highlighted = matches[first..<(first + held)].map { $0.start..<$0.end }
-            let line = 1 + text[..<range.lowerBound].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             passages.append(Passage(snippet: renderer.render(text, from: range.lowerBound, to: range.upperBound, highlighted: highlighted),
-                                    score: score, rank: rank + 1, line: line,
-                                    page: paged ? Searcher.page(of: range.lowerBound, in: text) : nil,
+                                    score: score, rank: rank + 1, line: StoredTextMarks.line(of: range.lowerBound, in: text),
+                                    page: paged ? StoredTextMarks.page(of: range.lowerBound, in: text) : nil,
                                     section: SnippetBuilder.section(of: highlighted.first?.lowerBound ?? range.lowerBound, in: text)))
         }
         return passages.sorted { $0.snippet.textOffset < $1.snippet.textOffset }
@@ -129,7 +129,7 @@ public struct PassageBuilder {
     func wordStart(in text: [UInt8], near offset: Int, back: Int, scalarAt: [Int]) -> Int {
         var i = offset
         while i > 0 && scalarAt[offset] - scalarAt[i] < back { i -= 1 }
-        while i > 0 && !Self.isSpace(text[i - 1]) { i -= 1 }
+        while i > 0 && !SnippetBuilder.isSpace(text[i - 1]) { i -= 1 }
         return i
     }
 
@@ -139,12 +139,11 @@ public struct PassageBuilder {
         var i = from
         var lastWordEnd = atLeast
         while i < text.count && scalarAt[i] - scalarAt[from] < maxLength {
-            if i >= atLeast && Self.isSpace(text[i]) && i > 0 && !Self.isSpace(text[i - 1]) { lastWordEnd = max(lastWordEnd, i) }
+            if i >= atLeast && SnippetBuilder.isSpace(text[i]) && i > 0 && !SnippetBuilder.isSpace(text[i - 1]) { lastWordEnd = max(lastWordEnd, i) }
             i += 1
         }
         if i == text.count { return text.count }
         return lastWordEnd
     }
 
-    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0C }
 }

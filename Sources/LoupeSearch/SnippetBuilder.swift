@@ -101,12 +101,9 @@ public struct SnippetBuilder {
         return scalarAt
     }
 
-    /// How many bytes of heading marks (1–6 `#` then a space) start at `i`, or nil.
-    static func headingMarks(_ text: [UInt8], at i: Int) -> Int? {
-        var j = i
-        while j < text.count && j - i < 7 && text[j] == 0x23 { j += 1 }
-        guard j - i >= 1, j - i <= 6, j < text.count, text[j] == 0x20 else { return nil }
-        return j - i
+    /// White space as snippets and passages collapse and cut at it (a page break included).
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == StoredTextMarks.pageBreak
     }
 
     /// The heading (without its marks) of the section that `offset` of the text is in: the last
@@ -117,7 +114,7 @@ public struct SnippetBuilder {
         // `end` is the start of the line holding `offset`; look at it, then the lines before.
         var lineStart = end
         while true {
-            if let marks = headingMarks(text, at: lineStart) {
+            if let marks = StoredTextMarks.headingLevel(text, at: lineStart) {
                 var lineEnd = lineStart
                 while lineEnd < text.count && text[lineEnd] != 0x0A { lineEnd += 1 }
                 let heading = String(decoding: text[(lineStart + marks + 1)..<lineEnd], as: UTF8.self)
@@ -168,13 +165,13 @@ public struct SnippetBuilder {
         while i < to {
             // A heading's marks (`## ` at a line's start, as Markdown and HTML extraction keep
             // them) are not shown.
-            if text[i] == 0x23 && (i == 0 || text[i - 1] == 0x0A), let marks = Self.headingMarks(text, at: i), i + marks < to {
+            if text[i] == 0x23 && (i == 0 || text[i - 1] == 0x0A), let marks = StoredTextMarks.headingLevel(text, at: i), i + marks < to {
                 i += marks
                 continue
             }
             if h < highlighted.count && i == highlighted[h].lowerBound { pendingStart = scalarCount }
             let b = text[i]
-            if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C {
+            if Self.isSpace(b) {
                 if !lastWasSpace {
                     out.append(0x20)
                     scalarCount += 1

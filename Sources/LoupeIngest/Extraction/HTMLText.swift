@@ -101,7 +101,7 @@ enum HTMLText {
                 // A heading's line starts with Markdown's marks (`## `): passages name their
                 // section from it, and shown text leaves the marks out.
                 if !closing, name.count == 2, name.first == "h", let level = Int(name.dropFirst()), (1...6).contains(level) {
-                    out += [UInt8](repeating: 0x23, count: level) + [0x20]
+                    out += StoredTextMarks.heading(level: level)
                 }
                 continue
             }

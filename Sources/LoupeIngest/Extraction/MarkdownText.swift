@@ -1,3 +1,5 @@
+import LoupeFormat
+
 /// The text of a Markdown document without its markup, line for line (each source line gives one
 /// line, so line numbers stay those of the file): headings as `## Title` (their marks kept, see
 /// `block`), list and quote
@@ -57,7 +59,7 @@ enum MarkdownText {
                 var end = rest.count
                 while end > j && (rest[end - 1] == 0x23 || rest[end - 1] == 0x20) { end -= 1 }
                 let title = Array(rest[min(j, end)..<end])
-                return title.isEmpty ? [] : [UInt8](repeating: 0x23, count: level) + [0x20] + title
+                return title.isEmpty ? [] : StoredTextMarks.heading(level: level) + title
             }
             j = 0
         }

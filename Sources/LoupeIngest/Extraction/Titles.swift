@@ -1,10 +1,11 @@
+import LoupeFormat
+
 /// Titles found in a document's text: its first non-empty line, or Markdown's first `#` heading.
 enum Titles {
     /// A heading line's text without the Markdown marks extraction keeps (`## Bilan` → `Bilan`).
     static func withoutHeadingMarks(_ line: String) -> String {
-        let marks = line.prefix { $0 == "#" }.count
-        guard marks >= 1, marks <= 6, line.dropFirst(marks).first == " " else { return line }
-        return String(line.dropFirst(marks + 1))
+        guard let level = StoredTextMarks.headingLevel(line.utf8, at: line.utf8.startIndex) else { return line }
+        return String(line.dropFirst(level + 1))
     }
 
     static func firstLine(_ text: [UInt8]) -> String {

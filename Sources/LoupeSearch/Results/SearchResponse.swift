@@ -17,7 +17,7 @@ public struct SearchHit: Sendable {
     /// The encoding the file was read in (`UTF-8`, `windows-1252`…).
     public var charset = "UTF-8"
     /// The page the snippet's first match is on (from 1), for a PDF: its text holds a form feed
-    /// (0x0C) between pages. Nil for other documents.
+    /// (`StoredTextMarks.pageBreak`) between pages. Nil for other documents.
     public var page: Int? = nil
     /// The hit's best passages in document order, when asked for (`respond(…passages:)`).
     public var passages: [Passage] = []
@@ -69,13 +69,6 @@ extension Searcher {
         path.utf8.count > 4 && path.utf8.suffix(4).map { $0 | 0x20 } == Array(".pdf".utf8)
     }
 
-    /// The page (from 1) holding the byte at `offset` of a paged text.
-    static func page(of offset: Int, in text: [UInt8]) -> Int {
-        1 + text[..<min(offset, text.count)].reduce(0) { $0 + ($1 == 0x0C ? 1 : 0) }
-    }
-
-    /// Searches and builds a snippet for every hit of the page: the `k` best after the first
-    /// `offset` (ranks count from the top, so the page's first hit has rank `offset + 1`).
     /// With `passages` > 0, every hit also gets its `passages` best passages (`PassageBuilder`).
     public func respond(to query: String, k: Int = 10, offset: Int = 0, strategy: RetrievalStrategy = .maxScore,
                         explain: Bool = false, passages: Int = 0) throws -> SearchResponse {
@@ -94,14 +87,14 @@ extension Searcher {
             var hit = SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
                                 score: scored.score, snippet: snippet,
                                 explanation: explain ? try self.explain(ranked.plan, doc: scored.doc) : nil, charset: record.charset,
-                                page: paged ? Self.page(of: snippet.textOffset, in: text) : nil)
+                                page: paged ? StoredTextMarks.page(of: snippet.textOffset, in: text) : nil)
             if passages > 0 {
                 hit.passages = PassageBuilder().passages(text: text, language: language, plan: ranked.plan, analyzer: analyzer,
                                                          sentences: try sentenceBreaker(), count: passages, paged: paged)
                 if hit.passages.isEmpty {
                     // No word of the text matched (a title or path match): the snippet is the passage.
-                    let line = 1 + text[..<min(snippet.textOffset, text.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-                    hit.passages = [Passage(snippet: snippet, score: 0, rank: 1, line: line, page: hit.page)]
+                    hit.passages = [Passage(snippet: snippet, score: 0, rank: 1, line: StoredTextMarks.line(of: snippet.textOffset, in: text),
+                                            page: hit.page)]
                 }
             }
             hits.append(hit)

@@ -1,0 +1,38 @@
+/// What the stored text marks besides words (docs/FORMAT.md §4.6), written by the extractors and
+/// read back by snippets, passages and page numbers: a PDF's page break is a form feed; a
+/// heading (Markdown, HTML, EPUB) is a line starting with 1–6 `#` and a space.
+public enum StoredTextMarks {
+    public static let pageBreak: UInt8 = 0x0C
+    static let newline: UInt8 = 0x0A
+    static let hash: UInt8 = 0x23
+
+    /// The marks that start a heading line of `level` (1–6): `##` and a space for level 2.
+    public static func heading(level: Int) -> [UInt8] {
+        [UInt8](repeating: hash, count: min(max(level, 1), 6)) + [0x20]
+    }
+
+    /// How many `#` of heading marks start at `i` of `text` (1–6, followed by a space), or nil.
+    /// Whether `i` starts a line is the caller's to know.
+    public static func headingLevel<C: Collection<UInt8>>(_ text: C, at i: C.Index) -> Int? {
+        var j = i
+        var level = 0
+        while j < text.endIndex, text[j] == hash, level < 7 {
+            level += 1
+            j = text.index(after: j)
+        }
+        guard (1...6).contains(level), j < text.endIndex, text[j] == 0x20 else { return nil }
+        return level
+    }
+
+    /// The line (`separator` a line feed) or page (`separator` the page break) that the byte at
+    /// `offset` is on, counted from 1.
+    public static func ordinal(of offset: Int, in text: [UInt8], separator: UInt8) -> Int {
+        1 + text[..<min(max(offset, 0), text.count)].reduce(0) { $0 + ($1 == separator ? 1 : 0) }
+    }
+
+    /// The line (from 1) that the byte at `offset` is on.
+    public static func line(of offset: Int, in text: [UInt8]) -> Int { ordinal(of: offset, in: text, separator: newline) }
+
+    /// The page (from 1) that the byte at `offset` of a paged text (a PDF's) is on.
+    public static func page(of offset: Int, in text: [UInt8]) -> Int { ordinal(of: offset, in: text, separator: pageBreak) }
+}
