@@ -43,16 +43,18 @@ public struct PassageBuilder {
 
     public func passages(text: [UInt8], language: Language, plan: QueryPlan, analyzer: Analyzer, sentences: SentenceBreaker,
                          count: Int, paged: Bool) -> [Passage] {
+        passages(AnalyzedText(text, language: language, plan: plan, analyzer: analyzer), plan: plan, sentences: sentences,
+                 count: count, paged: paged)
+    }
+
+    /// The passages of a text already analyzed for the plan (`respond` shares one analysis between
+    /// the snippet and the passages).
+    func passages(_ analyzed: AnalyzedText, plan: QueryPlan, sentences: SentenceBreaker, count: Int, paged: Bool) -> [Passage] {
+        let text = analyzed.text
         guard count > 0, !text.isEmpty else { return [] }
-        let termToGroup = SnippetBuilder.termGroups(plan, language: language)
-        var matches: [Match] = []
-        text.withUnsafeBufferPointer { buffer in
-            analyzer.forEachTerm(in: buffer, language: language) { term, position, start, end in
-                if let g = termToGroup[term] {
-                    let visible = Apostrophes.visibleSpan(in: buffer, start: start, end: end)
-                    matches.append(Match(start: visible.lowerBound, end: visible.upperBound, group: g, position: position))
-                }
-            }
+        let matches = analyzed.matches.map { match in
+            let visible = analyzed.visibleSpan(ofToken: match.token)
+            return Match(start: visible.lowerBound, end: visible.upperBound, group: match.group, position: match.token)
         }
         guard !matches.isEmpty else { return [] }
         // Sentence ends, plus a hard end after every page break (a form feed): a passage never
@@ -64,7 +66,7 @@ public struct PassageBuilder {
         func isHardEnd(_ end: Int) -> Bool {
             end > 0 && (text[end - 1] == StoredTextMarks.pageBreak || (text[end - 1] == 0x0A && StoredTextMarks.headingLevel(text, at: end) != nil))
         }
-        let scalarAt = SnippetBuilder.scalarOffsets(text)
+        let scalarAt = analyzed.scalarAt
 
         // Candidates, in document order: each starts at or before a match no earlier one covers.
         var candidates: [Range<Int>] = []

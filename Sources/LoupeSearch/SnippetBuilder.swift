@@ -31,20 +31,14 @@ public struct SnippetBuilder {
     public init() {}
 
     public func snippet(text: [UInt8], language: Language, plan: QueryPlan, analyzer: Analyzer) -> Snippet {
-        // Tokens of the document and which group (if any) each matches.
-        var wordStarts: [Int] = []
-        var wordEnds: [Int] = []
-        var matches: [(token: Int, group: Int)] = []
-        let termToGroup = Self.termGroups(plan, language: language)
-        text.withUnsafeBufferPointer { buffer in
-            analyzer.forEachTerm(in: buffer, language: language) { term, _, start, end in
-                if let g = termToGroup[term] { matches.append((wordStarts.count, g)) }
-                wordStarts.append(start)
-                wordEnds.append(end)
-            }
-        }
-        // Scalar offset of each byte boundary, to measure windows in characters.
-        let scalarAt = Self.scalarOffsets(text)
+        snippet(AnalyzedText(text, language: language, plan: plan, analyzer: analyzer), plan: plan)
+    }
+
+    /// The snippet of a text already analyzed for the plan (`respond` shares one analysis between
+    /// the snippet and the passages).
+    func snippet(_ analyzed: AnalyzedText, plan: QueryPlan) -> Snippet {
+        let text = analyzed.text, wordStarts = analyzed.wordStarts, wordEnds = analyzed.wordEnds
+        let matches = analyzed.matches, scalarAt = analyzed.scalarAt
 
         guard !matches.isEmpty else {
             let end = wordEnds.firstIndex(where: { scalarAt[$0] > targetLength }).map { max(0, $0 - 1) }
@@ -81,10 +75,7 @@ public struct SnippetBuilder {
         var startByte = wordStarts[startToken]
         if startToken == 0 { startByte = 0 }
         let endByte = endToken == wordEnds.count - 1 ? text.count : wordEnds[endToken]
-        let highlighted = text.withUnsafeBufferPointer { buffer in
-            matches.filter { $0.token >= startToken && $0.token <= endToken }
-                .map { Apostrophes.visibleSpan(in: buffer, start: wordStarts[$0.token], end: wordEnds[$0.token]) }
-        }
+        let highlighted = matches.filter { $0.token >= startToken && $0.token <= endToken }.map { analyzed.visibleSpan(ofToken: $0.token) }
         return render(text, from: startByte, to: endByte, highlighted: highlighted)
     }
 
@@ -138,14 +129,8 @@ public struct SnippetBuilder {
     /// The `[start, end)` byte ranges of every word of `text` that matches a word of the plan, in
     /// order: what a whole document shown with the query's matches marks (`serve`'s `/doc/`).
     public func matchRanges(text: [UInt8], language: Language, plan: QueryPlan, analyzer: Analyzer) -> [Range<Int>] {
-        let termToGroup = Self.termGroups(plan, language: language)
-        var ranges: [Range<Int>] = []
-        text.withUnsafeBufferPointer { buffer in
-            analyzer.forEachTerm(in: buffer, language: language) { term, _, start, end in
-                if termToGroup[term] != nil { ranges.append(Apostrophes.visibleSpan(in: buffer, start: start, end: end)) }
-            }
-        }
-        return ranges
+        let analyzed = AnalyzedText(text, language: language, plan: plan, analyzer: analyzer)
+        return analyzed.matches.map { analyzed.visibleSpan(ofToken: $0.token) }
     }
 
     /// The bytes `[from, to)` as a one-line string (white space runs collapsed to one space), with
@@ -197,6 +182,39 @@ public struct SnippetBuilder {
             out.append(contentsOf: Array("…".utf8))
         }
         return Snippet(text: String(decoding: out, as: UTF8.self), highlights: highlights, textOffset: highlighted.first?.lowerBound ?? from)
+    }
+}
+
+/// A document's text as snippets and passages read it, analyzed once: its words in order (a
+/// word's index is its position), which of them match which of a plan's groups, and the Unicode
+/// scalar offset of every byte boundary (to measure in characters).
+struct AnalyzedText {
+    let text: [UInt8]
+    var wordStarts: [Int] = []
+    var wordEnds: [Int] = []
+    var matches: [(token: Int, group: Int)] = []
+    let scalarAt: [Int]
+
+    init(_ text: [UInt8], language: Language, plan: QueryPlan, analyzer: Analyzer) {
+        self.text = text
+        let termToGroup = SnippetBuilder.termGroups(plan, language: language)
+        var starts: [Int] = [], ends: [Int] = [], matches: [(token: Int, group: Int)] = []
+        text.withUnsafeBufferPointer { buffer in
+            analyzer.forEachTerm(in: buffer, language: language) { term, _, start, end in
+                if let g = termToGroup[term] { matches.append((starts.count, g)) }
+                starts.append(start)
+                ends.append(end)
+            }
+        }
+        wordStarts = starts
+        wordEnds = ends
+        self.matches = matches
+        scalarAt = SnippetBuilder.scalarOffsets(text)
+    }
+
+    /// The part of word `token` its term stands for (without an elision or a possessive).
+    func visibleSpan(ofToken token: Int) -> Range<Int> {
+        text.withUnsafeBufferPointer { Apostrophes.visibleSpan(in: $0, start: wordStarts[token], end: wordEnds[token]) }
     }
 }
 

@@ -82,15 +82,16 @@ extension Searcher {
             let record = try reader.record(scored.doc)
             let text = try reader.text(scored.doc)
             let language = Language(rawValue: record.language) ?? .other
-            let snippet = builder.snippet(text: text, language: language, plan: ranked.plan, analyzer: analyzer)
+            let analyzed = AnalyzedText(text, language: language, plan: ranked.plan, analyzer: analyzer)
+            let snippet = builder.snippet(analyzed, plan: ranked.plan)
             let paged = Self.isPaged(record.path)
             var hit = SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
                                 score: scored.score, snippet: snippet,
                                 explanation: explain ? try self.explain(ranked.plan, doc: scored.doc) : nil, charset: record.charset,
                                 page: paged ? StoredTextMarks.page(of: snippet.textOffset, in: text) : nil)
             if passages > 0 {
-                hit.passages = PassageBuilder().passages(text: text, language: language, plan: ranked.plan, analyzer: analyzer,
-                                                         sentences: try sentenceBreaker(), count: passages, paged: paged)
+                hit.passages = PassageBuilder().passages(analyzed, plan: ranked.plan, sentences: try sentenceBreaker(), count: passages,
+                                                         paged: paged)
                 if hit.passages.isEmpty {
                     // No word of the text matched (a title or path match): the snippet is the passage.
                     hit.passages = [Passage(snippet: snippet, score: 0, rank: 1, line: StoredTextMarks.line(of: snippet.textOffset, in: text),
