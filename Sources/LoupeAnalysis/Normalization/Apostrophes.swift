@@ -18,7 +18,7 @@ public enum Apostrophes {
             let prefix = term[0..<index]
             let next = term[index + 1]
             let accentedVowel = accentedVowels && next == 0xC3 && index + 2 < term.count && isLatin1Vowel(term[index + 2])
-            let vowelOrH = accentedVowel || next == 0x61 || next == 0x65 || next == 0x69 || next == 0x6F || next == 0x75 || next == 0x79 || next == 0x68
+            let vowelOrH = accentedVowel || isVowelOrH(next)
             if vowelOrH, elisions.contains(where: { $0.elementsEqual(prefix) }) {
                 term.removeSubrange(0...index)
             }
@@ -49,7 +49,7 @@ public enum Apostrophes {
         if i > start, length > 0, i + length < end {
             let prefix = (start..<i).map { text[$0] | 0x20 }
             let next = text[i + length] | 0x20
-            let vowelOrH = text[i + length] >= 0xC3 || [0x61, 0x65, 0x69, 0x6F, 0x75, 0x79, 0x68].contains(next)
+            let vowelOrH = text[i + length] >= 0xC3 || isVowelOrH(next)
             if vowelOrH, elisions.contains(where: { $0.elementsEqual(prefix) }) { from = i + length }
         }
         for length in [1, 2, 3] where to - length - 1 > from && apostrophe(at: to - length - 1) == length && (text[to - 1] | 0x20) == 0x73 {
@@ -57,6 +57,11 @@ public enum Apostrophes {
             break
         }
         return from..<to
+    }
+
+    /// Whether a lower-case ASCII letter is one French elides before: a vowel (y included) or `h`.
+    private static func isVowelOrH(_ b: UInt8) -> Bool {
+        b == 0x61 || b == 0x65 || b == 0x69 || b == 0x6F || b == 0x75 || b == 0x79 || b == 0x68
     }
 
     /// Whether `0xC3 second` is a lower-case Latin-1 vowel with an accent (à–å, è–ë, ì–ï, ò–ö, ù–ü, ý, ÿ).
