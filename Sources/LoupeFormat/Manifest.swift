@@ -49,6 +49,17 @@ public struct Manifest: Sendable, Equatable {
         }
     }
 
+    /// A document the index holds only in part, because a limit cut its text (pages, bytes, time,
+    /// an OCR page past its bounds), with why: `loupe stats` and `loupe status` list them.
+    public struct PartialFile: Sendable, Equatable {
+        public var path: String
+        public var reason: String
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
+    }
+
     /// Version of the analysis chain the index was built with; queries must use the same.
     /// 2: dotted acronyms lose their dots (`O.N.U.` is indexed as `onu`).
     /// 3: Snowball stems words as written, accents on, then the stem is folded (`francés` →
@@ -65,15 +76,22 @@ public struct Manifest: Sendable, Equatable {
     public var analyzerVersion: UInt32
     /// The files of the directory the run skipped, by path.
     public var skipped: [SkippedFile]
+    /// The documents indexed in part, by path.
+    public var partial: [PartialFile]
+    /// Settings the index keeps for the runs that update it (`ocr` → `fra+spa+eng` when `loupe
+    /// index --ocr` built it), by key.
+    public var settings: [String: String]
 
     public init(generation: UInt64, segments: [Segment], sourceRoot: String, createdAt: Int64, analyzerVersion: UInt32 = Manifest.analyzerVersion,
-                skipped: [SkippedFile] = []) {
+                skipped: [SkippedFile] = [], partial: [PartialFile] = [], settings: [String: String] = [:]) {
         self.generation = generation
         self.segments = segments
         self.sourceRoot = sourceRoot
         self.createdAt = createdAt
         self.analyzerVersion = analyzerVersion
         self.skipped = skipped
+        self.partial = partial
+        self.settings = settings
     }
 
     /// Live documents and their tokens (deleted ones left out): what BM25 counts.
@@ -101,6 +119,17 @@ public struct Manifest: Sendable, Equatable {
             w.writeUInt64(f.size)
             w.writeInt64(f.modified)
             w.writeString(f.reason)
+        }
+        w.writeUInt32(UInt32(partial.count))
+        for f in partial {
+            w.writeString(f.path)
+            w.writeString(f.reason)
+        }
+        let keys = settings.keys.sorted()
+        w.writeUInt32(UInt32(keys.count))
+        for key in keys {
+            w.writeString(key)
+            w.writeString(settings[key] ?? "")
         }
         return w.bytes
     }
@@ -139,7 +168,22 @@ public struct Manifest: Sendable, Equatable {
             let reason = try r.readString(maxLength: 1 << 12)
             skipped.append(SkippedFile(path: path, size: size, modified: modified, reason: reason))
         }
-        guard r.isAtEnd else { throw IndexError.corrupt(file: file, reason: "trailing bytes after the skipped files") }
-        return Manifest(generation: generation, segments: segments, sourceRoot: root, createdAt: created, analyzerVersion: analyzer, skipped: skipped)
+        let partialCount = try r.readUInt32()
+        guard partialCount <= 1 << 24 else { throw IndexError.corrupt(file: file, reason: "\(partialCount) partial documents") }
+        var partial: [PartialFile] = []
+        for _ in 0..<partialCount {
+            let path = try r.readString(maxLength: 1 << 16)
+            partial.append(PartialFile(path: path, reason: try r.readString(maxLength: 1 << 12)))
+        }
+        let settingCount = try r.readUInt32()
+        guard settingCount <= 1 << 10 else { throw IndexError.corrupt(file: file, reason: "\(settingCount) settings") }
+        var settings: [String: String] = [:]
+        for _ in 0..<settingCount {
+            let key = try r.readString(maxLength: 256)
+            settings[key] = try r.readString(maxLength: 1 << 12)
+        }
+        guard r.isAtEnd else { throw IndexError.corrupt(file: file, reason: "trailing bytes after the settings") }
+        return Manifest(generation: generation, segments: segments, sourceRoot: root, createdAt: created, analyzerVersion: analyzer, skipped: skipped,
+                        partial: partial, settings: settings)
     }
 }

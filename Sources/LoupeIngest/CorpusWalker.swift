@@ -20,19 +20,19 @@ public enum CorpusWalker {
     /// The files to index under `root`, plus the unreadable directories met on the way. With
     /// `statFiles` false, entries the directory lists as regular files are not stat'ed (their size
     /// and time are left 0): on some file systems the stat costs more than the rest of the walk.
-    public static func walk(_ root: String, statFiles: Bool = true) throws -> (files: [CorpusFile], skipped: [SkippedFile]) {
+    public static func walk(_ root: String, statFiles: Bool = true, registry: ExtractorRegistry = .standard) throws -> (files: [CorpusFile], skipped: [SkippedFile]) {
         var files: [CorpusFile] = []
-        let skipped = try walk(root, statFiles: statFiles) { files.append($0) }
+        let skipped = try walk(root, statFiles: statFiles, registry: registry) { files.append($0) }
         return (files, skipped)
     }
 
     /// The walk of `root` with every file stat'ed, the stats spread over `threads` threads: a walk
     /// that only needs sizes and times (`CorpusChanges`) is bound by the stats. Each file is
     /// stat'ed relative to its open directory; a file that vanished meanwhile is left out.
-    public static func walkStatted(_ root: String, threads: Int) throws -> (files: [CorpusFile], skipped: [SkippedFile]) {
+    public static func walkStatted(_ root: String, threads: Int, registry: ExtractorRegistry = .standard) throws -> (files: [CorpusFile], skipped: [SkippedFile]) {
         let directories = DirectoryHandles()
         var files: [CorpusFile] = []
-        let skipped = try walk(root, statFiles: false, directories: directories) { files.append($0) }
+        let skipped = try walk(root, statFiles: false, directories: directories, registry: registry) { files.append($0) }
         let count = files.count, slices = max(1, min(threads, count / 256 + 1))
         // Each thread fills its own range of `stats` (no two write the same element).
         let stats = UnsafeMutableBufferPointer<(size: Int, modified: Int64)?>.allocate(capacity: max(1, count))
@@ -91,7 +91,7 @@ public enum CorpusWalker {
     /// stay open for reading their files relative to them. `listing` is called before each
     /// directory is read (which takes a while for a large one: its entries are all read and
     /// sorted before the first is found).
-    package static func walk(_ root: String, statFiles: Bool = true, directories: DirectoryHandles? = nil,
+    package static func walk(_ root: String, statFiles: Bool = true, directories: DirectoryHandles? = nil, registry: ExtractorRegistry = .standard,
                      listing: () -> Void = {}, found: (CorpusFile) -> Void) throws -> [SkippedFile] {
         try checkRoot(root)
         var skipped: [SkippedFile] = []
@@ -121,7 +121,7 @@ public enum CorpusWalker {
                 let type = entry.pointee.d_type
                 if type == UInt8(DT_DIR) { entries.append(Entry(name: name, isDirectory: true)); continue }
                 if type != UInt8(DT_REG) && type != UInt8(DT_UNKNOWN) { continue }
-                if type == UInt8(DT_REG) && !isIndexable(name) { continue }
+                if type == UInt8(DT_REG) && !registry.isIndexable(name) { continue }
                 if type == UInt8(DT_REG) && !statFiles {
                     entries.append(Entry(name: name, isDirectory: false))
                     continue
@@ -131,7 +131,7 @@ public enum CorpusWalker {
                 switch st.st_mode & S_IFMT {
                 case S_IFDIR:
                     entries.append(Entry(name: name, isDirectory: true))
-                case S_IFREG where isIndexable(name):
+                case S_IFREG where registry.isIndexable(name):
                     entries.append(Entry(name: name, isDirectory: false, size: Int(st.st_size), modified: Int64(st.st_mtim.tv_sec)))
                 default:
                     continue

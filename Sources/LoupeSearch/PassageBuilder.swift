@@ -12,6 +12,8 @@ public struct Passage: Sendable, Equatable {
     /// Where it starts: the line (from 1) of the document's text, and for a PDF the page.
     public var line: Int
     public var page: Int?
+    /// Tesseract's mean confidence (0–99) when the passage's page came from OCR.
+    public var ocrConfidence: Int? = nil
     /// The heading of the section it is in (Markdown, HTML and EPUB headings), if any.
     public var section: String? = nil
 }
@@ -122,6 +124,7 @@ public struct PassageBuilder {
             passages.append(Passage(snippet: renderer.render(text, from: range.lowerBound, to: range.upperBound, highlighted: highlighted),
                                     score: score, rank: rank + 1, line: StoredTextMarks.line(of: range.lowerBound, in: text),
                                     page: paged ? StoredTextMarks.page(of: range.lowerBound, in: text) : nil,
+                                    ocrConfidence: StoredTextMarks.ocrConfidence(ofPageAt: range.lowerBound, in: text),
                                     section: SnippetBuilder.section(of: highlighted.first?.lowerBound ?? range.lowerBound, in: text)))
         }
         return passages.sorted { $0.snippet.textOffset < $1.snippet.textOffset }

@@ -154,6 +154,11 @@ public struct SnippetBuilder {
                 i += marks
                 continue
             }
+            // A recognised page's OCR marks are not shown either.
+            if text[i] == StoredTextMarks.ocrMark, StoredTextMarks.ocrConfidence(text, at: i) != nil {
+                i += StoredTextMarks.ocrMarkLength
+                continue
+            }
             if h < highlighted.count && i == highlighted[h].lowerBound { pendingStart = scalarCount }
             let b = text[i]
             if Self.isSpace(b) {

@@ -115,6 +115,14 @@ public struct SearchAPI: Sendable {
                     text.removeSubrange(cut...)
                     truncated = true
                 }
+                // A recognised page's OCR marks become spaces: offsets stay those of the stored text.
+                var i = 0
+                while let mark = text[i...].firstIndex(of: StoredTextMarks.ocrMark) {
+                    if StoredTextMarks.ocrConfidence(text, at: mark) != nil {
+                        for j in mark..<(mark + StoredTextMarks.ocrMarkLength) { text[j] = 0x20 }
+                    }
+                    i = mark + 1
+                }
                 let language = Language(rawValue: record.language) ?? .other
                 var highlights: [Range<Int>] = []
                 if !query.isEmpty, let plan = try? searcher.plan(query) {

@@ -104,8 +104,12 @@ public struct IndexDirectory: Sendable {
 
     /// True for the names Loupe writes in an index directory (plus its README).
     public static func isIndexFileName(_ name: String) -> Bool {
-        name == Manifest.fileName || name == Manifest.fileName + ".tmp" || name == lockName || name == "README.md" || generation(ofFile: name) != nil
+        name == Manifest.fileName || name == Manifest.fileName + ".tmp" || name == lockName || name == "README.md" || name == ocrCacheName
+            || generation(ofFile: name) != nil
     }
+
+    /// The directory where OCR keeps what it recognised, by content (`loupe index --ocr`).
+    public static let ocrCacheName = "ocr-cache"
 
     static let lockName = "write.lock"
 

@@ -43,6 +43,8 @@ struct IndexCommand: ParsableCommand {
     @Flag(name: .long, help: "Rebuild the index even when the directory has not changed.")
     var full = false
 
+    @OptionGroup(title: "OCR") var ocrFlags: OCRFlags
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if memory < 16 { throw ValidationError("--memory must be at least 16 (MiB)") }
@@ -64,21 +66,36 @@ struct IndexCommand: ParsableCommand {
             let showProgress = !quiet && Terminal.stderrIsTTY
             // On a terminal the walk stats every file, so that progress knows the total bytes.
             options.measureTotal = showProgress
+            let ocrProgress = OCRProgress()
+            options.ocr = try ocrFlags.resolve(index: location.index, progress: ocrProgress)
             let started = monotonicSeconds()
+            let draw: @Sendable (IndexProgress) -> Void = { p in
+                guard p.filesTotal > 0 else { return }
+                if p.phase == .merging {
+                    Terminal.writeStderr("\rwriting \(grouped(p.filesTotal)) documents into one segment…\u{1B}[K")
+                    return
+                }
+                Terminal.writeStderr("\r" + Self.progressLine(p, elapsed: monotonicSeconds() - started, ocr: ocrProgress) + "\u{1B}[K")
+            }
+            let ticker = showProgress && options.ocr != nil ? ProgressTicker(draw: draw) : nil
+            defer { ticker?.stop() }
             let outcome = try IndexBuilder.update(
                 corpus: corpus, index: location.index, full: full, options: options,
                 warning: { skipped in Terminal.warning(Terminal.inert("\(skipped.path): \(skipped.reason)")) },
                 progress: { p in
-                    guard showProgress, p.filesTotal > 0 else { return }
-                    if p.phase == .merging {
-                        Terminal.writeStderr("\rwriting \(grouped(p.filesTotal)) documents into one segment…\u{1B}[K")
-                        return
-                    }
-                    Terminal.writeStderr("\r" + Self.progressLine(p, elapsed: monotonicSeconds() - started) + "\u{1B}[K")
+                    guard showProgress else { return }
+                    if let ticker { ticker.update(p) } else { draw(p) }
                 })
+            ticker?.stop()
             if showProgress { Terminal.writeStderr("\r\u{1B}[K") }
             guard !quiet else { return }
             printOutcome(outcome, index: location.index)
+            let ocr = ocrProgress.snapshot
+            if ocr.planned > 0 {
+                let recognised = ocr.done - ocr.cached
+                print("OCR: \(grouped(ocr.done)) pages (\(grouped(recognised)) recognised\(recognised > 0 && ocr.seconds > 0 ? ", \(fixed(Double(recognised) / ocr.seconds, 2)) pages/s" : ""), "
+                      + "\(grouped(ocr.cached)) from the cache\(ocr.skipped > 0 ? ", \(grouped(ocr.skipped)) skipped" : ""))")
+            }
         }
     }
 
@@ -87,7 +104,7 @@ struct IndexCommand: ParsableCommand {
     /// bytes found (when the walk stats files: `IndexOptions.measureTotal`), the rate since the
     /// start, and the time left at that pace (shown after the first second; by bytes when the
     /// total is known, else by files).
-    static func progressLine(_ p: IndexProgress, elapsed: Double) -> String {
+    static func progressLine(_ p: IndexProgress, elapsed: Double, ocr: OCRProgress? = nil) -> String {
         var line = "indexing: \(grouped(p.filesDone))/\(grouped(p.filesTotal)) files, \(formatBytes(p.bytesDone))"
         let fraction: Double
         if let total = p.bytesTotal, total > 0 {
@@ -102,6 +119,21 @@ struct IndexCommand: ParsableCommand {
             if fraction > 0 && fraction < 1 {
                 let left = elapsed * (1 - fraction) / fraction
                 line += left < 90 ? ", about \(Int(left.rounded(.up))) s left" : ", about \(Int((left / 60).rounded(.up))) min left"
+            }
+        }
+        // OCR's own: pages done of those planned so far (a PDF's are planned when it is opened),
+        // the pace of recognition, and the time left for the planned pages at that pace.
+        if let ocr {
+            let s = ocr.snapshot
+            if s.planned > 0 {
+                line += " · OCR \(grouped(s.done))/\(grouped(s.planned)) pages"
+                let recognised = s.done - s.cached
+                if recognised > 0 && s.seconds >= 1 {
+                    let rate = Double(recognised) / s.seconds
+                    line += ", \(fixed(rate, 2)) pages/s"
+                    let left = Double(s.planned - s.done) / rate
+                    if left > 0 { line += left < 90 ? ", about \(Int(left.rounded(.up))) s left" : ", about \(Int((left / 60).rounded(.up))) min left" }
+                }
             }
         }
         return line

@@ -176,7 +176,7 @@ struct SearchCommand: ParsableCommand {
             // Titles, paths and snippets come from documents: made inert before any styling.
             let title = Terminal.inert(hit.title.isEmpty ? hit.path : hit.title)
             print("\(hit.rank). \(Terminal.bold(title))")
-            let page = hit.page.map { " · page \($0)" } ?? ""
+            let page = (hit.page.map { " · page \($0)" } ?? "") + (hit.ocrConfidence != nil ? (hit.page != nil ? ", OCR" : " · OCR") : "")
             let root = searcher.reader.manifest.sourceRoot
             let shownPath = Terminal.fileLink(Terminal.inert(hit.path), path: root.hasSuffix("/") ? root + hit.path : root + "/" + hit.path)
             print("   \(Terminal.dim("\(shownPath) · \(hit.language.code)\(page) · score \(fixed(hit.score, 3))"))")
@@ -184,7 +184,7 @@ struct SearchCommand: ParsableCommand {
                 print("   \(highlighted(hit.snippet))")
             }
             for passage in hit.passages {
-                let place = (passage.page.map { "page \($0)" } ?? "line \(passage.line)") + (passage.section.map { " · " + Terminal.inert($0) } ?? "")
+                let place = (passage.page.map { "page \($0)" } ?? "line \(passage.line)") + (passage.ocrConfidence != nil ? ", OCR" : "") + (passage.section.map { " · " + Terminal.inert($0) } ?? "")
                 print("   \(Terminal.dim("[\(place), #\(passage.rank)]")) \(highlighted(passage.snippet))")
             }
             if let explanation = hit.explanation {

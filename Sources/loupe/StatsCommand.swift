@@ -28,6 +28,12 @@ struct StatsCommand: ParsableCommand {
             print("segments:   \(stats.segments)" + (deleted > 0 ? " (\(grouped(deleted)) deleted documents not yet merged away)" : ""))
             print("size:       \(formatBytes(stats.bytes))")
             print("languages:  " + Language.allCases.map { "\($0.code) \(stats.languages[$0] ?? 0)" }.joined(separator: ", "))
+            if let ocr = stats.settings["ocr"] { print("ocr:        \(ocr) (scans are read; `loupe index --no-ocr` stops it)") }
+            if !stats.skipped.isEmpty { print("skipped:    \(grouped(stats.skipped.count)) files not indexed (`loupe status` lists them)") }
+            if !stats.partial.isEmpty {
+                print("in part:    \(grouped(stats.partial.count)) documents indexed only in part:")
+                for file in stats.partial { print(Terminal.inert("  \(file.path): \(file.reason)")) }
+            }
         }
     }
 }

@@ -9,7 +9,8 @@ struct StatusCommand: ParsableCommand {
         discussion: """
             Like `git status`: the files added, changed and removed in DIR (by default the directory the index was \
             built from) since the index was built — one stat per file; a file whose time moved is compared by \
-            content — and the files the last `loupe index` read but did not index, with the reason. \
+            content — the files the last `loupe index` read but did not index, and the documents it indexed only in \
+            part (a limit cut their text), with the reason. \
             `loupe index DIR` brings the index up to date. Exit status 0 either way.
             """
     )
@@ -28,6 +29,7 @@ struct StatusCommand: ParsableCommand {
             let root = corpus ?? reader.manifest.sourceRoot
             let changes = try CorpusChanges.compute(corpus: root, reader: reader)
             let skipped = reader.manifest.skipped
+            let partial = reader.manifest.partial
             if json {
                 print(JSON.object([
                     ("index", .string(location.index)),
@@ -39,6 +41,7 @@ struct StatusCommand: ParsableCommand {
                     ("removed", .array(changes.removed.map { .string($0) })),
                     ("unchanged", .int(changes.unchanged)),
                     ("skipped", .array(skipped.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) })),
+                    ("partial", .array(partial.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) })),
                     ("unreadable", .array(changes.unreadable.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) })),
                 ]).rendered)
                 return
@@ -56,6 +59,10 @@ struct StatusCommand: ParsableCommand {
             if !skipped.isEmpty {
                 print("Not indexed by the last run (\(grouped(skipped.count))):")
                 for file in skipped { print(Terminal.inert("  \(file.path): \(file.reason)")) }
+            }
+            if !partial.isEmpty {
+                print("Indexed only in part (\(grouped(partial.count))):")
+                for file in partial { print(Terminal.inert("  \(file.path): \(file.reason)")) }
             }
             for s in changes.unreadable { Terminal.warning(Terminal.inert("\(s.path): \(s.reason)")) }
         }

@@ -31,9 +31,13 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only warnings and errors.")
     var quiet = false
 
+    @OptionGroup(title: "OCR") var ocrFlags: OCRFlags
+
     func run() throws {
         Allocator.keepFreedMemory()
         try reportingErrors {
+            var options = IndexOptions()
+            options.ocr = try ocrFlags.resolve(index: location.index, progress: nil)
             let lock = try IndexBuilder.lockIndex(location.index)
             defer { lock.release() }
             let watcher = try DirectoryWatcher(root: corpus)
@@ -53,14 +57,14 @@ struct WatchCommand: ParsableCommand {
             pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
             let warning: @Sendable (SkippedFile) -> Void = { skipped in Terminal.warning(Terminal.inert("\(skipped.path): \(skipped.reason)")) }
             func update() throws {
-                let outcome = try IndexBuilder.update(corpus: corpus, index: location.index, holdingLock: true, warning: warning)
+                let outcome = try IndexBuilder.update(corpus: corpus, index: location.index, options: options, holdingLock: true, warning: warning)
                 if quiet { return }
                 if case .upToDate = outcome { return }
                 print("[\(clock())] ", terminator: "")
                 printOutcome(outcome, index: location.index)
                 Terminal.flushStdout()
             }
-            let first = try IndexBuilder.update(corpus: corpus, index: location.index, holdingLock: true, warning: warning)
+            let first = try IndexBuilder.update(corpus: corpus, index: location.index, options: options, holdingLock: true, warning: warning)
             if !quiet {
                 printOutcome(first, index: location.index)
                 print("Watching \(corpus) (\(grouped(watcher.watchedCount)) directories); Ctrl-C stops")

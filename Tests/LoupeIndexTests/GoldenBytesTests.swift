@@ -104,7 +104,8 @@ import Testing
                                                           Manifest.Segment(name: "s2_1_0", docCount: 3, totalTokens: 40, deletedDocs: 1,
                                                                            deletedTokens: 12, deletionsGeneration: 2)],
                                 sourceRoot: "/tmp/corpus", createdAt: 1_700_000_000,
-                                skipped: [Manifest.SkippedFile(path: "a.txt", size: 0, modified: 1_700_000_000, reason: "empty")])
+                                skipped: [Manifest.SkippedFile(path: "a.txt", size: 0, modified: 1_700_000_000, reason: "empty")],
+                                partial: [Manifest.PartialFile(path: "b.pdf", reason: "cut")], settings: ["ocr": "fra"])
         let directory = IndexDirectory(path: dir.path)
         try directory.commit(manifest)
         try expectGolden("manifest.hex", Self.hexDump("manifest", Array(try Data(contentsOf: URL(fileURLWithPath: dir.path + "/manifest")))))

@@ -56,6 +56,8 @@ struct BuildPart: @unchecked Sendable {
 struct BuildTally: Sendable {
     var parts: [BuildPart] = []
     var skipped: [SkippedFile] = []
+    /// Documents indexed in part (a limit cut their text), with why.
+    var partial: [Manifest.PartialFile] = []
     /// The first error a worker met (the others stop at their next chunk).
     var error: (any Error)?
     var filesDone = 0

@@ -63,7 +63,7 @@ struct BuildWorker {
         var charsets: [String: Int] = [:]
         var skipped: [SkippedFile] = []
         /// Documents indexed only in part (a limit cut their text), with why: warned about.
-        var cut: [SkippedFile] = []
+        var cut: [Manifest.PartialFile] = []
     }
 
     /// Reads, extracts and inverts a chunk's files; a file that cannot be read or extracted is
@@ -88,7 +88,7 @@ struct BuildWorker {
                 result.skipped.append(SkippedFile(path: file.relativePath, reason: "cannot read: \(error)"))
                 continue
             }
-            let extractor = ExtractorRegistry.standard.extractor(for: file.relativePath)
+            let extractor = run.feed.registry.extractor(for: file.relativePath)
             switch extractor.extract(bytes, fileName: file.relativePath) {
             case .failure(let failure):
                 result.skipped.append(SkippedFile(path: file.relativePath, reason: failure.description, size: UInt64(bytes.count), modified: opened.modified))
@@ -103,7 +103,7 @@ struct BuildWorker {
                 result.languages[language, default: 0] += 1
                 result.kinds[extractor.kind, default: 0] += 1
                 run.options.fileIndexed?(file.relativePath, extractor.kind)
-                if let cut = document.cut { result.cut.append(SkippedFile(path: file.relativePath, reason: "indexed in part: \(cut)")) }
+                if let cut = document.cut { result.cut.append(Manifest.PartialFile(path: file.relativePath, reason: cut)) }
                 if document.charset != "UTF-8" { result.charsets[document.charset, default: 0] += 1 }
             }
         }
@@ -113,12 +113,14 @@ struct BuildWorker {
     /// Adds a chunk's figures to the tally, passes its warnings on, and reports progress at most
     /// four times a second.
     private func report(_ done: ChunkResult, files: Int) {
-        for s in done.skipped + done.cut { run.warning(s) }
+        for s in done.skipped { run.warning(s) }
+        for p in done.cut { run.warning(SkippedFile(path: p.path, reason: "indexed in part: \(p.reason)")) }
         let update: IndexProgress? = run.tally.withLock { state in
             state.filesDone += files
             state.bytesDone += done.bytes
             state.tokens += done.tokens
             state.skipped += done.skipped
+            state.partial += done.cut
             state.languages.merge(done.languages, uniquingKeysWith: +)
             state.kinds.merge(done.kinds, uniquingKeysWith: +)
             state.charsets.merge(done.charsets, uniquingKeysWith: +)

@@ -44,6 +44,8 @@ final class CorpusFeed: @unchecked Sendable {
     /// Bytes of the files found so far, when the walk stats them (`statFiles`).
     private var bytesFound = 0
     private let statFiles: Bool
+    /// Which files are indexed, and how much of a chunk each weighs.
+    let registry: ExtractorRegistry
     private var walkEnded = false
     private var skipped: [SkippedFile] = []
     private var walkError: IndexError?
@@ -55,8 +57,9 @@ final class CorpusFeed: @unchecked Sendable {
     /// With `statFiles`, the walk stats every file, so that `foundBytes` adds up their sizes (for
     /// a progress line that knows the total); without, it stats only what the directory listing
     /// does not tell apart.
-    init(root: String, filesPerChunk: Int, prefetchChunks: Int? = nil, statFiles: Bool = false) throws {
+    init(root: String, filesPerChunk: Int, prefetchChunks: Int? = nil, statFiles: Bool = false, registry: ExtractorRegistry = .standard) throws {
         try CorpusWalker.checkRoot(root)
+        self.registry = registry
         self.statFiles = statFiles
         self.filesPerChunk = max(1, filesPerChunk)
         self.prefetchChunks = prefetchChunks ?? min(8, DirectoryHandles.descriptorLimit / 4 / max(1, filesPerChunk))
@@ -72,7 +75,8 @@ final class CorpusFeed: @unchecked Sendable {
     }
 
     /// A feed of the given files, in chunks, with no walk (an update's added and changed files).
-    init(files: [CorpusFile], filesPerChunk: Int) {
+    init(files: [CorpusFile], filesPerChunk: Int, registry: ExtractorRegistry = .standard) {
+        self.registry = registry
         self.filesPerChunk = max(1, filesPerChunk)
         statFiles = true
         bytesFound = files.reduce(0) { $0 + $1.size }
@@ -81,7 +85,7 @@ final class CorpusFeed: @unchecked Sendable {
         pthread_cond_init(changed, nil)
         var start = 0, weight = 0
         for (i, file) in files.enumerated() {
-            weight += ExtractorRegistry.standard.chunkWeight(of: file.relativePath)
+            weight += registry.chunkWeight(of: file.relativePath)
             if weight >= self.filesPerChunk || i == files.count - 1 {
                 chunks.append(Array(files[start...i]))
                 taken.append(false)
@@ -124,11 +128,11 @@ final class CorpusFeed: @unchecked Sendable {
         do {
             // Files found before a directory is read go out at once, even short of a chunk:
             // reading a large directory takes long enough to leave a worker idle.
-            let unreadable = try CorpusWalker.walk(root, statFiles: statFiles, directories: directories, listing: {
+            let unreadable = try CorpusWalker.walk(root, statFiles: statFiles, directories: directories, registry: registry, listing: {
                 if !pending.isEmpty { publish() }
             }) { file in
                 pending.append(file)
-                pendingWeight += ExtractorRegistry.standard.chunkWeight(of: file.relativePath)
+                pendingWeight += registry.chunkWeight(of: file.relativePath)
                 if pendingWeight >= filesPerChunk {
                     publish()
                     // The walk goes on at once: only what already fits is prefetched meanwhile.

@@ -22,8 +22,9 @@ public enum IndexBuilder {
                              warning: @escaping @Sendable (SkippedFile) -> Void = { _ in },
                              progress: @escaping @Sendable (IndexProgress) -> Void = { _ in }) throws -> IndexSummary {
         let started = monotonicSeconds()
+        let options = options.placingCache(in: index)
         // The walk runs beside the workers: they take its chunks of files as it completes them.
-        let feed = try CorpusFeed(root: corpus, filesPerChunk: options.filesPerChunk, statFiles: options.measureTotal)
+        let feed = try CorpusFeed(root: corpus, filesPerChunk: options.filesPerChunk, statFiles: options.measureTotal, registry: options.registry)
         let directory = IndexDirectory(path: index)
         try prepare(directory)
         let lock = try directory.lock()
@@ -39,7 +40,8 @@ public enum IndexBuilder {
         let inverted = try invert(feed: feed, directory: directory, generation: generation, options: options, started: started,
                                   warning: warning, progress: progress)
         let manifest = Manifest(generation: generation, segments: inverted.segments, sourceRoot: absolutePath(corpus), createdAt: Int64(time(nil)),
-                                skipped: inverted.remembered)
+                                skipped: inverted.remembered, partial: inverted.tally.partial.sorted { $0.path < $1.path },
+                                settings: options.settings)
         try directory.commit(manifest)
         try directory.deleteUnreferenced(keeping: manifest)
         BuildTrace.mark("committed", since: started)

@@ -29,6 +29,25 @@ public struct IndexOptions: Sendable {
     /// Whether the walk stats every file so that progress reports can give the total bytes
     /// (`IndexProgress.bytesTotal`): a stat per file, on the walk's thread.
     public var measureTotal = false
+    /// How scans are read (`loupe index --ocr`), or nil for no OCR. The index remembers the
+    /// languages (`Manifest.settings`), and an update whose setting differs rebuilds it all (which
+    /// files are indexed changes); the cache goes in the index's `ocr-cache` unless set.
+    public var ocr: OCROptions? = nil
+
+    /// What the index keeps of these options for the runs that update it.
+    public var settings: [String: String] { ocr.map { ["ocr": $0.languages] } ?? [:] }
+
+    /// The options with OCR's cache in the index at `index`, unless it has one already.
+    func placingCache(in index: String) -> IndexOptions {
+        var options = self
+        if options.ocr != nil && options.ocr?.cacheDirectory == nil {
+            options.ocr?.cacheDirectory = index + "/" + IndexDirectory.ocrCacheName
+        }
+        return options
+    }
+
+    /// The extractors these options call for.
+    public var registry: ExtractorRegistry { ExtractorRegistry(ocr: ocr) }
 
     public enum MergePolicy: Sendable {
         case never, always

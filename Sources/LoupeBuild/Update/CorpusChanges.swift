@@ -43,7 +43,7 @@ public struct CorpusChanges: Sendable, Equatable {
         }
         // The walk (its stats spread over the cores) runs on a thread of its own while this one
         // maps the index's documents by path: neither waits for the other.
-        let walking = WalkJob(corpus: corpus)
+        let walking = WalkJob(corpus: corpus, registry: ExtractorRegistry(settings: reader.manifest.settings))
         let thread = walking.start()
         var known: [String: Known] = [:]
         known.reserveCapacity(reader.docCount + reader.manifest.skipped.count)
@@ -95,12 +95,16 @@ public struct CorpusChanges: Sendable, Equatable {
 /// `CorpusWalker.walkStatted` on a thread of its own.
 private final class WalkJob: @unchecked Sendable {
     let corpus: String
+    let registry: ExtractorRegistry
     private var result: Result<(files: [CorpusFile], skipped: [SkippedFile]), any Error> = .failure(IndexError.invalidInput("the walk did not run"))
 
-    init(corpus: String) { self.corpus = corpus }
+    init(corpus: String, registry: ExtractorRegistry) {
+        self.corpus = corpus
+        self.registry = registry
+    }
 
     private func run() {
-        result = Result { try CorpusWalker.walkStatted(corpus, threads: IndexOptions().threads) }
+        result = Result { try CorpusWalker.walkStatted(corpus, threads: IndexOptions().threads, registry: registry) }
     }
 
     /// Starts the walk; nil when no thread could be made (then `finish` walks here).

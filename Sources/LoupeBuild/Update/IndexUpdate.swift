@@ -50,11 +50,15 @@ extension IndexBuilder {
                               warning: @escaping @Sendable (SkippedFile) -> Void = { _ in },
                               progress: @escaping @Sendable (IndexProgress) -> Void = { _ in }) throws -> IndexOutcome {
         let started = monotonicSeconds()
+        let options = options.placingCache(in: index)
         let directory = IndexDirectory(path: index)
         try CorpusWalker.checkRoot(corpus)
         let lock = holdingLock ? nil : try lockIndex(index)
         defer { lock?.release() }
-        if !full, let reader = try? IndexReader(path: index), sameDirectory(reader.manifest.sourceRoot, corpus) {
+        // Another OCR setting changes which files are indexed and what scans hold: a full build
+        // (OCR's cache spares it recognising again what it already did).
+        if !full, let reader = try? IndexReader(path: index), sameDirectory(reader.manifest.sourceRoot, corpus),
+           reader.manifest.settings == options.settings {
             let found = try CorpusChanges.compute(corpus: corpus, reader: reader, maxFileSize: options.maxFileSize)
             for s in found.unreadable { warning(s) }
             if found.isEmpty {
@@ -73,7 +77,7 @@ extension IndexBuilder {
             return .updated(try apply(found, to: reader, options: options, mergePolicy: mergePolicy, started: started,
                                       warning: warning, progress: progress))
         }
-        let feed = try CorpusFeed(root: corpus, filesPerChunk: options.filesPerChunk, statFiles: options.measureTotal)
+        let feed = try CorpusFeed(root: corpus, filesPerChunk: options.filesPerChunk, statFiles: options.measureTotal, registry: options.registry)
         let summary = try build(corpus: corpus, feed: feed, directory: directory, options: options, started: started, warning: warning, progress: progress)
         return .built(summary, changes: nil)
     }
@@ -99,7 +103,7 @@ extension IndexBuilder {
             // The added and changed files, into a new segment.
             var inverted: Inverted? = nil
             if !changes.filesToRead.isEmpty {
-                let feed = CorpusFeed(files: changes.filesToRead, filesPerChunk: options.filesPerChunk)
+                let feed = CorpusFeed(files: changes.filesToRead, filesPerChunk: options.filesPerChunk, registry: options.registry)
                 let new = try invert(feed: feed, directory: directory, generation: generation, options: options, started: started,
                                      warning: warning, progress: progress)
                 written += new.segments.flatMap(\.fileNames)
@@ -145,8 +149,9 @@ extension IndexBuilder {
             // Skipped files: those of this run replace the old entries of every path it looked at.
             let touched = Set(changes.added + changes.changed + changes.removed)
             let skipped = (reader.manifest.skipped.filter { !touched.contains($0.path) } + (inverted?.remembered ?? [])).sorted { $0.path < $1.path }
+            let partial = (reader.manifest.partial.filter { !touched.contains($0.path) } + (inverted?.tally.partial ?? [])).sorted { $0.path < $1.path }
             let manifest = Manifest(generation: generation, segments: segments, sourceRoot: reader.manifest.sourceRoot, createdAt: Int64(time(nil)),
-                                    skipped: skipped)
+                                    skipped: skipped, partial: partial, settings: options.settings)
             try directory.commit(manifest)
             try directory.deleteUnreferenced(keeping: manifest)
             BuildTrace.mark("update committed", since: started)

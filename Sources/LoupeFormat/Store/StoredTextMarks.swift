@@ -1,14 +1,40 @@
 /// What the stored text marks besides words (docs/FORMAT.md §4.6), written by the extractors and
 /// read back by snippets, passages and page numbers: a PDF's page break is a form feed; a
-/// heading (Markdown, HTML, EPUB) is a line starting with 1–6 `#` and a space.
+/// heading (Markdown, HTML, EPUB) is a line starting with 1–6 `#` and a space; a page whose text
+/// came from OCR starts with `ocrMark` and Tesseract's mean confidence (0–99) as two digits, each
+/// written as the control byte 0x10 + digit — three bytes no word can hold, so none is indexed.
 public enum StoredTextMarks {
     public static let pageBreak: UInt8 = 0x0C
+    public static let ocrMark: UInt8 = 0x0E
+    public static let ocrMarkLength = 3
     static let newline: UInt8 = 0x0A
     static let hash: UInt8 = 0x23
 
     /// The marks that start a heading line of `level` (1–6): `##` and a space for level 2.
     public static func heading(level: Int) -> [UInt8] {
         [UInt8](repeating: hash, count: min(max(level, 1), 6)) + [0x20]
+    }
+
+    /// The marks that start a page recognised by OCR with mean `confidence` (0–100; 100 is kept as 99).
+    public static func ocrPage(confidence: Int) -> [UInt8] {
+        let c = min(max(confidence, 0), 99)
+        return [ocrMark, 0x10 + UInt8(c / 10), 0x10 + UInt8(c % 10)]
+    }
+
+    /// The confidence of the OCR marks at `i` of `text`, or nil when there are none there.
+    public static func ocrConfidence(_ text: [UInt8], at i: Int) -> Int? {
+        guard i >= 0, i + ocrMarkLength <= text.count, text[i] == ocrMark else { return nil }
+        let tens = text[i + 1] &- 0x10, units = text[i + 2] &- 0x10
+        guard tens < 10, units < 10 else { return nil }
+        return Int(tens) * 10 + Int(units)
+    }
+
+    /// The OCR confidence of the page (of a paged text; else of the whole text) holding `offset`,
+    /// or nil when that page did not come from OCR.
+    public static func ocrConfidence(ofPageAt offset: Int, in text: [UInt8]) -> Int? {
+        var start = min(max(offset, 0), text.count)
+        while start > 0 && text[start - 1] != pageBreak { start -= 1 }
+        return ocrConfidence(text, at: start)
     }
 
     /// How many `#` of heading marks start at `i` of `text` (1–6, followed by a space), or nil.

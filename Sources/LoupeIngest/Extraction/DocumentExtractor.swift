@@ -28,6 +28,12 @@ public enum ExtractionFailure: Error, Equatable, CustomStringConvertible {
     /// A package (DOCX, ODT, EPUB) that is damaged, encrypted or over a size limit: the reason.
     case unreadable(String)
 
+    /// The reason without the trailing `; skipped`.
+    public var reason: String {
+        let text = description
+        return text.hasSuffix("; skipped") ? String(text.dropLast(9)) : text
+    }
+
     public var description: String {
         switch self {
         case .binary: return "looks binary (contains NUL bytes); skipped"

@@ -2,8 +2,21 @@
 /// files with an extension some extractor claims; a name it does not know is read as plain text.
 public struct ExtractorRegistry: Sendable {
     /// Text, Markdown, HTML, PDF, DOCX, ODT, PPTX and EPUB.
-    public static let standard = ExtractorRegistry([PlainTextExtractor(), MarkdownExtractor(), HTMLExtractor(), PDFExtractor(),
-                                                    XMLPackageExtractor.docx, XMLPackageExtractor.odt, PPTXExtractor(), EPUBExtractor()])
+    public static let standard = ExtractorRegistry(ocr: nil)
+
+    /// The standard extractors; with `ocr`, PDFs' pages without a text layer are recognised, and
+    /// PNG, JPEG and TIFF files are read too (`ImageExtractor`).
+    public init(ocr: OCROptions?) {
+        self.init([PlainTextExtractor(), MarkdownExtractor(), HTMLExtractor(), PDFExtractor(ocr: ocr),
+                   XMLPackageExtractor.docx, XMLPackageExtractor.odt, PPTXExtractor(), EPUBExtractor()]
+                  + (ocr.map { [ImageExtractor(ocr: $0)] } ?? []))
+    }
+
+    /// The registry an index's settings call for (`Manifest.settings`: `ocr`), for telling which
+    /// files of its directory it indexes.
+    public init(settings: [String: String]) {
+        self.init(ocr: settings["ocr"].map { OCROptions(languages: $0) })
+    }
 
     public let extractors: [any DocumentExtractor]
     /// Every claimed extension as lower-case bytes, with the index of its extractor (what the walk

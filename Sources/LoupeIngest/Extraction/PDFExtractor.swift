@@ -1,4 +1,5 @@
 import Glibc
+import LoupeFormat
 
 /// PDF: the text of every page in reading order, through poppler, which the helper program
 /// `loupe-pdf` (beside `loupe`) runs once per file: the file's bytes go to it and its pages'
@@ -8,7 +9,8 @@ import Glibc
 /// A file cannot hang or exhaust a run: the helper has `cpuSeconds` of CPU and `memoryMB` of
 /// address space, and is killed past `timeout(for:)` of wall-clock time; its text stops at
 /// `maxPages` pages and `maxOutputBytes` bytes (the document is then indexed in part and the
-/// build says so). Encrypted, damaged and scanned (no text layer) files are skipped with the reason.
+/// build says so). Encrypted and damaged files are skipped with the reason; so are scanned ones (no
+/// text layer) unless `ocr` is set, when their pages go through OCR (`OCRReader`).
 public struct PDFExtractor: DocumentExtractor {
     public let kind = "pdf"
     public let extensions = ["pdf"]
@@ -23,9 +25,12 @@ public struct PDFExtractor: DocumentExtractor {
     /// The helper's path, or nil to look for `loupe-pdf` beside the running executable (or where
     /// `LOUPE_PDF_HELPER` points).
     public var helper: String?
+    /// How pages without a text layer are recognised, or nil to leave them out.
+    public var ocr: OCROptions?
 
-    public init(helper: String? = nil) {
+    public init(helper: String? = nil, ocr: OCROptions? = nil) {
         self.helper = helper
+        self.ocr = ocr
     }
 
     /// The wall-clock bound of one file: 20 s plus 2 s per MiB (poppler reads about 2 MiB/s of a
@@ -64,12 +69,47 @@ public struct PDFExtractor: DocumentExtractor {
         default: return .failure(.unreadable("PDF reader failed (exit \(outcome.exitStatus ?? -1))\(reason.isEmpty ? "" : ": " + reason)"))
         }
         guard let parsed = Self.parse(outcome.output) else { return .failure(.unreadable("PDF reader's output is malformed")) }
-        guard parsed.text.contains(where: { $0 > 0x20 }) else {
-            return .failure(.unreadable(parsed.pages == 0 ? "PDF has no pages" : "no text layer (a scanned PDF?)"))
+        var text = parsed.text
+        var cut = parsed.cut.map { [$0] } ?? []
+        if let ocr, parsed.pages > 0 {
+            switch recognise(bytes, text: text, ocr: ocr) {
+            case .failure(let failure): return .failure(failure)
+            case .success(let (recognised, notes)):
+                text = recognised
+                cut += notes
+            }
         }
-        var document = ExtractedDocument(text: parsed.text, title: parsed.title.isEmpty ? Titles.firstLine(parsed.text) : parsed.title)
-        document.cut = parsed.cut
+        guard text.contains(where: { $0 > 0x20 }) else {
+            return .failure(.unreadable(parsed.pages == 0 ? "PDF has no pages"
+                                            : ocr == nil ? "no text layer (a scanned PDF? loupe index --ocr reads scans)" : "no text layer, and OCR found no text"))
+        }
+        var document = ExtractedDocument(text: text, title: parsed.title.isEmpty ? Titles.firstLine(text) : parsed.title)
+        document.cut = cut.isEmpty ? nil : cut.joined(separator: "; ")
         return .success(document)
+    }
+
+    /// A page with fewer visible bytes than this has no text layer worth the name (a scanner's
+    /// page number at most): OCR reads it.
+    static let ocrBelow = 8
+
+    /// `text` (pages separated by form feeds) with every page that has no text layer replaced by
+    /// what OCR recognises on it, and why pages were left out, if any were.
+    func recognise(_ bytes: [UInt8], text: [UInt8], ocr: OCROptions) -> Result<([UInt8], [String]), ExtractionFailure> {
+        var pages = text.split(separator: StoredTextMarks.pageBreak, omittingEmptySubsequences: false).map(Array.init)
+        let bare = pages.indices.filter { p in pages[p].reduce(0) { $0 + ($1 > 0x20 ? 1 : 0) } < Self.ocrBelow }
+        guard !bare.isEmpty else { return .success((text, [])) }
+        switch OCRReader(options: ocr).read(bytes, pages: bare.map { $0 + 1 }) {
+        case .failure(let failure):
+            // Pages with text still make a document: it is indexed in part.
+            guard bare.count < pages.count else { return .failure(failure) }
+            return .success((text, ["OCR failed: \(failure.reason)"]))
+        case .success(let result):
+            for page in result.pages where page.number >= 1 && page.number <= pages.count {
+                pages[page.number - 1] = OCRText.page(page)
+            }
+            let notes = result.skipped.map { "OCR skipped page \($0.number): \($0.reason)" } + (result.cut.map { [$0] } ?? [])
+            return .success((Array(pages.joined(separator: [StoredTextMarks.pageBreak])), notes))
+        }
     }
 
     /// The helper's output: a header of `key value` lines up to an empty line, then the text.

@@ -11,6 +11,9 @@ enum Titles {
     static func firstLine(_ text: [UInt8]) -> String {
         var start = 0
         while start < text.count {
+            // Page breaks and a recognised page's OCR marks are not part of a title.
+            while start < text.count && text[start] == StoredTextMarks.pageBreak { start += 1 }
+            if StoredTextMarks.ocrConfidence(text, at: start) != nil { start += StoredTextMarks.ocrMarkLength }
             var end = start
             while end < text.count && text[end] != 0x0A { end += 1 }
             if let line = trimmedLine(text, start, min(end, start + 1024)) { return line }

@@ -17,6 +17,12 @@ public struct IndexStatistics: Sendable {
     public var deletedDocuments: Int
     public var bytes: Int
     public var languages: [Language: Int]
+    /// Files the last runs read but did not index, and documents indexed only in part (a limit cut
+    /// their text), each with why.
+    public var skipped: [Manifest.SkippedFile]
+    public var partial: [Manifest.PartialFile]
+    /// The index's remembered settings (`ocr`: the OCR languages).
+    public var settings: [String: String]
 
     public init(reader: IndexReader) throws {
         var languages: [Language: Int] = [:]
@@ -38,10 +44,14 @@ public struct IndexStatistics: Sendable {
         deletedDocuments = reader.maxDoc - reader.docCount
         self.bytes = bytes
         self.languages = languages
+        skipped = reader.manifest.skipped
+        partial = reader.manifest.partial
+        settings = reader.manifest.settings
     }
 
     /// `{"index", "source", "generation", "documents", "tokens", "average_length", "terms",
-    /// "accent_variants", "segments", "deleted_documents", "bytes", "languages": {code: count}}`.
+    /// "accent_variants", "segments", "deleted_documents", "bytes", "languages": {code: count},
+    /// "skipped": count, "partial": [{"path", "reason"}], "ocr": languages or null}`.
     public func json(index: String) -> JSON {
         JSON.object([
             ("index", .string(index)),
@@ -56,6 +66,9 @@ public struct IndexStatistics: Sendable {
             ("deleted_documents", .int(deletedDocuments)),
             ("bytes", .int(bytes)),
             ("languages", .object(Language.allCases.map { ($0.code, .int(languages[$0] ?? 0)) })),
+            ("skipped", .int(skipped.count)),
+            ("partial", .array(partial.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) })),
+            ("ocr", settings["ocr"].map { .string($0) } ?? .null),
         ])
     }
 }

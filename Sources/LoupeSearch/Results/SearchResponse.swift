@@ -19,6 +19,9 @@ public struct SearchHit: Sendable {
     /// The page the snippet's first match is on (from 1), for a PDF: its text holds a form feed
     /// (`StoredTextMarks.pageBreak`) between pages. Nil for other documents.
     public var page: Int? = nil
+    /// Tesseract's mean confidence (0–99) when the snippet's page (or the document, for an image)
+    /// came from OCR (`loupe index --ocr`), else nil.
+    public var ocrConfidence: Int? = nil
     /// The hit's best passages in document order, when asked for (`respond(…passages:)`).
     public var passages: [Passage] = []
 }
@@ -64,9 +67,11 @@ public struct Staleness: Sendable, Equatable {
 }
 
 extension Searcher {
-    /// Whether a document's text is in pages (a PDF's: `PDFExtractor` puts a form feed between them).
+    /// Whether a document's text is in pages (a PDF's or a TIFF's: their extractors put a form
+    /// feed between pages).
     static func isPaged(_ path: String) -> Bool {
-        path.utf8.count > 4 && path.utf8.suffix(4).map { $0 | 0x20 } == Array(".pdf".utf8)
+        let lower = path.utf8.suffix(5).map { $0 | 0x20 }
+        return [".pdf", ".tif", ".tiff"].contains { ext in path.utf8.count > ext.utf8.count && lower.suffix(ext.utf8.count).elementsEqual(ext.utf8) }
     }
 
     /// With `passages` > 0, every hit also gets its `passages` best passages (`PassageBuilder`).
@@ -88,14 +93,15 @@ extension Searcher {
             var hit = SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
                                 score: scored.score, snippet: snippet,
                                 explanation: explain ? try self.explain(ranked.plan, doc: scored.doc) : nil, charset: record.charset,
-                                page: paged ? StoredTextMarks.page(of: snippet.textOffset, in: text) : nil)
+                                page: paged ? StoredTextMarks.page(of: snippet.textOffset, in: text) : nil,
+                                ocrConfidence: StoredTextMarks.ocrConfidence(ofPageAt: snippet.textOffset, in: text))
             if passages > 0 {
                 hit.passages = PassageBuilder().passages(analyzed, plan: ranked.plan, sentences: try sentenceBreaker(), count: passages,
                                                          paged: paged)
                 if hit.passages.isEmpty {
                     // No word of the text matched (a title or path match): the snippet is the passage.
                     hit.passages = [Passage(snippet: snippet, score: 0, rank: 1, line: StoredTextMarks.line(of: snippet.textOffset, in: text),
-                                            page: hit.page)]
+                                            page: hit.page, ocrConfidence: hit.ocrConfidence)]
                 }
             }
             hits.append(hit)

@@ -43,6 +43,7 @@ extension SearchHit {
             ])),
         ]
         if let page = hit.page { fields.append(("page", .int(page))) }
+        if let confidence = hit.ocrConfidence { fields += [("ocr", .bool(true)), ("ocr_confidence", .int(confidence))] }
         if !hit.passages.isEmpty {
             fields.append(("passages", .array(hit.passages.map { p in
                 var passage: [(String, JSON)] = [
@@ -53,6 +54,7 @@ extension SearchHit {
                     ("line", .int(p.line)),
                 ]
                 if let page = p.page { passage.append(("page", .int(page))) }
+                if let confidence = p.ocrConfidence { passage += [("ocr", .bool(true)), ("ocr_confidence", .int(confidence))] }
                 if let section = p.section { passage.append(("section", .string(section))) }
                 return .object(passage)
             })))
