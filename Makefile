@@ -3,7 +3,7 @@ SWIFT ?= swift
 LOUPE := .build/release/loupe
 INDEX ?= Index
 
-.PHONY: demo test test-browser eval bench build deps clean man install
+.PHONY: demo test test-browser eval bench build deps clean man install fuzz soak
 PREFIX ?= /usr/local
 
 # Installs the system libraries Loupe links (Debian: libicu-dev, libzstd-dev, zlib1g-dev,
@@ -42,6 +42,18 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Seeded fuzzing at full size (FuzzTests, QueryLanguageTests.parserNeverCrashes): 10,000 damaged
+# index files, 6,000 damaged documents, 100,000 random queries; `make test` runs a twentieth.
+fuzz: deps
+	$(SWIFT) build --build-tests
+	LOUPE_FUZZ_SCALE=20 $(SWIFT) test --skip-build --filter 'FuzzTests|parserNeverCrashes'
+
+# Real faults against the release binary (scripts/soak.py): SIGKILLs during builds, updates and
+# merges (50 each), injected EIO/ENOSPC/short writes, a full tmpfs, searches during commits, and
+# `loupe serve` under load while the index is rebuilt; prints the figures.
+soak: build
+	python3 scripts/soak.py --loupe $(LOUPE)
 
 # The search page of `loupe serve` driven in headless Chromium (installed with apt-get when missing).
 test-browser: deps

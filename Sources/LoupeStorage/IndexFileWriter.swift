@@ -69,7 +69,7 @@ public final class IndexFileWriter {
         let start = written
         var done = 0
         while done < bytes.count {
-            let n = Glibc.write(fd, base + done, bytes.count - done)
+            let n = FaultInjection.write(fd, base + done, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw IndexError.io(path: path, operation: "write", errno: errno)
@@ -109,7 +109,7 @@ public final class IndexFileWriter {
     /// Fsyncs and closes a completed file.
     public func sync() throws {
         precondition(completed && !closed, "sync follows complete, once")
-        guard fsync(fd) == 0 else { throw IndexError.io(path: path, operation: "fsync", errno: errno) }
+        guard FaultInjection.fsync(fd) == 0 else { throw IndexError.io(path: path, operation: "fsync", errno: errno) }
         closed = true
         guard close(fd) == 0 else { throw IndexError.io(path: path, operation: "close", errno: errno) }
     }

@@ -301,7 +301,8 @@ import Testing
                       "+", "-", " ", " ", "mali", "armée", "m?li", "niam*", "\u{0}", "東京", "\n", "~~", "((", "))", "--", "++"]
         var rng = SplitMix(seed: 99)
         let searcher = try Searcher(reader: try #require(Self.index).1)
-        for _ in 0..<5_000 {
+        // `make fuzz` runs 100,000 (LOUPE_FUZZ_SCALE=20).
+        for _ in 0..<(5_000 * FuzzTests.scale) {
             let query = (0..<(1 + rng.below(10))).map { _ in pieces[rng.below(pieces.count)] }.joined()
             do {
                 _ = try QuerySyntax.parse(query, defaultAnd: rng.below(2) == 0)

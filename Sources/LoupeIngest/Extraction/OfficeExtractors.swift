@@ -99,7 +99,7 @@ public struct EPUBExtractor: DocumentExtractor {
                 if name == "item", let id = attributes["id"], let href = attributes["href"] { items[id] = href }
                 if name == "itemref", let id = attributes["idref"], attributes["linear"] != "no" { spine.append(id) }
             }
-            let base = opfPath.contains("/") ? String(opfPath[...opfPath.lastIndex(of: "/")!]) : ""
+            let base = opfPath.lastIndex(of: "/").map { String(opfPath[...$0]) } ?? ""
             var text: [UInt8] = []
             for id in spine {
                 guard let href = items[id], let chapter = try zip.read(OfficeText.resolve(base + OfficeText.percentDecoded(href))) else { continue }
@@ -124,8 +124,12 @@ enum OfficeText {
     /// package or XML failure a skip with its reason.
     static func extract(fileName: String, _ body: () throws -> (text: [UInt8], title: String)) -> Result<ExtractedDocument, ExtractionFailure> {
         do {
-            let (text, title) = try body()
+            var (text, title) = try body()
             guard text.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 }) else { return .failure(.empty) }
+            // A package's parts are UTF-8 (or say otherwise, which the XML parser honours); a
+            // damaged part can still hold invalid sequences (an EPUB chapter is read as HTML
+            // bytes): each becomes U+FFFD, so stored text is always UTF-8.
+            if String(validating: text, as: UTF8.self) == nil { text = Array(String(decoding: text, as: UTF8.self).utf8) }
             return .success(ExtractedDocument(text: text, title: title.isEmpty ? Titles.withoutHeadingMarks(Titles.firstLine(text)) : title))
         } catch let failure as ZipArchive.Failure {
             return .failure(.unreadable(failure.reason))
