@@ -24,6 +24,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -158,16 +159,18 @@ def kills(loupe, work, n, rng, figures):
     # Incremental updates killed: the index holds the old or the new state.
     killed = 0
     before = full
+    update_time = 0.3
     for i in range(n):
         mutate_corpus(corpus, rng, rng.randint(5, 60))
         after = corpus_count(loupe, corpus, work)
-        ut, _ = 0.5, None
-        start = time.monotonic()
-        k = kill_at_random(loupe, ["index", corpus, "--index", index, "--quiet"], 0.6, rng)
+        k = kill_at_random(loupe, ["index", corpus, "--index", index, "--quiet"], update_time, rng)
         killed += k
-        got = verify(loupe, index, {before, after}, f"update killed (round {i})")
-        # Finish the update so the next round starts from a known state.
-        r = run(loupe, "index", corpus, "--index", index, "--quiet")
+        verify(loupe, index, {before, after}, f"update killed (round {i})")
+        # Finish the update so the next round starts from a known state (and time it: the next
+        # kill lands within that time).
+        ut, r = timed(loupe, "index", corpus, "--index", index, "--quiet")
+        if k:
+            update_time = max(0.05, ut)
         if r.returncode != 0:
             fail(f"update after a kill failed: {r.stderr[:300]}")
         before = verify(loupe, index, {after}, f"update completed after a kill (round {i})") or after
@@ -180,8 +183,12 @@ def kills(loupe, work, n, rng, figures):
             mutate_corpus(corpus, rng, 10)
             run(loupe, "index", corpus, "--index", index, "--quiet")
         count = documents(loupe, index)
-        t0 = time.monotonic()
-        killed += kill_at_random(loupe, ["optimize", "--index", index], 0.5, rng)
+        if i == 0:
+            # The first merge runs to its end: its time bounds the kills of the next ones.
+            merge_time, _ = timed(loupe, "optimize", "--index", index)
+            verify(loupe, index, {count}, "optimize")
+            continue
+        killed += kill_at_random(loupe, ["optimize", "--index", index], merge_time, rng)
         verify(loupe, index, {count}, f"optimize killed (round {i})")
     figures.append(("SIGKILL during merges (`loupe optimize`)", f"{n} runs, {killed} killed mid-run, index intact after each"))
 
@@ -259,7 +266,7 @@ def concurrent_readers(loupe, work, rng, figures):
         time.sleep(0.05)
         second = run(loupe, "index", corpus, "--index", index, "--quiet")
         if writer.poll() is None:
-            if second.returncode == 2 and "lock" in second.stderr.lower():
+            if second.returncode == 2 and "being written by another loupe process" in second.stderr:
                 refused += 1
             elif second.returncode != 0:
                 fail(f"second writer: exit {second.returncode}: {second.stderr[:200]}")
@@ -287,12 +294,12 @@ def serve_load(loupe, work, seconds, rng, figures):
     index = os.path.join(work, "index")
     server = subprocess.Popen([loupe, "serve", "--index", index, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = server.stdout.readline()
-    try:
-        port = int(line.rsplit(":", 1)[1].strip().rstrip("/"))
-    except (IndexError, ValueError):
-        fail(f"serve did not start: {line!r} {server.stderr.read()[:300]}")
+    found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+    if not found:
         server.kill()
+        fail(f"serve did not start: {line!r} {server.stderr.read()[:300]}")
         return
+    port = int(found.group(1))
     stop = threading.Event()
     latencies, errors = [], []
     queries = ["soldats", "army niger", "\"los niños\"", "sécheresse OR drought", "fleuve~1", "vill*", "mali -niger", "título"]
@@ -365,11 +372,11 @@ def main():
     figures = []
     started = time.monotonic()
     try:
-        kills(loupe, work, args.kills, rng, figures)
-        injected_faults(loupe, work, figures)
-        full_disk(loupe, work, figures)
-        concurrent_readers(loupe, work, rng, figures)
-        serve_load(loupe, work, args.serve_seconds, rng, figures)
+        for stage in (lambda: kills(loupe, work, args.kills, rng, figures), lambda: injected_faults(loupe, work, figures),
+                      lambda: full_disk(loupe, work, figures), lambda: concurrent_readers(loupe, work, rng, figures),
+                      lambda: serve_load(loupe, work, args.serve_seconds, rng, figures)):
+            stage()
+            print(f"[{time.monotonic() - started:.0f} s] {figures[-1][0]}: {figures[-1][1]}" if figures else "", flush=True)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
