@@ -13,10 +13,11 @@ deps:
 
 # The Swift runtime is linked in statically: start-up drops from about 10 to 3 ms of CPU (no
 # dynamic loading and relocation of a dozen libraries), which shows on every command.
-# loupe-pdf, the PDF reader loupe runs per PDF, is built beside it.
+# loupe-pdf, the PDF reader loupe runs per PDF, and loupe-ocr, its OCR of scans, are built beside it.
 build: deps
 	$(SWIFT) build -c release --product loupe --static-swift-stdlib
 	$(SWIFT) build -c release --product loupe-pdf
+	$(SWIFT) build -c release --product loupe-ocr
 
 demo: build
 	$(LOUPE) index Corpus --index $(INDEX)
@@ -39,7 +40,8 @@ demo: build
 	@echo '$$ loupe search "côte d’ivoire" --json -k 1'
 	@$(LOUPE) search "côte d’ivoire" --json -k 1 --index $(INDEX)
 
-test: deps
+test:
+	@bash scripts/install-deps.sh --test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -73,13 +75,13 @@ man: build
 	mkdir -p .build/man
 	$(SWIFT) package --allow-writing-to-package-directory generate-manual --multi-page --output-directory .build/man
 
-# Installs loupe and loupe-pdf, the man pages and the bash, zsh and fish completions under
+# Installs loupe, loupe-pdf and loupe-ocr, the man pages and the bash, zsh and fish completions under
 # $(DESTDIR)$(PREFIX) (default /usr/local).
 install: build man
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	install -m 755 .build/release/loupe .build/release/loupe-pdf $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 .build/release/loupe .build/release/loupe-pdf .build/release/loupe-ocr $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 .build/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	$(LOUPE) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/loupe
 	$(LOUPE) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_loupe

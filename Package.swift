@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "loupe", targets: ["loupe"]),
         .executable(name: "loupe-eval", targets: ["LoupeEval"]),
         .executable(name: "loupe-pdf", targets: ["loupe-pdf"]),
+        .executable(name: "loupe-ocr", targets: ["loupe-ocr"]),
         .library(name: "LoupeSearch", targets: ["LoupeSearch"]),
     ],
     dependencies: [
@@ -61,6 +62,14 @@ let package = Package(
             providers: [.apt(["libpoppler-cpp-dev"])]
         ),
         .executableTarget(name: "loupe-pdf", dependencies: ["CPoppler"]),
+        // System Tesseract and Leptonica (Debian libtesseract-dev), for OCR: linked only by the
+        // helper `loupe-ocr`, which `loupe index --ocr` runs per scan (poppler renders PDF pages).
+        .systemLibrary(
+            name: "CTesseract",
+            pkgConfig: "tesseract",
+            providers: [.apt(["libtesseract-dev"])]
+        ),
+        .executableTarget(name: "loupe-ocr", dependencies: ["CPoppler", "CTesseract"], linkerSettings: [.linkedLibrary("lept")]),
         // Small C kernels: hardware CRC32C.
         .target(name: "CSupport"),
         .target(name: "LoupeAnalysis", dependencies: ["CICU"], swiftSettings: fast),

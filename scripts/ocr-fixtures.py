@@ -14,7 +14,8 @@ expected.json maps each file to its pages and the words a search must find there
 
 Bench pages (--pages N, N >= 20): page-001.png … cycling French, Spanish and English, each a
 full page of 12 pt paragraphs of real sentences (the ones below, shuffled with a fixed seed per
-page). truth.json maps each file to its language and its words (every word drawn, in order):
+page); with --noisy, as if printed and scanned (grey paper, a skew under a degree, a slight blur,
+specks). truth.json maps each file to its language and its words (every word drawn, in order):
   {"page-001.png": {"language": "fra", "words": […]}, …}
 
 The output is the same on every run (no randomness but seeded, no dates). Needs Pillow
@@ -23,7 +24,7 @@ The output is the same on every run (no randomness but seeded, no dates). Needs 
 import argparse, json, os, random, re, sys, time
 
 try:
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
 except ImportError:
     # A python3 of its own (pyenv, a venv) without Pillow: Debian's has it (python3-pil).
     if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3") \
@@ -273,7 +274,20 @@ def test_scans(out):
         f.write("\n")
 
 
-def bench_pages(count, out):
+def scanned(image, rng):
+    """`image` as if printed and scanned: grey paper and ink, a skew under a degree, a slight blur,
+    and specks of dust (all drawn from `rng`)."""
+    image = image.point(lambda v: 40 + v * (232 - 40) // 255)
+    image = image.rotate(rng.uniform(-0.8, 0.8), resample=Image.BICUBIC, fillcolor=232)
+    image = image.filter(ImageFilter.GaussianBlur(0.8))
+    draw = ImageDraw.Draw(image)
+    for _ in range(1500):
+        x, y, r = rng.randrange(WIDTH), rng.randrange(HEIGHT), rng.choice((1, 1, 2, 3))
+        draw.ellipse((x, y, x + r, y + r), fill=rng.randrange(40, 160))
+    return image
+
+
+def bench_pages(count, out, noisy=False):
     if count < 20:
         raise SystemExit("ocr-fixtures: --pages needs at least 20")
     os.makedirs(out, exist_ok=True)
@@ -283,6 +297,8 @@ def bench_pages(count, out):
         rng = random.Random(1000 + i)
         refill = lambda: paragraphs_of(rng, SENTENCES[language])
         image, text = page(refill(), 12, refill)
+        if noisy:
+            image = scanned(image, random.Random(2000 + i))
         name = f"page-{i + 1:03d}.png"
         image.save(os.path.join(out, name), dpi=(DPI, DPI), optimize=False)
         truth[name] = dict(language=language, words=words(text))
@@ -296,12 +312,13 @@ def main():
     ap.add_argument("outdir", nargs="?", help="where the test scans and expected.json go")
     ap.add_argument("--pages", type=int, help="bench mode: this many pages (at least 20)")
     ap.add_argument("--out", help="bench mode: where the pages and truth.json go")
+    ap.add_argument("--noisy", action="store_true", help="bench mode: pages as if printed and scanned (grey, skewed, blurred, specks)")
     a = ap.parse_args()
     if a.pages is not None:
         out = a.out or a.outdir
         if not out:
             ap.error("--pages needs --out DIR")
-        bench_pages(a.pages, out)
+        bench_pages(a.pages, out, a.noisy)
     elif a.outdir:
         test_scans(a.outdir)
     else:

@@ -178,7 +178,7 @@ def kills(loupe, work, n, rng, figures):
 
     # Merges killed: several updates leave several segments; optimize is killed part way.
     killed = 0
-    for i in range(n):
+    for i in range(n + 1):
         for _ in range(3):
             mutate_corpus(corpus, rng, 10)
             run(loupe, "index", corpus, "--index", index, "--quiet")
