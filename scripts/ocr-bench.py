@@ -136,28 +136,31 @@ def main():
         # The words each language's pages hold, and where.
         languages = [lang for lang in NAMES if any(truth[f]["language"] == lang for f in files)]
         holders = {}                       # folded word -> pages holding it
-        shown = {}                         # folded word -> the word as drawn (first seen)
+        shown = {}                         # (language, folded word) -> the word as drawn there first
         for name in files:
             for w in truth[name]["words"]:
                 if letters(w) >= 4:
                     holders.setdefault(fold(w), set()).add(name)
-                    shown.setdefault(fold(w), w)
+                    shown.setdefault((truth[name]["language"], fold(w)), w)
         chosen = {}
         for lang in languages:
             own = sorted({fold(w) for f in files if truth[f]["language"] == lang for w in truth[f]["words"] if letters(w) >= 4})
             chosen[lang] = own if len(own) <= a.max_words else [own[i * len(own) // a.max_words] for i in range(a.max_words)]
         cli_text = {name: text_words(open(os.path.join(cli_out, name + ".txt"), encoding="utf-8").read()) for name in files}
 
-        def search(word):
+        def search(key):
+            word = shown[key]
             out = subprocess.run([a.loupe, "search", "--index", index, "-k", str(count + 10), "--format", "paths",
-                                  "--", shown[word]], env=env, capture_output=True, text=True)
+                                  "--", word], env=env, capture_output=True, text=True)
             if out.returncode not in (0, 1):
-                sys.exit(f"ocr-bench: loupe search {shown[word]} failed: {out.stderr.strip()}")
-            return word, {os.path.basename(p) for p in out.stdout.splitlines() if p}
+                sys.exit(f"ocr-bench: loupe search {word} failed: {out.stderr.strip()}")
+            return key[1], {os.path.basename(p) for p in out.stdout.splitlines() if p}
 
         found = {}
         if not a.tesseract_only:
-            every = sorted({w for lang in languages for w in chosen[lang]})
+            # One search per folded word (the same in two languages is searched once).
+            every = sorted({(lang, w) for lang in languages for w in chosen[lang]}, key=lambda k: (k[1], k[0]))
+            every = [k for i, k in enumerate(every) if i == 0 or every[i - 1][1] != k[1]]
             with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
                 found = dict(pool.map(search, every))
         accuracy = {}
@@ -170,7 +173,7 @@ def main():
             if not a.tesseract_only:
                 r["words_found"] = sum((holders[w] & own_pages) <= found[w] for w in words) / max(1, len(words))
                 r["pairs_found"] = sum(f in found[w] for w, f in pairs) / max(1, len(pairs))
-                r["missed"] = sorted({shown[w] for w, f in pairs if f not in found[w]})[:20]
+                r["missed"] = sorted({shown[(lang, w)] for w, f in pairs if f not in found[w]})[:20]
             accuracy[lang] = r
 
         result = dict(pages=count, languages=a.lang, runs=a.runs, rows=rows, accuracy=accuracy)

@@ -68,7 +68,7 @@ public enum CorpusWalker {
         var st = Glibc.stat()
         let ok = directories.descriptor(file.directory).map { directory in
             withName(of: file) { fstatat(directory, $0, &st, AT_SYMLINK_NOFOLLOW) == 0 }
-        } ?? (lstat(file.absolutePath, &st) == 0)
+        } ?? (FileName.withPath(file.absolutePath) { lstat($0, &st) } == 0)
         guard ok, st.st_mode & S_IFMT == S_IFREG else { return nil }
         return (Int(st.st_size), Int64(st.st_mtim.tv_sec))
     }
@@ -106,7 +106,7 @@ public enum CorpusWalker {
         func visit(_ relativeDir: String) {
             let absoluteDir = relativeDir.isEmpty ? base : base + "/" + relativeDir
             listing()
-            guard let dir = opendir(absoluteDir) else {
+            guard let dir = FileName.withPath(absoluteDir, { opendir($0) }) else {
                 skipped.append(SkippedFile(path: relativeDir.isEmpty ? "." : relativeDir, reason: "cannot read directory: \(String(cString: strerror(errno)))"))
                 return
             }
@@ -127,7 +127,7 @@ public enum CorpusWalker {
                     continue
                 }
                 var st = stat()
-                guard fstatat(dirFD, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                guard FileName.withPath(name, { fstatat(dirFD, $0, &st, AT_SYMLINK_NOFOLLOW) }) == 0 else { continue }
                 switch st.st_mode & S_IFMT {
                 case S_IFDIR:
                     entries.append(Entry(name: name, isDirectory: true))
@@ -194,7 +194,7 @@ public enum CorpusWalker {
     /// a file larger than `sizeLimit` is not read. A file that grows meanwhile is read to its end,
     /// unless its first read found all of its stat'ed size in the page cache (see `readAll`).
     public static func read(_ path: String, sizeLimit: Int) throws -> OpenedFile {
-        try read(open(path, O_RDONLY | O_CLOEXEC), path: path, sizeLimit: sizeLimit)
+        try read(FileName.withPath(path) { open($0, O_RDONLY | O_CLOEXEC) }, path: path, sizeLimit: sizeLimit)
     }
 
     /// Reads a file the walk found: from its prefetched descriptor when it has one, else
@@ -208,13 +208,13 @@ public enum CorpusWalker {
     private static func openFile(_ file: CorpusFile, in directories: DirectoryHandles) -> Int32 {
         directories.descriptor(file.directory).map { directory in
             withName(of: file) { openat(directory, $0, O_RDONLY | O_CLOEXEC) }
-        } ?? open(file.absolutePath, O_RDONLY | O_CLOEXEC)
+        } ?? FileName.withPath(file.absolutePath) { open($0, O_RDONLY | O_CLOEXEC) }
     }
 
     /// Calls `body` with the file's name in its directory: what follows the last `/` of its
     /// relative path.
     private static func withName<R>(of file: CorpusFile, _ body: (UnsafePointer<CChar>) -> R) -> R {
-        file.relativePath.withCString { path in
+        FileName.withPath(file.relativePath) { path in
             var name = path
             var p = path
             while p.pointee != 0 {

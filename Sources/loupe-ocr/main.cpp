@@ -400,7 +400,10 @@ bool writeHeader(long pages, const std::string &cut) {
     return writeAll(header.data(), header.size());
 }
 
-const char *writeFailure = "loupe-ocr: cannot write the output: %s\n";
+int writeFailed() {
+    std::fprintf(errors, "loupe-ocr: cannot write the output: %s\n", std::strerror(errno));
+    return usage;
+}
 
 /// --memory-mb, for main's out-of-memory message.
 long memoryMB = 2048;
@@ -444,8 +447,8 @@ int helperMain(int argc, char **argv) {
         return usage;
     }
     // Past the soft CPU limit the kernel sends SIGXCPU (which ends the process), past the hard
-    // one SIGKILL; allocations past the address-space limit fail (Tesseract, leptonica or poppler
-    // then report an error or the process aborts): either way the parent sees a failure, never a
+    // one SIGKILL; allocations past the address-space limit fail (a std::bad_alloc, reported by
+    // main, or an error from leptonica or poppler): either way the parent sees a failure, never a
     // hang.
     limit(RLIMIT_CPU, static_cast<rlim_t>(cpuSeconds), static_cast<rlim_t>(cpuSeconds + 1));
     limit(RLIMIT_AS, static_cast<rlim_t>(memoryMB) << 20, static_cast<rlim_t>(memoryMB) << 20);
@@ -499,8 +502,7 @@ int helperMain(int argc, char **argv) {
         std::string cut;
         std::vector<long> chosen = chosenPages(pages, wanted, maxPages, cut);
         if (!writeHeader(pages, cut)) {
-            std::fprintf(errors, writeFailure, std::strerror(errno));
-            return usage;
+            return writeFailed();
         }
         poppler::page_renderer renderer;
         renderer.set_image_format(poppler::image::format_gray8);
@@ -522,8 +524,7 @@ int helperMain(int argc, char **argv) {
                 }
             }
             if (!written) {
-                std::fprintf(errors, writeFailure, std::strerror(errno));
-                return usage;
+                return writeFailed();
             }
         }
     } else {
@@ -562,8 +563,7 @@ int helperMain(int argc, char **argv) {
         std::string cut;
         std::vector<long> chosen = chosenPages(pages, wanted, maxPages, cut);
         if (!writeHeader(pages, cut)) {
-            std::fprintf(errors, writeFailure, std::strerror(errno));
-            return usage;
+            return writeFailed();
         }
         for (long number : chosen) {
             if (kind == Kind::tiff) {
@@ -587,14 +587,12 @@ int helperMain(int argc, char **argv) {
                 written = pix ? recognise(run, number, pix.get()) : skip(number, "damaged image (leptonica cannot decode it)");
             }
             if (!written) {
-                std::fprintf(errors, writeFailure, std::strerror(errno));
-                return usage;
+                return writeFailed();
             }
         }
     }
     if (!writeAll("end\n", 4)) {
-        std::fprintf(errors, writeFailure, std::strerror(errno));
-        return usage;
+        return writeFailed();
     }
     return ok;
 }

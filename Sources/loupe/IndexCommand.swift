@@ -81,7 +81,7 @@ struct IndexCommand: ParsableCommand {
             defer { ticker?.stop() }
             let outcome = try IndexBuilder.update(
                 corpus: corpus, index: location.index, full: full, options: options,
-                warning: { skipped in Terminal.warning(Terminal.inert("\(skipped.path): \(skipped.reason)")) },
+                warning: { skipped in Terminal.warning(Terminal.inert("\(FileName.shown(skipped.path)): \(skipped.reason)")) },
                 progress: { p in
                     guard showProgress else { return }
                     if let ticker { ticker.update(p) } else { draw(p) }
@@ -152,7 +152,7 @@ func printOutcome(_ outcome: IndexOutcome, index: String) {
         print("\(grouped(c.added.count)) added, \(grouped(c.changed.count)) updated, \(grouped(c.removed.count)) removed, "
               + "\(grouped(c.unchanged)) unchanged in \(fixed(update.seconds, 2)) s")
         if !update.skipped.isEmpty {
-            print(Terminal.inert("Skipped \(grouped(update.skipped.count)): " + update.skipped.prefix(5).map { "\($0.path) (\($0.reason))" }.joined(separator: ", ")))
+            print(Terminal.inert("Skipped \(grouped(update.skipped.count)): " + update.skipped.prefix(5).map { "\(FileName.shown($0.path)) (\($0.reason))" }.joined(separator: ", ")))
         }
         let merged = update.merges.isEmpty ? "" : "; merged \(update.merges.map { grouped($0) }.joined(separator: ", ")) documents"
         let wrote = "wrote \(formatBytes(update.bytesWritten))" + (update.merges.isEmpty ? "" : ", merges \(formatBytes(update.mergeBytesWritten))")
@@ -175,7 +175,7 @@ func printOutcome(_ outcome: IndexOutcome, index: String) {
     if !summary.charsets.isEmpty { print("Not UTF-8, decoded: \(counts(summary.charsets))") }
     if !summary.skipped.isEmpty {
         let shown = summary.skipped.sorted { $0.path < $1.path }.prefix(5).map { f in
-            "\(f.path) (\(f.reason.hasSuffix("; skipped") ? String(f.reason.dropLast(9)) : f.reason))"
+            "\(FileName.shown(f.path)) (\(f.reason.hasSuffix("; skipped") ? String(f.reason.dropLast(9)) : f.reason))"
         }.joined(separator: ", ")
         let more = summary.skipped.count > 5 ? ", and \(grouped(summary.skipped.count - 5)) more (see the warnings above)" : ""
         print(Terminal.inert("Skipped \(grouped(summary.skipped.count)): \(shown)\(more)"))

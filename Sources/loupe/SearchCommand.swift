@@ -142,7 +142,10 @@ struct SearchCommand: ParsableCommand {
                 for hit in response.hits { print(hit.json.rendered) }
                 if let notice = Self.staleNotice(response.stale, root: root) { Terminal.warning(notice) }
             case .paths:
-                for hit in response.hits { print(root.hasSuffix("/") ? root + hit.path : root + "/" + hit.path) }
+                // The file's own bytes (a name that is not UTF-8 included), a line each, for xargs.
+                for hit in response.hits {
+                    Terminal.writeStdout(FileName.bytes(root.hasSuffix("/") ? root + hit.path : root + "/" + hit.path) + [0x0A])
+                }
                 if let notice = Self.staleNotice(response.stale, root: root) { Terminal.warning(notice) }
             }
         }
@@ -178,7 +181,7 @@ struct SearchCommand: ParsableCommand {
             print("\(hit.rank). \(Terminal.bold(title))")
             let page = (hit.page.map { " · page \($0)" } ?? "") + (hit.ocrConfidence != nil ? (hit.page != nil ? ", OCR" : " · OCR") : "")
             let root = searcher.reader.manifest.sourceRoot
-            let shownPath = Terminal.fileLink(Terminal.inert(hit.path), path: root.hasSuffix("/") ? root + hit.path : root + "/" + hit.path)
+            let shownPath = Terminal.fileLink(Terminal.inert(FileName.shown(hit.path)), path: root.hasSuffix("/") ? root + hit.path : root + "/" + hit.path)
             print("   \(Terminal.dim("\(shownPath) · \(hit.language.code)\(page) · score \(fixed(hit.score, 3))"))")
             if hit.passages.isEmpty {
                 print("   \(highlighted(hit.snippet))")

@@ -32,7 +32,7 @@ struct StatsCommand: ParsableCommand {
             if !stats.skipped.isEmpty { print("skipped:    \(grouped(stats.skipped.count)) files not indexed (`loupe status` lists them)") }
             if !stats.partial.isEmpty {
                 print("in part:    \(grouped(stats.partial.count)) documents indexed only in part:")
-                for file in stats.partial { print(Terminal.inert("  \(file.path): \(file.reason)")) }
+                for file in stats.partial { print(Terminal.inert("  \(FileName.shown(file.path)): \(file.reason)")) }
             }
         }
     }

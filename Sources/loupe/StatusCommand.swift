@@ -53,16 +53,16 @@ struct StatusCommand: ParsableCommand {
                 print("Changed since the index: \(grouped(changes.added.count)) added, \(grouped(changes.changed.count)) changed, "
                       + "\(grouped(changes.removed.count)) removed, \(grouped(changes.unchanged)) unchanged (`loupe index` brings it up to date)")
                 for (label, paths) in [("added:  ", changes.added), ("changed:", changes.changed), ("removed:", changes.removed)] {
-                    for path in paths { print(Terminal.inert("  \(label) \(path)")) }
+                    for path in paths { print(Terminal.inert("  \(label) \(FileName.shown(path))")) }
                 }
             }
             if !skipped.isEmpty {
                 print("Not indexed by the last run (\(grouped(skipped.count))):")
-                for file in skipped { print(Terminal.inert("  \(file.path): \(file.reason)")) }
+                for file in skipped { print(Terminal.inert("  \(FileName.shown(file.path)): \(file.reason)")) }
             }
             if !partial.isEmpty {
                 print("Indexed only in part (\(grouped(partial.count))):")
-                for file in partial { print(Terminal.inert("  \(file.path): \(file.reason)")) }
+                for file in partial { print(Terminal.inert("  \(FileName.shown(file.path)): \(file.reason)")) }
             }
             for s in changes.unreadable { Terminal.warning(Terminal.inert("\(s.path): \(s.reason)")) }
         }

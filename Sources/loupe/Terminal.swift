@@ -19,6 +19,20 @@ enum Terminal {
         writeStderr("loupe: warning: \(message)\n")
     }
 
+    /// Raw bytes to standard output, after what `print` buffered.
+    static func writeStdout(_ bytes: [UInt8]) {
+        flushStdout()
+        bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count, let base = raw.baseAddress {
+                let n = write(1, base + done, raw.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return }
+                done += n
+            }
+        }
+    }
+
     static func writeStderr(_ text: String) {
         var bytes = Array(text.utf8)
         bytes.withUnsafeMutableBytes { _ = write(2, $0.baseAddress, $0.count) }

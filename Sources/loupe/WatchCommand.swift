@@ -55,7 +55,7 @@ struct WatchCommand: ParsableCommand {
                 }
             }
             pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
-            let warning: @Sendable (SkippedFile) -> Void = { skipped in Terminal.warning(Terminal.inert("\(skipped.path): \(skipped.reason)")) }
+            let warning: @Sendable (SkippedFile) -> Void = { skipped in Terminal.warning(Terminal.inert("\(FileName.shown(skipped.path)): \(skipped.reason)")) }
             func update() throws {
                 let outcome = try IndexBuilder.update(corpus: corpus, index: location.index, options: options, holdingLock: true, warning: warning)
                 if quiet { return }
