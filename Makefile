@@ -3,7 +3,7 @@ SWIFT ?= swift
 LOUPE := .build/release/loupe
 INDEX ?= Index
 
-.PHONY: demo test test-browser eval bench build deps clean man install fuzz soak
+.PHONY: demo test test-browser eval bench build deps clean man install fuzz soak test-asan test-tsan
 PREFIX ?= /usr/local
 
 # Installs the system libraries Loupe links (Debian: libicu-dev, libzstd-dev, zlib1g-dev,
@@ -50,6 +50,17 @@ test:
 fuzz: deps
 	$(SWIFT) build --build-tests
 	LOUPE_FUZZ_SCALE=20 $(SWIFT) test --skip-build --filter 'FuzzTests|parserNeverCrashes'
+
+# The test suite under AddressSanitizer and ThreadSanitizer, each in its own build directory.
+test-asan:
+	@bash scripts/install-deps.sh --test
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build/asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build/asan
+
+test-tsan:
+	@bash scripts/install-deps.sh --test
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build/tsan
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build/tsan
 
 # Real faults against the release binary (scripts/soak.py): SIGKILLs during builds, updates and
 # merges (50 each), injected EIO/ENOSPC/short writes, a full tmpfs, searches during commits, and

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Loupe against its peers on the same corpora and queries, in one run: `make bench`.
 
-  scripts/bench.py [--cache DIR] [--corpora multilingual,large] [--rounds 3] [--runs 3] [--no-peers] [--no-scaling] [--no-updates] [--no-pdf] [--no-serve] [--cold]
+  scripts/bench.py [--cache DIR] [--corpora multilingual,large] [--rounds 3] [--runs 3] [--no-peers] [--no-scaling] [--no-updates] [--no-pdf] [--no-ocr] [--no-serve] [--cold]
 
 1. Builds the benchmark corpora with ../shared/bench/make-corpus.sh (cached in --cache,
    default ~/.cache/loupe-bench), and a query file for the large corpus with make-queries.py.
@@ -18,7 +18,9 @@
 4. Prints one table per corpus (MB/s, index size / corpus size, p50/p95/p99 µs, Loupe's ratio to
    each peer), the incremental re-indexing rows (scripts/update-bench.py, against Recoll), the PDF
    extraction rows (scripts/pdf-bench.py: MB/s of PDF, Loupe against pdftotext on Debian's
-   manuals; --no-pdf skips them), `loupe serve` under wrk at 1, 8 and 64 connections on the
+   manuals; --no-pdf skips them), the OCR rows (scripts/ocr-bench.py: pages/s of `loupe index
+   --ocr` against the tesseract command on 24 drawn pages, and the words search finds; --no-ocr
+   skips them), `loupe serve` under wrk at 1, 8 and 64 connections on the
    multilingual corpus (scripts/serve-bench.py; --no-serve skips it), then indexing time and p50 at 25/50/100% of the large corpus.
 Peers are timed with the corpus already in memory; Loupe's figure is the whole `loupe index`
 process including reading the files. Just before each timed `loupe index` the corpus's files are
@@ -167,6 +169,7 @@ def main():
     ap.add_argument("--no-operators", action="store_true", help="skip the operator queries' rows (multilingual corpus)")
     ap.add_argument("--no-updates", action="store_true", help="skip the incremental re-indexing rows (multilingual corpus)")
     ap.add_argument("--no-serve", action="store_true", help="skip the HTTP load rows (scripts/serve-bench.py, wrk on loopback)")
+    ap.add_argument("--no-ocr", action="store_true", help="skip the OCR rows (scripts/ocr-bench.py, against the tesseract command)")
     ap.add_argument("--no-pdf", action="store_true", help="skip the PDF extraction rows (scripts/pdf-bench.py, against pdftotext)")
     ap.add_argument("--cold", action="store_true", help="drop the page cache before each loupe index (root only): a first build's time")
     a = ap.parse_args()
@@ -235,6 +238,10 @@ def main():
                 updates(corpus, a)
         if not a.no_pdf:
             p = run([sys.executable, os.path.join(ROOT, "scripts", "pdf-bench.py"), "--cache", a.cache, "--loupe", LOUPE, "--runs", str(a.runs)])
+            print("\n" + "\n".join(l for l in p.stdout.splitlines() if not l.startswith("{")))
+        if not a.no_ocr:
+            # Pillow, which draws the pages, is Debian's (python3-pil): the system interpreter.
+            p = run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "ocr-bench.py"), "--loupe", LOUPE, "--pages", "24", "--runs", str(a.runs)])
             print("\n" + "\n".join(l for l in p.stdout.splitlines() if not l.startswith("{")))
         if not a.no_serve:
             p = run([sys.executable, os.path.join(ROOT, "scripts", "serve-bench.py"), "--loupe", LOUPE, "--queries",
