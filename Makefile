@@ -55,7 +55,7 @@ fuzz: deps
 test-asan:
 	@bash scripts/install-deps.sh --test
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build/asan
-	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build/asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp $(SWIFT) test --skip-build --sanitize=address --scratch-path .build/asan
 
 test-tsan:
 	@bash scripts/install-deps.sh --test

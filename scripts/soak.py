@@ -11,7 +11,8 @@
 3. A real full disk: a small tmpfs (when this process may mount one: root), an index that fits,
    then a corpus that does not; the previous index stays intact.
 4. Concurrency: `loupe search` processes run without pause while builds and updates commit; a
-   second writer is refused (exit 2, "locked") while one runs.
+   second writer is refused (exit 2, "locked") while one runs; builds run while another thread
+   edits, truncates, deletes and creates the files under them.
 5. `loupe serve` under load while the index is rebuilt again and again: concurrent searches over
    loopback for --serve-seconds; errors (want 0), p50/p99 latency, and the server's RSS at start,
    middle and end (want flat).
@@ -281,6 +282,44 @@ def concurrent_readers(loupe, work, rng, figures):
                     f"a second writer refused {refused} times, never corrupting"))
 
 
+def changing_files(loupe, work, rng, figures):
+    """Builds while another thread rewrites, truncates, deletes and creates files under them: each
+    run exits 0 (a file that vanished or changed mid-read is a warning, or read as it was), and the
+    index verifies."""
+    corpus = os.path.join(work, "corpus")
+    index = os.path.join(work, "index")
+    stop = threading.Event()
+    churn = [0]
+
+    def churner():
+        local = random.Random(rng.random())
+        while not stop.is_set():
+            mutate_corpus(corpus, local, 5)
+            churn[0] += 5
+            gen = os.path.join(corpus, "gen", "en", "d0")
+            for name in os.listdir(gen)[:3]:
+                try:
+                    with open(os.path.join(gen, name), "r+") as f:
+                        f.truncate(local.randint(0, 200))
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=churner)
+    thread.start()
+    warned = 0
+    runs = 20
+    for i in range(runs):
+        r = run(loupe, "index", corpus, "--index", index, "--quiet", *(["--full"] if i % 2 else []))
+        warned += r.stderr.count("warning")
+        if r.returncode != 0:
+            fail(f"index while files change (run {i}): exit {r.returncode}: {r.stderr[-300:]}")
+        verify(loupe, index, None, f"index while files change (run {i})")
+    stop.set()
+    thread.join()
+    figures.append(("files changing while read", f"{runs} builds and updates beside {churn[0]} file edits, truncations, "
+                    f"deletions and creations: all exit 0, {warned} warnings, index verifies after each"))
+
+
 def rss(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -374,6 +413,7 @@ def main():
     try:
         for stage in (lambda: kills(loupe, work, args.kills, rng, figures), lambda: injected_faults(loupe, work, figures),
                       lambda: full_disk(loupe, work, figures), lambda: concurrent_readers(loupe, work, rng, figures),
+                      lambda: changing_files(loupe, work, rng, figures),
                       lambda: serve_load(loupe, work, args.serve_seconds, rng, figures)):
             stage()
             print(f"[{time.monotonic() - started:.0f} s] {figures[-1][0]}: {figures[-1][1]}" if figures else "", flush=True)

@@ -36,6 +36,15 @@
 // as C++, capi.h includes Tesseract's C++ headers and names its C types after the C++ ones: the
 // engine modes are then tesseract::OEM_…, not the C enumeration's bare names.
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define LOUPE_SANITIZED 1
+#endif
+#endif
+#ifndef LOUPE_SANITIZED
+#define LOUPE_SANITIZED 0
+#endif
+
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
 
@@ -451,7 +460,10 @@ int helperMain(int argc, char **argv) {
     // main, or an error from leptonica or poppler): either way the parent sees a failure, never a
     // hang.
     limit(RLIMIT_CPU, static_cast<rlim_t>(cpuSeconds), static_cast<rlim_t>(cpuSeconds + 1));
+#if !LOUPE_SANITIZED
+    // (Not under a sanitizer: its shadow memory reserves terabytes of address space.)
     limit(RLIMIT_AS, static_cast<rlim_t>(memoryMB) << 20, static_cast<rlim_t>(memoryMB) << 20);
+#endif
     limit(RLIMIT_CORE, 0, 0);
     poppler::set_debug_error_function(quiet, nullptr);
     setMsgSeverity(L_SEVERITY_NONE);

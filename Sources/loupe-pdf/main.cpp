@@ -16,6 +16,15 @@
 //   then each extracted page's text in reading order (UTF-8), pages separated by a form feed (0x0C).
 // Failures: exit 10 (encrypted), 11 (not a PDF, or damaged), 12 (bad usage or I/O); stderr says why.
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define LOUPE_SANITIZED 1
+#endif
+#endif
+#ifndef LOUPE_SANITIZED
+#define LOUPE_SANITIZED 0
+#endif
+
 #include <poppler-document.h>
 #include <poppler-global.h>
 #include <poppler-page.h>
@@ -109,7 +118,10 @@ int main(int argc, char **argv) {
     // one SIGKILL; allocations past the address-space limit fail (poppler then reports an error
     // or the process aborts): either way the parent sees a failure, never a hang.
     limit(RLIMIT_CPU, static_cast<rlim_t>(cpuSeconds), static_cast<rlim_t>(cpuSeconds + 1));
+#if !LOUPE_SANITIZED
+    // (Not under a sanitizer: its shadow memory reserves terabytes of address space.)
     limit(RLIMIT_AS, static_cast<rlim_t>(memoryMB) << 20, static_cast<rlim_t>(memoryMB) << 20);
+#endif
     limit(RLIMIT_CORE, 0, 0);
     poppler::set_debug_error_function(quiet, nullptr);
 

@@ -27,8 +27,9 @@ final class CorpusFeed: @unchecked Sendable {
     let directories = DirectoryHandles()
     private let filesPerChunk: Int
     private let prefetchChunks: Int
-    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// Allocated once the root is known to be a directory (a throwing init leaves nothing behind).
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private let changed: UnsafeMutablePointer<pthread_cond_t>
     // Guarded by `lock`.
     private var chunks: [[CorpusFile]] = []
     private var taken: [Bool] = []
@@ -59,6 +60,8 @@ final class CorpusFeed: @unchecked Sendable {
     /// does not tell apart.
     init(root: String, filesPerChunk: Int, prefetchChunks: Int? = nil, statFiles: Bool = false, registry: ExtractorRegistry = .standard) throws {
         try CorpusWalker.checkRoot(root)
+        lock = .allocate(capacity: 1)
+        changed = .allocate(capacity: 1)
         self.registry = registry
         self.statFiles = statFiles
         self.filesPerChunk = max(1, filesPerChunk)
@@ -76,6 +79,8 @@ final class CorpusFeed: @unchecked Sendable {
 
     /// A feed of the given files, in chunks, with no walk (an update's added and changed files).
     init(files: [CorpusFile], filesPerChunk: Int, registry: ExtractorRegistry = .standard) {
+        lock = .allocate(capacity: 1)
+        changed = .allocate(capacity: 1)
         self.registry = registry
         self.filesPerChunk = max(1, filesPerChunk)
         statFiles = true
