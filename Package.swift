@@ -61,7 +61,9 @@ let package = Package(
             pkgConfig: "poppler-cpp",
             providers: [.apt(["libpoppler-cpp-dev"])]
         ),
-        .executableTarget(name: "loupe-pdf", dependencies: ["CPoppler"]),
+        // What the two helpers share (argument parsing, resource limits, whole reads and writes).
+        .target(name: "LoupeHelperSupport"),
+        .executableTarget(name: "loupe-pdf", dependencies: ["CPoppler", "LoupeHelperSupport"]),
         // System Tesseract and Leptonica (Debian libtesseract-dev), for OCR: linked only by the
         // helper `loupe-ocr`, which `loupe index --ocr` runs per scan (poppler renders PDF pages).
         .systemLibrary(
@@ -69,7 +71,7 @@ let package = Package(
             pkgConfig: "tesseract",
             providers: [.apt(["libtesseract-dev"])]
         ),
-        .executableTarget(name: "loupe-ocr", dependencies: ["CPoppler", "CTesseract"], linkerSettings: [.linkedLibrary("lept")]),
+        .executableTarget(name: "loupe-ocr", dependencies: ["CPoppler", "CTesseract", "LoupeHelperSupport"], linkerSettings: [.linkedLibrary("lept")]),
         // Small C kernels: hardware CRC32C.
         .target(name: "CSupport"),
         .target(name: "LoupeAnalysis", dependencies: ["CICU"], swiftSettings: fast),
@@ -79,7 +81,7 @@ let package = Package(
         // text extraction), readers of whole segments and indexes, and the build.
         .target(name: "LoupeFormat", dependencies: ["LoupeAnalysis", "CZstd", "CSupport"], swiftSettings: fast),
         .target(name: "LoupeStorage", dependencies: ["LoupeFormat", "CSupport"], swiftSettings: fast),
-        .target(name: "LoupeIngest", dependencies: ["LoupeStorage", "LoupeFormat", "CSupport", "CICU", "CZlib", "CXML2"], swiftSettings: fast),
+        .target(name: "LoupeIngest", dependencies: ["LoupeStorage", "LoupeFormat", "LoupeAnalysis", "CSupport", "CICU", "CZlib", "CXML2"], swiftSettings: fast),
         .target(name: "LoupeRead", dependencies: ["LoupeStorage", "LoupeFormat"], swiftSettings: fast),
         .target(name: "LoupeBuild",
                 dependencies: ["LoupeRead", "LoupeIngest", "LoupeStorage", "LoupeFormat", "LoupeAnalysis", "CSupport"],
@@ -89,7 +91,7 @@ let package = Package(
         .target(name: "LoupeSearch", dependencies: ["LoupeRead", "LoupeStorage", "LoupeFormat", "LoupeAnalysis"], swiftSettings: fast),
         // `loupe serve`: the HTTP API and the search page over one shared index reader.
         .target(name: "LoupeServe", dependencies: [
-            "LoupeSearch", "LoupeIndex",
+            "LoupeSearch", "LoupeIndex", "LoupeAnalysis",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),

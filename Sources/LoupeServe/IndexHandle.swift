@@ -1,7 +1,7 @@
 import Dispatch
+import LoupeAnalysis
 import LoupeIndex
 import LoupeSearch
-import Synchronization
 
 /// The one read-only index every request of `loupe serve` shares, kept at its newest commit: at
 /// most every `reopenInterval` seconds a request looks at the manifest (`IndexReader.reopened()`,
@@ -22,12 +22,12 @@ public final class IndexHandle: Sendable {
     private struct Idle: @unchecked Sendable {
         let searcher: Searcher
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     public init(path: String, reopenInterval: Double = 0.5) throws {
         self.path = path
         self.reopenInterval = reopenInterval
-        state = Mutex(State(reader: try IndexReader(path: path), checkedAt: Self.now(), idle: []))
+        state = Locked(State(reader: try IndexReader(path: path), checkedAt: Self.now(), idle: []))
     }
 
     /// The newest committed reader (looked for at most every `reopenInterval` seconds). A failure

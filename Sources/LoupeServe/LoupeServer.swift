@@ -1,9 +1,9 @@
 import Dispatch
+import LoupeAnalysis
 import HTTPTypes
 import Hummingbird
 import Logging
 import LoupeSearch
-import Synchronization
 
 /// `loupe serve`: the HTTP API (`SearchAPI`) and the search page (`SearchPage`) on Hummingbird.
 /// Binds loopback unless told otherwise; every answer is computed off the server's event loops
@@ -56,7 +56,7 @@ public struct LoupeServer: Sendable {
 
     /// Runs `work` on a Dispatch queue; a 503 when it takes longer than `requestTimeout`.
     func bounded(_ work: @escaping @Sendable () -> APIResponse) async -> APIResponse {
-        let once = Mutex<CheckedContinuation<APIResponse, Never>?>(nil)
+        let once = Locked<CheckedContinuation<APIResponse, Never>?>(nil)
         let timeout = requestTimeout
         return await withCheckedContinuation { continuation in
             once.withLock { $0 = continuation }

@@ -1,4 +1,4 @@
-import Synchronization
+import LoupeAnalysis
 
 /// Request counts and a latency histogram per route, for `GET /metrics` in Prometheus's text
 /// format (version 0.0.4): `loupe_http_requests_total{route, status}`,
@@ -17,7 +17,7 @@ public final class ServerMetrics: Sendable {
         var requests: [String: [Int: Int]] = [:]
         var latency: [String: Histogram] = [:]
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

@@ -36,14 +36,7 @@
 // as C++, capi.h includes Tesseract's C++ headers and names its C types after the C++ ones: the
 // engine modes are then tesseract::OEM_…, not the C enumeration's bare names.
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define LOUPE_SANITIZED 1
-#endif
-#endif
-#ifndef LOUPE_SANITIZED
-#define LOUPE_SANITIZED 0
-#endif
+#include "LoupeHelperSupport.h"
 
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
@@ -101,15 +94,6 @@ void silenceLibraries() {
 
 void quiet(const std::string &, void *) {}
 
-bool parseCount(const char *text, long &out) {
-    char *end = nullptr;
-    errno = 0;
-    long value = std::strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || value < 0) return false;
-    out = value;
-    return true;
-}
-
 /// "1,4,7": page numbers from 1; false if anything else is in the list.
 bool parsePages(const char *text, std::set<long> &out) {
     std::string list(text);
@@ -118,7 +102,7 @@ bool parsePages(const char *text, std::set<long> &out) {
         size_t comma = list.find(',', start);
         std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         long page = 0;
-        if (!parseCount(item.c_str(), page) || page < 1) return false;
+        if (!loupe_helper::parseCount(item.c_str(), page) || page < 1) return false;
         out.insert(page);
         if (comma == std::string::npos) return true;
         start = comma + 1;
@@ -139,24 +123,6 @@ bool splitLanguages(const std::string &text, std::vector<std::string> &out) {
         if (plus == std::string::npos) return true;
         start = plus + 1;
     }
-}
-
-void limit(int resource, rlim_t soft, rlim_t hard) {
-    struct rlimit r;
-    r.rlim_cur = soft;
-    r.rlim_max = hard;
-    setrlimit(resource, &r);
-}
-
-bool writeAll(const char *data, size_t length) {
-    while (length > 0) {
-        ssize_t n = write(STDOUT_FILENO, data, length);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n;
-        length -= static_cast<size_t>(n);
-    }
-    return true;
 }
 
 /// Tesseract's text of a page as a record's text: NULs and form feeds made line breaks, other C0
@@ -374,12 +340,12 @@ bool recognise(const Run &run, long number, PIX *pix) {
         record += "\n";
     }
     TessBaseAPIClear(run.api);
-    return writeAll(record.data(), record.size());
+    return loupe_helper::writeAll(STDOUT_FILENO, record.data(), record.size());
 }
 
 bool skip(long number, const std::string &why) {
     std::string record = "skip " + std::to_string(number) + " " + why + "\n";
-    return writeAll(record.data(), record.size());
+    return loupe_helper::writeAll(STDOUT_FILENO, record.data(), record.size());
 }
 
 /// "over 100 megapixels": why a page too large is skipped.
@@ -406,7 +372,7 @@ bool writeHeader(long pages, const std::string &cut) {
     std::string header = "loupe-ocr 1\npages " + std::to_string(pages) + "\n";
     if (!cut.empty()) header += "cut " + cut + "\n";
     header += "\n";
-    return writeAll(header.data(), header.size());
+    return loupe_helper::writeAll(STDOUT_FILENO, header.data(), header.size());
 }
 
 int writeFailed() {
@@ -435,7 +401,7 @@ int helperMain(int argc, char **argv) {
         else if (std::strcmp(argv[i], "--memory-mb") == 0) target = &memoryMB;
         else if (std::strcmp(argv[i], "--dpi") == 0) target = &dpi;
         else if (std::strcmp(argv[i], "--page-seconds") == 0) target = &pageSeconds;
-        if (target != nullptr) valid = valid && parseCount(argv[i + 1], *target);
+        if (target != nullptr) valid = valid && loupe_helper::parseCount(argv[i + 1], *target);
         else if (std::strcmp(argv[i], "--lang") == 0 && valid) languages = argv[i + 1];
         else if (std::strcmp(argv[i], "--tessdata") == 0 && valid) tessdata = argv[i + 1];
         else if (std::strcmp(argv[i], "--pages") == 0) valid = valid && parsePages(argv[i + 1], wanted);
@@ -459,12 +425,7 @@ int helperMain(int argc, char **argv) {
     // one SIGKILL; allocations past the address-space limit fail (a std::bad_alloc, reported by
     // main, or an error from leptonica or poppler): either way the parent sees a failure, never a
     // hang.
-    limit(RLIMIT_CPU, static_cast<rlim_t>(cpuSeconds), static_cast<rlim_t>(cpuSeconds + 1));
-#if !LOUPE_SANITIZED
-    // (Not under a sanitizer: its shadow memory reserves terabytes of address space.)
-    limit(RLIMIT_AS, static_cast<rlim_t>(memoryMB) << 20, static_cast<rlim_t>(memoryMB) << 20);
-#endif
-    limit(RLIMIT_CORE, 0, 0);
+    loupe_helper::limitResources(cpuSeconds, memoryMB);
     poppler::set_debug_error_function(quiet, nullptr);
     setMsgSeverity(L_SEVERITY_NONE);
 
@@ -473,16 +434,9 @@ int helperMain(int argc, char **argv) {
     }
 
     std::vector<char> input;
-    char buffer[1 << 16];
-    for (;;) {
-        ssize_t n = read(STDIN_FILENO, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            std::fprintf(errors, "loupe-ocr: cannot read the input: %s\n", std::strerror(errno));
-            return usage;
-        }
-        if (n == 0) break;
-        input.insert(input.end(), buffer, buffer + n);
+    if (!loupe_helper::readInput(input)) {
+        std::fprintf(errors, "loupe-ocr: cannot read the input: %s\n", std::strerror(errno));
+        return usage;
     }
     Kind kind = kindOf(input);
     if (kind == Kind::unknown) {
@@ -603,7 +557,7 @@ int helperMain(int argc, char **argv) {
             }
         }
     }
-    if (!writeAll("end\n", 4)) {
+    if (!loupe_helper::writeAll(STDOUT_FILENO, "end\n", 4)) {
         return writeFailed();
     }
     return ok;

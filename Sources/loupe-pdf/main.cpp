@@ -16,14 +16,7 @@
 //   then each extracted page's text in reading order (UTF-8), pages separated by a form feed (0x0C).
 // Failures: exit 10 (encrypted), 11 (not a PDF, or damaged), 12 (bad usage or I/O); stderr says why.
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define LOUPE_SANITIZED 1
-#endif
-#endif
-#ifndef LOUPE_SANITIZED
-#define LOUPE_SANITIZED 0
-#endif
+#include "LoupeHelperSupport.h"
 
 #include <poppler-document.h>
 #include <poppler-global.h>
@@ -45,33 +38,6 @@ namespace {
 enum Exit { ok = 0, encrypted = 10, damaged = 11, usage = 12 };
 
 void quiet(const std::string &, void *) {}
-
-bool parseCount(const char *text, long &out) {
-    char *end = nullptr;
-    errno = 0;
-    long value = std::strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || value < 0) return false;
-    out = value;
-    return true;
-}
-
-void limit(int resource, rlim_t soft, rlim_t hard) {
-    struct rlimit r;
-    r.rlim_cur = soft;
-    r.rlim_max = hard;
-    setrlimit(resource, &r);
-}
-
-bool writeAll(const char *data, size_t length) {
-    while (length > 0) {
-        ssize_t n = write(STDOUT_FILENO, data, length);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n;
-        length -= static_cast<size_t>(n);
-    }
-    return true;
-}
 
 /// A page's or title's text as UTF-8, with form feeds (page ends) and NULs made line breaks.
 std::string utf8(const poppler::ustring &text) {
@@ -108,7 +74,7 @@ int main(int argc, char **argv) {
         else if (std::strcmp(argv[i], "--max-output-bytes") == 0) target = &maxOutput;
         else if (std::strcmp(argv[i], "--cpu-seconds") == 0) target = &cpuSeconds;
         else if (std::strcmp(argv[i], "--memory-mb") == 0) target = &memoryMB;
-        if (target == nullptr || i + 1 >= argc || !parseCount(argv[i + 1], *target)) {
+        if (target == nullptr || i + 1 >= argc || !loupe_helper::parseCount(argv[i + 1], *target)) {
             std::fprintf(stderr, "loupe-pdf: bad argument '%s'\n", argv[i]);
             return usage;
         }
@@ -117,25 +83,13 @@ int main(int argc, char **argv) {
     // Past the soft CPU limit the kernel sends SIGXCPU (which ends the process), past the hard
     // one SIGKILL; allocations past the address-space limit fail (poppler then reports an error
     // or the process aborts): either way the parent sees a failure, never a hang.
-    limit(RLIMIT_CPU, static_cast<rlim_t>(cpuSeconds), static_cast<rlim_t>(cpuSeconds + 1));
-#if !LOUPE_SANITIZED
-    // (Not under a sanitizer: its shadow memory reserves terabytes of address space.)
-    limit(RLIMIT_AS, static_cast<rlim_t>(memoryMB) << 20, static_cast<rlim_t>(memoryMB) << 20);
-#endif
-    limit(RLIMIT_CORE, 0, 0);
+    loupe_helper::limitResources(cpuSeconds, memoryMB);
     poppler::set_debug_error_function(quiet, nullptr);
 
     std::vector<char> input;
-    char buffer[1 << 16];
-    for (;;) {
-        ssize_t n = read(STDIN_FILENO, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            std::fprintf(stderr, "loupe-pdf: cannot read the input: %s\n", std::strerror(errno));
-            return usage;
-        }
-        if (n == 0) break;
-        input.insert(input.end(), buffer, buffer + n);
+    if (!loupe_helper::readInput(input)) {
+        std::fprintf(stderr, "loupe-pdf: cannot read the input: %s\n", std::strerror(errno));
+        return usage;
     }
     if (input.size() < 5 || std::memcmp(input.data(), "%PDF-", 5) != 0) {
         std::fprintf(stderr, "not a PDF (no %%PDF- header)\n");
@@ -176,7 +130,7 @@ int main(int argc, char **argv) {
     std::string header = "loupe-pdf 1\npages " + std::to_string(pages) + "\ntitle " + title + "\n";
     if (!cut.empty()) header += "cut " + cut + "\n";
     header += "\n";
-    if (!writeAll(header.data(), header.size()) || !writeAll(body.data(), body.size())) {
+    if (!loupe_helper::writeAll(STDOUT_FILENO, header.data(), header.size()) || !loupe_helper::writeAll(STDOUT_FILENO, body.data(), body.size())) {
         std::fprintf(stderr, "loupe-pdf: cannot write the output: %s\n", std::strerror(errno));
         return usage;
     }

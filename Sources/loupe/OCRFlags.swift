@@ -1,7 +1,7 @@
 import ArgumentParser
+import LoupeAnalysis
 import Dispatch
 import LoupeIndex
-import Synchronization
 
 /// `--ocr` and its settings, shared by `loupe index` and `loupe watch`. The index remembers the
 /// languages: later runs read scans without being told again, until `--no-ocr`.
@@ -49,7 +49,7 @@ struct OCRFlags: ParsableArguments {
 /// own reports come only when a chunk of files is done.
 /// (The timer source is thread-safe: Dispatch serialises its handler, and cancel may come from any thread.)
 final class ProgressTicker: @unchecked Sendable {
-    private let last = Mutex<IndexProgress?>(nil)
+    private let last = Locked<IndexProgress?>(nil)
     private let timer: any DispatchSourceTimer
     private let draw: @Sendable (IndexProgress) -> Void
 

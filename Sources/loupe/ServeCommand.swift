@@ -1,8 +1,8 @@
 import ArgumentParser
+import LoupeAnalysis
 import Dispatch
 import LoupeIndex
 import LoupeServe
-import Synchronization
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +39,7 @@ struct ServeCommand: ParsableCommand {
             let handle = try IndexHandle(path: location.index)
             var server = LoupeServer(index: handle, host: host, port: port)
             server.requestTimeout = timeout
-            let outcome = Mutex<Result<Void, any Error>?>(nil)
+            let outcome = Locked<Result<Void, any Error>?>(nil)
             let done = DispatchSemaphore(value: 0)
             let host = self.host, index = location.index
             let documents = handle.reader().docCount

@@ -1,5 +1,4 @@
 import CICU
-import Synchronization
 
 /// The names of countries (and other regions) and of languages in English, French and Spanish,
 /// from ICU's own CLDR data — each region's display name in the three languages and CLDR's variant
@@ -21,7 +20,7 @@ public final class PlaceNames: Sendable {
         public let names: [[String]]
     }
 
-    private static let built = Mutex<PlaceNames?>(nil)
+    private static let built = Locked<PlaceNames?>(nil)
 
     /// The table, built on first use with `analyzer` folding the names (about 2 ms, once per
     /// process), then shared.

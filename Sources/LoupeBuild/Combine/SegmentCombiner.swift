@@ -60,7 +60,7 @@ enum SegmentCombiner {
                 }
             }
         }
-        let failure = Mutex<IndexError?>(nil)
+        let failure = Locked<IndexError?>(nil)
         let ranges = rangesPerPart, frozenOwner = owner
         let streaming = OneTask(value: writer)
         // Job 0's use of the writer: `writeDocuments` touches only its own files (under a lock),
@@ -163,11 +163,11 @@ private final class OrderedAppender: @unchecked Sendable {
     }
 
     private let writer: SegmentWriter
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(writer: SegmentWriter, count: Int) {
         self.writer = writer
-        state = Mutex(State(ready: Array(repeating: nil, count: count)))
+        state = Locked(State(ready: Array(repeating: nil, count: count)))
     }
 
     func finished(_ range: Int, _ terms: BufferedTerms) throws {

@@ -3,7 +3,6 @@ import LoupeAnalysis
 import LoupeIngest
 import LoupeRead
 import LoupeStorage
-import Synchronization
 
 /// Writes one segment's five files: terms are added in key order with their postings (the
 /// `.postings` and `.positions` streams grow as they come, the dictionary in memory), then
@@ -19,7 +18,7 @@ final class SegmentWriter: TermSink {
     private var dictionary = TermDictionaryWriter()
     private let postingBuffer = GrowableBuffer<UInt8>(capacity: 1 << 16)
     /// Files completed by `writeDocuments` (on another thread), to fsync with the rest.
-    private let completedDocuments = Mutex(HandedOver())
+    private let completedDocuments = Locked(HandedOver())
 
     /// Writers passed from the thread that completed them to the one that syncs them; neither
     /// touches them again.

@@ -14,7 +14,7 @@ final class BuildRun: Sendable {
     let started: Double
     let warning: @Sendable (SkippedFile) -> Void
     let progress: @Sendable (IndexProgress) -> Void
-    let tally = Mutex(BuildTally())
+    let tally = Locked(BuildTally())
     /// The next chunk a worker takes when chunks are handed out on demand.
     let nextChunk: Atomic<Int>
 

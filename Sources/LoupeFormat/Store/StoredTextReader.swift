@@ -1,4 +1,4 @@
-import Synchronization
+import LoupeAnalysis
 import CZstd
 
 /// Reads documents' texts back from a mapped store body, decompressing only the block asked for.
@@ -82,7 +82,7 @@ public final class StoredTextReader: @unchecked Sendable {
     /// and a server answers the same documents again and again. At most `recentBlockBudget` bytes,
     /// blocks over a quarter of it never kept. Arrays share their storage: a hit takes its block
     /// without a copy.
-    private let recent = Mutex<[(number: Int, bytes: [UInt8])]>([])
+    private let recent = Locked<[(number: Int, bytes: [UInt8])]>([])
     static let recentBlockBudget = 4 << 20
 
     /// Block `b` uncompressed, from the recent blocks when it is there.

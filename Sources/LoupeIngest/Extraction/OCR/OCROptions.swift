@@ -1,5 +1,5 @@
 import Glibc
-import Synchronization
+import LoupeAnalysis
 
 /// How scans are read (`loupe index --ocr`): PDF pages without a text layer, and PNG, JPEG and
 /// TIFF files, are rendered at `dpi` and recognised by Tesseract in `languages`, in the helper
@@ -92,7 +92,7 @@ public struct OCRUnavailable: Error, CustomStringConvertible {
 /// Pages OCR has planned and done so far in a run, with when the first started: the progress
 /// line's `OCR 12/40 pages, 1.8 pages/s`. Pages from the cache count as done at once.
 public final class OCRProgress: Sendable {
-    private let state = Mutex((planned: 0, done: 0, cached: 0, skipped: 0, started: 0.0))
+    private let state = Locked((planned: 0, done: 0, cached: 0, skipped: 0, started: 0.0))
 
     public init() {}
 
