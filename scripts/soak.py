@@ -101,7 +101,7 @@ def kill_at_random(loupe, args, duration, rng):
     """Starts loupe with `args`, SIGKILLs it after a random share of `duration`; True if it was
     killed before it ended."""
     p = subprocess.Popen([loupe, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(rng.uniform(0, duration * 1.1))
+    time.sleep(rng.uniform(0, duration * 0.9))
     killed = p.poll() is None
     if killed:
         p.send_signal(signal.SIGKILL)
@@ -151,17 +151,21 @@ def kills(loupe, work, n, rng, figures):
     figures.append(("full build of the soak corpus", f"{full} documents, {t:.2f} s"))
 
     # Full builds killed at random moments: the index holds the same documents either way.
-    killed = 0
-    for i in range(n):
+    killed = runs = 0
+    while killed < n and runs < 3 * n:
         killed += kill_at_random(loupe, ["index", corpus, "--index", index, "--full", "--quiet"], t, rng)
-        verify(loupe, index, {full}, f"full build killed (round {i})")
-    figures.append(("SIGKILL during full builds", f"{n} runs, {killed} killed mid-run, index intact after each"))
+        verify(loupe, index, {full}, f"full build killed (round {runs})")
+        runs += 1
+    figures.append(("SIGKILL during full builds", f"{killed} killed mid-run (of {runs} runs), index intact after each"))
 
     # Incremental updates killed: the index holds the old or the new state.
     killed = 0
     before = full
     update_time = 0.3
-    for i in range(n):
+    runs = 0
+    while killed < n and runs < 3 * n:
+        i = runs
+        runs += 1
         mutate_corpus(corpus, rng, rng.randint(5, 60))
         after = corpus_count(loupe, corpus, work)
         k = kill_at_random(loupe, ["index", corpus, "--index", index, "--quiet"], update_time, rng)
@@ -175,23 +179,27 @@ def kills(loupe, work, n, rng, figures):
         if r.returncode != 0:
             fail(f"update after a kill failed: {r.stderr[:300]}")
         before = verify(loupe, index, {after}, f"update completed after a kill (round {i})") or after
-    figures.append(("SIGKILL during incremental updates", f"{n} runs, {killed} killed mid-run, old or new state after each"))
+    figures.append(("SIGKILL during incremental updates", f"{killed} killed mid-run (of {runs} runs), old or new state after each"))
 
     # Merges killed: several updates leave several segments; optimize is killed part way.
-    killed = 0
-    for i in range(n + 1):
+    killed = runs = 0
+    merge_time = None
+    while killed < n and runs < 3 * n:
+        i = runs
+        runs += 1
         for _ in range(3):
             mutate_corpus(corpus, rng, 10)
             run(loupe, "index", corpus, "--index", index, "--quiet")
         count = documents(loupe, index)
-        if i == 0:
+        if merge_time is None:
+            runs -= 1
             # The first merge runs to its end: its time bounds the kills of the next ones.
             merge_time, _ = timed(loupe, "optimize", "--index", index)
             verify(loupe, index, {count}, "optimize")
             continue
         killed += kill_at_random(loupe, ["optimize", "--index", index], merge_time, rng)
         verify(loupe, index, {count}, f"optimize killed (round {i})")
-    figures.append(("SIGKILL during merges (`loupe optimize`)", f"{n} runs, {killed} killed mid-run, index intact after each"))
+    figures.append(("SIGKILL during merges (`loupe optimize`)", f"{killed} killed mid-run (of {runs} runs), index intact after each"))
 
 
 def injected_faults(loupe, work, figures):
