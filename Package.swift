@@ -62,7 +62,7 @@ let package = Package(
             providers: [.apt(["libpoppler-cpp-dev"])]
         ),
         // What the two helpers share (argument parsing, resource limits, whole reads and writes).
-        .target(name: "LoupeHelperSupport"),
+        .target(name: "LoupeHelperSupport", dependencies: ["CPoppler"]),
         .executableTarget(name: "loupe-pdf", dependencies: ["CPoppler", "LoupeHelperSupport"]),
         // System Tesseract and Leptonica (Debian libtesseract-dev), for OCR: linked only by the
         // helper `loupe-ocr`, which `loupe index --ocr` runs per scan (poppler renders PDF pages).

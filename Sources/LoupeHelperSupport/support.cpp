@@ -1,5 +1,7 @@
 #include "LoupeHelperSupport.h"
 
+#include <poppler-document.h>
+
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -7,6 +9,21 @@
 #include <cstdlib>
 
 namespace loupe_helper {
+
+std::unique_ptr<poppler::document> openPDF(const std::vector<char> &input, std::FILE *errors, int &status) {
+    std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(input.data(), static_cast<int>(input.size())));
+    if (!doc) {
+        std::fprintf(errors, "damaged PDF (poppler cannot open it)\n");
+        status = damaged;
+        return nullptr;
+    }
+    if (doc->is_locked()) {
+        std::fprintf(errors, "encrypted PDF (needs a password)\n");
+        status = encrypted;
+        return nullptr;
+    }
+    return doc;
+}
 
 bool parseCount(const char *text, long &out) {
     char *end = nullptr;

@@ -66,7 +66,7 @@
 
 namespace {
 
-enum Exit { ok = 0, encrypted = 10, damaged = 11, usage = 12, unavailable = 13 };
+using namespace loupe_helper;
 
 /// Pages larger than this many pixels (at the rendering resolution, for a PDF) are skipped: the
 /// images Tesseract makes of them would take hundreds of megabytes and minutes.
@@ -446,16 +446,9 @@ int helperMain(int argc, char **argv) {
     const l_uint8 *bytes = reinterpret_cast<const l_uint8 *>(input.data());
 
     if (kind == Kind::pdf) {
-        std::unique_ptr<poppler::document> doc(
-            poppler::document::load_from_raw_data(input.data(), static_cast<int>(input.size())));
-        if (!doc) {
-            std::fprintf(errors, "damaged PDF (poppler cannot open it)\n");
-            return damaged;
-        }
-        if (doc->is_locked()) {
-            std::fprintf(errors, "encrypted PDF (needs a password)\n");
-            return encrypted;
-        }
+        int status = ok;
+        std::unique_ptr<poppler::document> doc = openPDF(input, errors, status);
+        if (!doc) return status;
         if (!poppler::page_renderer::can_render()) {
             std::fprintf(errors, "poppler was built without its renderer (Splash): cannot render PDF pages\n");
             return unavailable;

@@ -35,7 +35,7 @@
 
 namespace {
 
-enum Exit { ok = 0, encrypted = 10, damaged = 11, usage = 12 };
+using namespace loupe_helper;
 
 void quiet(const std::string &, void *) {}
 
@@ -95,16 +95,9 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "not a PDF (no %%PDF- header)\n");
         return damaged;
     }
-    std::unique_ptr<poppler::document> doc(
-        poppler::document::load_from_raw_data(input.data(), static_cast<int>(input.size())));
-    if (!doc) {
-        std::fprintf(stderr, "damaged PDF (poppler cannot open it)\n");
-        return damaged;
-    }
-    if (doc->is_locked()) {
-        std::fprintf(stderr, "encrypted PDF (needs a password)\n");
-        return encrypted;
-    }
+    int status = ok;
+    std::unique_ptr<poppler::document> doc = openPDF(input, stderr, status);
+    if (!doc) return status;
     int pages = doc->pages();
     std::string title = utf8(fromPDFDocEncoding(doc->info_key("Title")));
     for (char &c : title) {

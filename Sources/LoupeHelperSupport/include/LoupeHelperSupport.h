@@ -13,10 +13,23 @@
 
 #ifdef __cplusplus
 #include <cstddef>
+#include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
+namespace poppler {
+class document;
+}
+
 namespace loupe_helper {
+
+/// The helpers' exit statuses (their parsers in LoupeIngest read them).
+enum Exit { ok = 0, encrypted = 10, damaged = 11, usage = 12, unavailable = 13 };
+
+/// The PDF in `input`, opened by poppler; nil when it is damaged (`status` damaged) or locked by a
+/// password (`status` encrypted), the reason written to `errors`.
+std::unique_ptr<poppler::document> openPDF(const std::vector<char> &input, std::FILE *errors, int &status);
 
 /// A non-negative decimal count, all of `text`.
 bool parseCount(const char *text, long &out);

@@ -65,12 +65,13 @@ struct HelperProcess {
         return fd
     }
 
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
+    /// Writes all of `bytes` to `fd`, across short writes and EINTR (the helper's input, OCR's cache).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { raw in raw.baseAddress.map { write(fd, $0 + done, raw.count - done) } ?? -1 }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw Failure(description: "cannot write the helper's input: \(String(cString: strerror(errno)))") }
+            guard n > 0 else { throw Failure(description: "cannot write: \(String(cString: strerror(errno)))") }
             done += n
         }
     }

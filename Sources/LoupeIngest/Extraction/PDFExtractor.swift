@@ -107,8 +107,7 @@ public struct PDFExtractor: DocumentExtractor {
             for page in result.pages where page.number >= 1 && page.number <= pages.count {
                 pages[page.number - 1] = OCRText.page(page)
             }
-            let notes = result.skipped.map { "OCR skipped page \($0.number): \($0.reason)" } + (result.cut.map { [$0] } ?? [])
-            return .success((Array(pages.joined(separator: [StoredTextMarks.pageBreak])), notes))
+            return .success((Array(pages.joined(separator: [StoredTextMarks.pageBreak])), result.notes))
         }
     }
 

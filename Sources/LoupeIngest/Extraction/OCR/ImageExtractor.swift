@@ -1,5 +1,3 @@
-import LoupeFormat
-
 /// PNG, JPEG and TIFF files, read by OCR (only in a build with `--ocr`: without it the walk does not
 /// list images). A TIFF's pages are separated by form feeds as a PDF's are. The title is the first
 /// line recognised.
@@ -20,13 +18,12 @@ public struct ImageExtractor: DocumentExtractor {
         case .failure(let failure):
             return .failure(failure)
         case .success(let result):
-            let text = Array(result.pages.map(OCRText.page).joined(separator: [StoredTextMarks.pageBreak]))
+            let text = result.text
             guard text.contains(where: { $0 > 0x20 }) else {
                 return .failure(.unreadable(result.skipped.first.map { "OCR skipped it: \($0.reason)" } ?? "OCR found no text in the image"))
             }
             var document = ExtractedDocument(text: text, title: Titles.firstLine(text))
-            let notes = result.skipped.map { "OCR skipped page \($0.number): \($0.reason)" } + (result.cut.map { [$0] } ?? [])
-            document.cut = notes.isEmpty ? nil : notes.joined(separator: "; ")
+            document.cut = result.notes.isEmpty ? nil : result.notes.joined(separator: "; ")
             return .success(document)
         }
     }

@@ -1,5 +1,5 @@
-import CSupport
 import Glibc
+import LoupeFormat
 
 /// Recognised text kept by content (`<index>/ocr-cache/<content hash>-<size>-<settings hash>`), so
 /// that a re-index, an update or a merge never recognises an unchanged scan again. An entry is the
@@ -15,10 +15,10 @@ struct OCRCache {
     private var path: String? { directory.map { $0 + "/" + key } }
 
     func load() -> OCRResult? {
-        guard let path, let bytes = Self.readFile(path), bytes.count > 4 else { return nil }
+        guard let path, let bytes = try? CorpusWalker.read(path, sizeLimit: 256 << 20).bytes, bytes.count > 4 else { return nil }
         let body = Array(bytes[..<(bytes.count - 4)])
         let stored = bytes[(bytes.count - 4)...].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
-        guard body.withUnsafeBytes({ csupport_crc32c(0, $0.baseAddress, $0.count) }) == stored else { return nil }
+        guard CRC32C.checksum(body) == stored else { return nil }
         return OCRReader.parse(body, magic: Self.magic)
     }
 
@@ -27,37 +27,14 @@ struct OCRCache {
         guard let directory, let path else { return }
         mkdir(directory, 0o755)
         var bytes = OCRReader.encode(result, magic: Self.magic)
-        let crc = bytes.withUnsafeBytes { csupport_crc32c(0, $0.baseAddress, $0.count) }
+        let crc = CRC32C.checksum(bytes)
         bytes += (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * UInt32($0))) }
         let temporary = path + ".tmp\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in raw.baseAddress.map { write(fd, $0 + done, raw.count - done) } ?? -1 }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { break }
-            done += n
-        }
-        let synced = done == bytes.count && fsync(fd) == 0
+        let synced = (try? HelperProcess.writeAll(fd, bytes)) != nil && fsync(fd) == 0
         close(fd)
         if synced && rename(temporary, path) == 0 { return }
         unlink(temporary)
-    }
-
-    private static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { return nil }
-            if n == 0 { return out }
-            out += buffer[..<n]
-            if out.count > 256 << 20 { return nil }
-        }
     }
 }

@@ -1,4 +1,3 @@
-import CSupport
 import Glibc
 import LoupeFormat
 
@@ -18,6 +17,12 @@ struct OCRResult: Equatable {
     var skipped: [(number: Int, reason: String)] = []
     /// Why pages past a limit were left out, when they were.
     var cut: String?
+
+    /// The recognised pages as stored text: each with its OCR marks, pages separated by page breaks.
+    var text: [UInt8] { Array(pages.map(OCRText.page).joined(separator: [StoredTextMarks.pageBreak])) }
+
+    /// Why the document is indexed only in part, one note per skipped page and for a cut.
+    var notes: [String] { skipped.map { "OCR skipped page \($0.number): \($0.reason)" } + (cut.map { [$0] } ?? []) }
 
     static func == (a: OCRResult, b: OCRResult) -> Bool {
         a.pageCount == b.pageCount && a.pages == b.pages && a.cut == b.cut
@@ -107,7 +112,7 @@ struct OCRReader {
     /// The cache key: the file's content hash and size, and every setting that changes the text.
     private func cacheKey(_ bytes: [UInt8], pages: [Int]?) -> String {
         let settings = "\(options.languages) \(options.dpi) \(options.pageSeconds) \(options.maxPages) \(pages.map { $0.map(String.init).joined(separator: ",") } ?? "all")"
-        let settingsHash = Array(settings.utf8).withUnsafeBytes { csupport_crc32c(0, $0.baseAddress, $0.count) }
+        let settingsHash = CRC32C.checksum(Array(settings.utf8))
         let content = bytes.withUnsafeBytes { ContentHash.of($0) }
         return hex(content, 16) + "-" + String(bytes.count, radix: 16) + "-" + hex(UInt64(settingsHash), 8)
     }
