@@ -124,7 +124,7 @@ public struct PassageBuilder {
             passages.append(Passage(snippet: renderer.render(text, from: range.lowerBound, to: range.upperBound, highlighted: highlighted),
                                     score: score, rank: rank + 1, line: StoredTextMarks.line(of: range.lowerBound, in: text),
                                     page: paged ? StoredTextMarks.page(of: range.lowerBound, in: text) : nil,
-                                    ocrConfidence: StoredTextMarks.ocrConfidence(ofPageAt: range.lowerBound, in: text),
+                                    ocrConfidence: StoredTextMarks.ocrConfidence(ofPageAt: range.lowerBound, in: text, paged: paged),
                                     section: SnippetBuilder.section(of: highlighted.first?.lowerBound ?? range.lowerBound, in: text)))
         }
         return passages.sorted { $0.snippet.textOffset < $1.snippet.textOffset }

@@ -29,9 +29,11 @@ public enum StoredTextMarks {
         return Int(tens) * 10 + Int(units)
     }
 
-    /// The OCR confidence of the page (of a paged text; else of the whole text) holding `offset`,
-    /// or nil when that page did not come from OCR.
-    public static func ocrConfidence(ofPageAt offset: Int, in text: [UInt8]) -> Int? {
+    /// The OCR confidence of the page holding `offset` of a `paged` text (a PDF's or a TIFF's), or
+    /// of the whole text (an image's: its marks can only start it), or nil when that page did not
+    /// come from OCR. Only a paged text is searched back for its page's start.
+    public static func ocrConfidence(ofPageAt offset: Int, in text: [UInt8], paged: Bool) -> Int? {
+        guard paged else { return ocrConfidence(text, at: 0) }
         var start = min(max(offset, 0), text.count)
         while start > 0 && text[start - 1] != pageBreak { start -= 1 }
         return ocrConfidence(text, at: start)

@@ -94,7 +94,7 @@ extension Searcher {
                                 score: scored.score, snippet: snippet,
                                 explanation: explain ? try self.explain(ranked.plan, doc: scored.doc) : nil, charset: record.charset,
                                 page: paged ? StoredTextMarks.page(of: snippet.textOffset, in: text) : nil,
-                                ocrConfidence: StoredTextMarks.ocrConfidence(ofPageAt: snippet.textOffset, in: text))
+                                ocrConfidence: StoredTextMarks.ocrConfidence(ofPageAt: snippet.textOffset, in: text, paged: paged))
             if passages > 0 {
                 hit.passages = PassageBuilder().passages(analyzed, plan: ranked.plan, sentences: try sentenceBreaker(), count: passages,
                                                          paged: paged)
