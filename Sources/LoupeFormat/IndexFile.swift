@@ -9,7 +9,7 @@ import Darwin
 /// then a 16-byte footer — magic `PUOL`, the total file length (u64) and the CRC32C of every
 /// byte before the checksum (u32).
 public enum IndexFile {
-    public static let formatVersion: UInt32 = 8
+    public static let formatVersion: UInt32 = 9
     public static let headerSize = 16
     public static let footerSize = 16
     static let magic: [UInt8] = Array("LOUP".utf8)

@@ -121,4 +121,11 @@ public final class IndexReader: @unchecked Sendable {
         guard let (segment, local) = locate(doc) else { throw IndexError.noSuchDocument(doc) }
         return try segment.store.text(of: try segment.documents.record(local))
     }
+
+    /// The bytes `range` of the stored text of global doc id `doc`, whose record is `record`:
+    /// only the store blocks that hold them are decompressed.
+    public func text(_ doc: Int, record: DocumentRecord, in range: Range<Int>) throws -> [UInt8] {
+        guard let (segment, _) = locate(doc) else { throw IndexError.noSuchDocument(doc) }
+        return try segment.store.text(of: record, in: range)
+    }
 }

@@ -50,8 +50,10 @@ public struct PassageBuilder {
     }
 
     /// The passages of a text already analyzed for the plan (`respond` shares one analysis between
-    /// the snippet and the passages).
-    func passages(_ analyzed: AnalyzedText, plan: QueryPlan, sentences: SentenceBreaker, count: Int, paged: Bool) -> [Passage] {
+    /// the snippet and the passages); `placement` says where the text lies in its document (a
+    /// window of a long one: `LongTextWindows`).
+    func passages(_ analyzed: AnalyzedText, plan: QueryPlan, sentences: SentenceBreaker, count: Int, paged: Bool,
+                  placement: TextPlacement = .whole) -> [Passage] {
         let text = analyzed.text
         guard count > 0, !text.isEmpty else { return [] }
         let matches = analyzed.matches.map { match in
@@ -116,16 +118,19 @@ public struct PassageBuilder {
         }
         let chosen = scored.enumerated().sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }
             .prefix(count)
-        let renderer = SnippetBuilder()
+        var renderer = SnippetBuilder()
+        renderer.continuesBefore = placement.continuesBefore
+        renderer.continuesAfter = placement.continuesAfter(text.count)
         var passages: [Passage] = []
         for (rank, entry) in chosen.enumerated() {
             let (range, score, first, held) = entry.element
             let highlighted = matches[first..<(first + held)].map { $0.start..<$0.end }
-            passages.append(Passage(snippet: renderer.render(text, from: range.lowerBound, to: range.upperBound, highlighted: highlighted),
-                                    score: score, rank: rank + 1, line: StoredTextMarks.line(of: range.lowerBound, in: text),
-                                    page: paged ? StoredTextMarks.page(of: range.lowerBound, in: text) : nil,
-                                    ocrConfidence: StoredTextMarks.ocrConfidence(ofPageAt: range.lowerBound, in: text, paged: paged),
-                                    section: SnippetBuilder.section(of: highlighted.first?.lowerBound ?? range.lowerBound, in: text)))
+            var snippet = renderer.render(text, from: range.lowerBound, to: range.upperBound, highlighted: highlighted)
+            snippet.textOffset = placement.offset(snippet.textOffset)
+            passages.append(Passage(snippet: snippet, score: score, rank: rank + 1, line: placement.line(of: range.lowerBound, in: text),
+                                    page: paged ? placement.page(of: range.lowerBound, in: text) : nil,
+                                    ocrConfidence: placement.ocrConfidence(ofPageAt: range.lowerBound, in: text, paged: paged),
+                                    section: placement.section(of: highlighted.first?.lowerBound ?? range.lowerBound, in: text)))
         }
         return passages.sorted { $0.snippet.textOffset < $1.snippet.textOffset }
     }

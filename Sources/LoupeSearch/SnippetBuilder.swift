@@ -27,6 +27,10 @@ public struct SnippetBuilder {
     public var targetLength = 200
     /// Characters of context kept before the first match, when there is room.
     public var leadingContext = 40
+    /// Whether the document goes on before and after the text given (a window of a long one):
+    /// "…" marks a cut at the text's ends too.
+    var continuesBefore = false
+    var continuesAfter = false
 
     public init() {}
 
@@ -141,7 +145,7 @@ public struct SnippetBuilder {
         var highlights: [Range<Int>] = []
         var pendingStart: Int?
         var h = 0
-        if from > 0 {
+        if from > 0 || continuesBefore {
             out.append(contentsOf: Array("…".utf8))
             scalarCount += 1
         }
@@ -183,7 +187,7 @@ public struct SnippetBuilder {
             out.removeLast()
             scalarCount -= 1
         }
-        if to < text.count {
+        if to < text.count || continuesAfter {
             out.append(contentsOf: Array("…".utf8))
         }
         return Snippet(text: String(decoding: out, as: UTF8.self), highlights: highlights, textOffset: highlighted.first?.lowerBound ?? from)

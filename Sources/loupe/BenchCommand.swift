@@ -11,7 +11,8 @@ struct BenchCommand: ParsableCommand {
         Runs every query of FILE (one per line, # comments skipped) once to warm up, then --rounds times. \
         Each query is timed twice over: the search of the parsed query (dictionary lookups and top-k ranking, no snippets: \
         what peers.py times for Tantivy and Xapian, whose queries are parsed before the clock starts), and end to end \
-        (analysis and parsing of the query text included).
+        (analysis and parsing of the query text included). With --passages N, each query is timed as the whole answer \
+        `loupe search` gives: the search, each hit's snippet and N passages (0: snippets only).
         """
     )
 
@@ -35,9 +36,13 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Also list the N slowest queries (median over rounds).")
     var slowest: Int = 0
 
+    @Option(name: .long, help: ArgumentHelp("Time whole answers: search, snippets and N passages per hit.", valueName: "N"))
+    var passages: Int?
+
     func validate() throws {
         if k < 1 { throw ValidationError("-k must be at least 1") }
         if rounds < 1 { throw ValidationError("--rounds must be at least 1") }
+        if let passages, passages < 0 { throw ValidationError("--passages must be 0 or more") }
     }
 
     func run() throws {
@@ -57,6 +62,21 @@ struct BenchCommand: ParsableCommand {
             var returned = 0, scored = 0
             for round in 0...rounds {
                 for (i, q) in lines.enumerated() {
+                    if let passages {
+                        // The whole answer, as `loupe search` builds it.
+                        let t0 = monotonicSeconds()
+                        let response = try searcher.respond(to: q, k: k, strategy: strategy, passages: passages)
+                        let t2 = monotonicSeconds()
+                        returned += response.hits.count
+                        if round > 0 {
+                            samples.append((t2 - t0) * 1e6)
+                            endToEnd.append((t2 - t0) * 1e6)
+                            planSamples.append(0)
+                            perQuery[i].append((t2 - t0) * 1e6)
+                            totalSeconds += t2 - t0
+                        }
+                        continue
+                    }
                     let t0 = monotonicSeconds()
                     let parsed = searcher.parse(q)
                     let t1 = monotonicSeconds()
@@ -90,6 +110,9 @@ struct BenchCommand: ParsableCommand {
                                    ("qps", .double(qps.rounded())), ("queries", .int(lines.count)), ("results", .int(returned)), ("scored_per_query", .double((Double(scored) / Double(lines.count * (rounds + 1))).rounded())),
                                    ("plan_p50_us", .double(pick(planSamples, 0.5))), ("end_to_end_p50_us", .double(pick(endToEnd, 0.5))), ("end_to_end_p95_us", .double(pick(endToEnd, 0.95))),
                                    ("end_to_end_p99_us", .double(pick(endToEnd, 0.99)))]).rendered)
+            } else if let passages {
+                print("\(lines.count) queries × \(rounds) rounds, top \(k), \(grouped(returned)) results returned, each with its snippet and \(passages) passages")
+                print("answer      p50 \(fixed(pick(samples, 0.5), 1)) µs   p95 \(fixed(pick(samples, 0.95), 1)) µs   p99 \(fixed(pick(samples, 0.99), 1)) µs   \(fixed(qps, 0)) queries/s")
             } else {
                 print("\(lines.count) queries × \(rounds) rounds, top \(k), \(strategy.rawValue), \(grouped(returned)) results returned, \(grouped(scored / (lines.count * (rounds + 1)))) documents scored per query")
                 print("search      p50 \(fixed(pick(samples, 0.5), 1)) µs   p95 \(fixed(pick(samples, 0.95), 1)) µs   p99 \(fixed(pick(samples, 0.99), 1)) µs   \(fixed(qps, 0)) queries/s")

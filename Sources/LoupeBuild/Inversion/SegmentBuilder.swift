@@ -91,7 +91,18 @@ public final class SegmentBuilder {
         // passes hold stays small whatever the document's size; the index is the same either way.
         var position: Int32 = 0
         words.removeAll()
+        // A long text notes where every `interval`-th word starts (`TextCheckpoints`).
+        wordOffsets.removeAll(keepingCapacity: true)
+        notingOffsets = text.count > TextCheckpoints.minimumTextLength
         text.withUnsafeBufferPointer { invertField($0, language: language, doc: doc, from: &position) }
+        var checkpoints: TextCheckpoints? = nil
+        if notingOffsets {
+            notingOffsets = false
+            checkpoints = text.withUnsafeBufferPointer {
+                TextCheckpoints.make(text: $0, wordOffsets: wordOffsets, textPositions: Int(position))
+            }
+            if checkpoints?.points.isEmpty == true { checkpoints = nil }
+        }
         // The title field (`TitleField`): the title's words again, past a gap.
         if !title.isEmpty {
             var titlePosition = position &+ Int32(bitPattern: TitleField.gap)
@@ -116,7 +127,7 @@ public final class SegmentBuilder {
         let location = text.withUnsafeBufferPointer { store.add($0) }
         let record = DocumentRecord(path: path, title: title, language: language.rawValue, contentHash: contentHash, modified: modified,
                                     fileSize: fileSize, textLength: UInt32(text.count), storeBlock: location.block, storeOffset: location.offset,
-                                    charset: charset)
+                                    charset: charset, checkpoints: checkpoints)
         records.append(record)
         docLengths.append(UInt32(position))
         return Int(position)
@@ -148,7 +159,10 @@ public final class SegmentBuilder {
                 let word = words[i]
                 let raw = UnsafeBufferPointer(rebasing: buffer[Int(word.start)..<Int(word.end)])
                 let id = termID(raw: raw, language: language, qualifier: word.qualifier, probe: word.probe)
-                if id >= 0 { tokens.append(id << 1 | Int32(word.qualifier >> 7)) }
+                if id >= 0 {
+                    if notingOffsets && (Int(position) + tokens.count) % TextCheckpoints.defaultInterval == 0 { wordOffsets.append(Int(word.start)) }
+                    tokens.append(id << 1 | Int32(word.qualifier >> 7))
+                }
             }
         }
         do {
@@ -163,6 +177,11 @@ public final class SegmentBuilder {
         }
         words.removeAll()
     }
+
+    /// Whether the field being inverted is a long text's, whose word offsets are noted.
+    private var notingOffsets = false
+    /// The byte offset of every `TextCheckpoints.defaultInterval`-th word of the text being added.
+    private var wordOffsets: [Int] = []
 
     /// Words of a document inverted at a time by default: 64 Ki words hold about 1.5 MiB of
     /// pending words and tokens, where a 134 MB text held as a whole took over a gigabyte.

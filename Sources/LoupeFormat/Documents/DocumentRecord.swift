@@ -17,9 +17,12 @@ public struct DocumentRecord: Sendable, Equatable {
     public var storeOffset: UInt32
     /// The encoding the file was read in (`UTF-8`, `windows-1252`, `UTF-16LE`…: ICU's names).
     public var charset: String
+    /// Where a long text's words are (texts over a store block only; since version 9).
+    public var checkpoints: TextCheckpoints?
 
     public init(path: String, title: String, language: UInt8, contentHash: UInt64, modified: Int64, fileSize: UInt64,
-                textLength: UInt32, storeBlock: UInt32, storeOffset: UInt32, charset: String = "UTF-8") {
+                textLength: UInt32, storeBlock: UInt32, storeOffset: UInt32, charset: String = "UTF-8",
+                checkpoints: TextCheckpoints? = nil) {
         self.path = path
         self.title = title
         self.language = language
@@ -30,6 +33,7 @@ public struct DocumentRecord: Sendable, Equatable {
         self.storeBlock = storeBlock
         self.storeOffset = storeOffset
         self.charset = charset
+        self.checkpoints = checkpoints
     }
 
     func write(to w: inout ByteWriter) {
@@ -43,6 +47,7 @@ public struct DocumentRecord: Sendable, Equatable {
         w.writeVarUInt(UInt64(storeBlock))
         w.writeVarUInt(UInt64(storeOffset))
         w.writeString(charset)
+        if let checkpoints { checkpoints.write(to: &w) } else { w.writeVarUInt(0) }
     }
 
     static func read(from r: inout ByteReader) throws -> DocumentRecord {
@@ -56,9 +61,10 @@ public struct DocumentRecord: Sendable, Equatable {
         let block = try r.readVarInt(max: Int(UInt32.max))
         let offset = try r.readVarInt(max: Int(UInt32.max))
         let charset = try r.readString(maxLength: 64)
+        let checkpoints = try TextCheckpoints.read(from: &r, textLength: textLength)
         return DocumentRecord(path: path, title: title, language: language, contentHash: hash, modified: modified,
                               fileSize: size, textLength: UInt32(textLength), storeBlock: UInt32(block), storeOffset: UInt32(offset),
-                              charset: charset)
+                              charset: charset, checkpoints: checkpoints)
     }
 
 }

@@ -1,7 +1,8 @@
 import CZstd
 
 /// Accumulates document texts into blocks of about `blockSize` bytes and compresses each full
-/// block with zstd (see docs/FORMAT.md, "Store"). A document is never split across blocks.
+/// block with zstd (see docs/FORMAT.md, "Store"). A text that fits in a block is never split; a
+/// longer one fills blocks of its own, so that a passage of it decompresses only its blocks.
 public struct StoredTextWriter {
     public static let blockSize = 128 * 1024
     public static let compressionLevel: Int32 = 1
@@ -31,11 +32,23 @@ public struct StoredTextWriter {
     /// Bytes of compressed blocks so far (the body offset of the next block).
     private var compressedBytes: Int { takenBytes + compressed.count }
 
-    /// Appends a document's text; returns its block number and offset inside the block.
+    /// Appends a document's text; returns its block number and offset inside the block. A text
+    /// longer than a block starts a block and is cut into blocks of exactly `blockSize` bytes (the
+    /// last one shorter), numbered on from the first.
     public mutating func add(_ text: UnsafeBufferPointer<UInt8>) -> (block: UInt32, offset: UInt32) {
         if !current.isEmpty && current.count + text.count > Self.blockSize { closeBlock() }
         let location = (UInt32(table.count), UInt32(current.count))
-        current.append(contentsOf: text)
+        guard text.count > Self.blockSize else {
+            current.append(contentsOf: text)
+            return location
+        }
+        var start = 0
+        while start < text.count {
+            let end = min(start + Self.blockSize, text.count)
+            current.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<end]))
+            if end - start == Self.blockSize { closeBlock() }
+            start = end
+        }
         return location
     }
 

@@ -85,14 +85,30 @@ extension Searcher {
         var hits: [SearchHit] = []
         for (i, scored) in ranked.hits.enumerated() where i >= offset {
             let record = try reader.record(scored.doc)
-            let text = try reader.text(scored.doc)
             let language = Language(rawValue: record.language) ?? .other
+            let paged = Self.isPaged(record.path)
+            let explanation = explain ? try self.explain(ranked.plan, doc: scored.doc) : nil
+            if let checkpoints = record.checkpoints {
+                // A long text: only windows of it are read (`LongTextWindows`).
+                let shown = try longTextHit(doc: scored.doc, record: record, checkpoints: checkpoints, language: language, plan: ranked.plan,
+                                            passages: passages, paged: paged)
+                var hit = SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
+                                    score: scored.score, snippet: shown.snippet, explanation: explanation, charset: record.charset,
+                                    page: shown.page, ocrConfidence: shown.ocrConfidence)
+                if passages > 0 {
+                    hit.passages = shown.passages.isEmpty
+                        ? [Passage(snippet: shown.snippet, score: 0, rank: 1, line: 1, page: shown.page, ocrConfidence: shown.ocrConfidence)]
+                        : shown.passages
+                }
+                hits.append(hit)
+                continue
+            }
+            let text = try reader.text(scored.doc)
             let analyzed = AnalyzedText(text, language: language, plan: ranked.plan, analyzer: analyzer)
             let snippet = builder.snippet(analyzed, plan: ranked.plan)
-            let paged = Self.isPaged(record.path)
             var hit = SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
                                 score: scored.score, snippet: snippet,
-                                explanation: explain ? try self.explain(ranked.plan, doc: scored.doc) : nil, charset: record.charset,
+                                explanation: explanation, charset: record.charset,
                                 page: paged ? StoredTextMarks.page(of: snippet.textOffset, in: text) : nil,
                                 ocrConfidence: StoredTextMarks.ocrConfidence(ofPageAt: snippet.textOffset, in: text, paged: paged))
             if passages > 0 {
