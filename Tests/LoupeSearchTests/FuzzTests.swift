@@ -161,5 +161,12 @@ enum FuzzCorpus {
             let body = (0..<(5 + rng.below(120))).map { _ in words[lang][rng.below(words[lang].count)] }.joined(separator: " ")
             try dir.write("docs/\(["en", "fr", "es"][lang])/doc\(d).txt", "Title \(d)\n\(body).\n")
         }
+        // One long text (over a store block): its blocks of its own and its checkpoints.
+        var lines: [String] = []
+        for i in 0..<2_000 {
+            if i % 400 == 0 { lines.append("## Partie \(i / 400)") }
+            lines.append((0..<(6 + rng.below(12))).map { _ in words[1][rng.below(words[1].count)] }.joined(separator: " ") + ".")
+        }
+        try dir.write("docs/fr/long.md", lines.joined(separator: "\n") + "\n")
     }
 }
