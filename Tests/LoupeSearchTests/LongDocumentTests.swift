@@ -69,6 +69,31 @@ import Testing
         #expect(marked(hit.snippet) == ["Tombouctou", "armée", "soldats"])
     }
 
+    /// A paged text (a PDF's: pages end at form feeds): pages counted from the checkpoints are
+    /// the whole text's.
+    @Test func aLongPagedTextSaysItsPages() throws {
+        let text = Self.report().split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .map { $0.offset > 0 && $0.offset % 300 == 0 ? "\u{0C}" + $0.element : String($0.element) }.joined(separator: "\n")
+        let (dir, reader) = try #require(makeSmallIndex(["rapport.txt": text]))
+        _ = dir
+        let record = try reader.record(0)
+        let searcher = try Searcher(reader: reader)
+        let query = "soldats armée tombouctou"
+        let plan = try searcher.search(query, k: 1).plan
+        let language = Language(rawValue: record.language) ?? .other
+        let shown = try searcher.longTextHit(doc: 0, record: record, checkpoints: try #require(record.checkpoints), language: language,
+                                             plan: plan, passages: 3, paged: true)
+        let stored = try reader.text(0)
+        let whole = PassageBuilder().passages(text: stored, language: language, plan: plan, analyzer: try Analyzer(),
+                                              sentences: try SentenceBreaker(), count: 3, paged: true)
+        #expect(shown.passages.map(\.page) == whole.map(\.page))
+        #expect(shown.passages.compactMap(\.page) == [11, 31, 51])
+        #expect(shown.passages.map(\.snippet.text) == whole.map(\.snippet.text))
+        let snippet = SnippetBuilder().snippet(text: stored, language: language, plan: plan, analyzer: try Analyzer())
+        #expect(shown.page == StoredTextMarks.page(of: snippet.textOffset, in: stored))
+        #expect(shown.page == 31)
+    }
+
     @Test func onlyWindowsAroundTheMatchesAreRead() throws {
         let text = Self.report()
         let (dir, reader) = try #require(makeSmallIndex(["rapport.md": text]))
