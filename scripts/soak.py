@@ -17,7 +17,8 @@
    loopback for --serve-seconds; errors (want 0), p50/p99 latency, and the server's RSS at start,
    middle and end (want flat).
 
-Usage: python3 scripts/soak.py --loupe .build/release/loupe [--kills 50] [--serve-seconds 60]
+Usage: python3 scripts/soak.py --loupe .build/release/loupe [--kills 50] [--serve-seconds 60] [--only serve]
+(`--only serve` runs stage 5 alone, on a corpus and index made for it: a long serve soak.)
 Exit status 0 when every check held; the figures are printed as a Markdown table.
 """
 import argparse
@@ -413,6 +414,7 @@ def main():
     ap.add_argument("--serve-seconds", type=int, default=60)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--work", help="scratch directory (default: a temporary one, removed after)")
+    ap.add_argument("--only", choices=["serve"], help="run one stage alone")
     args = ap.parse_args()
     loupe = os.path.abspath(args.loupe)
     rng = random.Random(args.seed)
@@ -420,11 +422,19 @@ def main():
     os.makedirs(work, exist_ok=True)
     figures = []
     started = time.monotonic()
+    stages = [lambda: kills(loupe, work, args.kills, rng, figures), lambda: injected_faults(loupe, work, figures),
+              lambda: full_disk(loupe, work, figures), lambda: concurrent_readers(loupe, work, rng, figures),
+              lambda: changing_files(loupe, work, rng, figures),
+              lambda: serve_load(loupe, work, args.serve_seconds, rng, figures)]
+    if args.only == "serve":
+        def prepare():
+            write_corpus(os.path.join(work, "corpus"), 6000, seed=1)
+            r = run(loupe, "index", os.path.join(work, "corpus"), "--index", os.path.join(work, "index"), "--quiet")
+            if r.returncode != 0:
+                fail(f"first build failed: {r.stderr[:300]}")
+        stages = [prepare, stages[-1]]
     try:
-        for stage in (lambda: kills(loupe, work, args.kills, rng, figures), lambda: injected_faults(loupe, work, figures),
-                      lambda: full_disk(loupe, work, figures), lambda: concurrent_readers(loupe, work, rng, figures),
-                      lambda: changing_files(loupe, work, rng, figures),
-                      lambda: serve_load(loupe, work, args.serve_seconds, rng, figures)):
+        for stage in stages:
             stage()
             print(f"[{time.monotonic() - started:.0f} s] {figures[-1][0]}: {figures[-1][1]}" if figures else "", flush=True)
     finally:
