@@ -35,7 +35,7 @@ indirect enum BooleanQuery: Sendable {
         func words(_ text: String) -> [AnalyzedWord] { analyzed[text] ?? analyzer.foldedWords(text).map { AnalyzedWord($0, analyzer: analyzer) } }
         switch node {
         case .word(let text, let at):
-            if text.contains("~") || text.contains("*") || text.contains("?") {
+            if text.isFuzzyOrPattern {
                 return try word(text, at: at, analyzer: analyzer, reader: reader, bm25: bm25)
             }
             let list = words(text)
@@ -83,7 +83,7 @@ indirect enum BooleanQuery: Sendable {
             let edits = min(2, Int(count) ?? FuzzyTerms.defaultEdits(for: w))
             return .word(groups: [try QueryPlan.fuzzyGroup(w, edits: edits, reader: reader, bm25: bm25)], boosts: [])
         }
-        if text.contains("*") || text.contains("?") {
+        if text.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) {
             return try pattern(text, at: at, analyzer: analyzer, reader: reader, bm25: bm25)
         }
         let words = analyzer.foldedWords(text).map { AnalyzedWord($0, analyzer: analyzer) }
@@ -100,7 +100,7 @@ indirect enum BooleanQuery: Sendable {
         }
         switch node {
         case .word(let text, _):
-            if !text.contains("~") && !text.contains("*") && !text.contains("?") { add(text) }
+            if !text.isFuzzyOrPattern { add(text) }
         case .phrase(let body, _, _): add(body)
         case .filter: break
         case .title(let inner): analyzedTexts(inner, analyzer: analyzer, into: &out)
@@ -189,6 +189,12 @@ extension QueryPlan {
 }
 
 extension String {
+    /// Whether a word as typed holds `~`, `*` or `?` (read as bytes: a query word's characters
+    /// are not walked one by one on the plan's path).
+    var isFuzzyOrPattern: Bool {
+        utf8.contains { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }
+    }
+
     fileprivate func trimmingCharacters(in set: Character) -> String {
         var s = Substring(self)
         while s.last == set { s = s.dropLast() }
