@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Loupe against its peers on the same corpora and queries, in one run: `make bench`.
 
-  scripts/bench.py [--cache DIR] [--corpora multilingual,large] [--rounds 3] [--runs 3] [--no-peers] [--no-scaling] [--no-updates] [--no-pdf] [--no-ocr] [--no-serve] [--cold]
+  scripts/bench.py [--cache DIR] [--corpora multilingual,large] [--rounds 3] [--runs 3] [--no-peers] [--no-scaling] [--no-updates] [--no-pdf] [--no-ocr] [--no-serve] [--no-passages] [--cold]
 
 1. Builds the benchmark corpora with ../shared/bench/make-corpus.sh (cached in --cache,
    default ~/.cache/loupe-bench), and a query file for the large corpus with make-queries.py.
@@ -16,7 +16,10 @@
    is the median of its runs, the same for every engine: one run of a 0.3 s job on a shared
    2-core machine can be off by 20% either way. Peak RSS is the largest of Loupe's runs.
 4. Prints one table per corpus (MB/s, index size / corpus size, p50/p95/p99 µs, Loupe's ratio to
-   each peer), the incremental re-indexing rows (scripts/update-bench.py, against Recoll), the PDF
+   each peer), the incremental re-indexing rows (scripts/update-bench.py, against Recoll), the
+   passage rows (scripts/passage-bench.py: the whole answer, top 10 with their snippets, against
+   the same with 3 passages each, in 20 documents of 20 MB that scripts/long-corpus.py makes from
+   the multilingual corpus's paragraphs, cached in --cache/long; --no-passages skips them), the PDF
    extraction rows (scripts/pdf-bench.py: MB/s of PDF, Loupe against pdftotext on Debian's
    manuals; --no-pdf skips them), the OCR rows (scripts/ocr-bench.py: pages/s of `loupe index
    --ocr` against the tesseract command on 24 drawn pages, and the words search finds; --no-ocr
@@ -153,6 +156,39 @@ def updates(corpus, a):
     table = [l for l in p.stdout.splitlines() if not l.startswith("{")]
     print("\n## updates: " + "\n".join(table).lstrip("# ").rstrip())
 
+def passages(a, work):
+    """The passage rows (scripts/passage-bench.py): 20 documents of 20 MB made by
+    scripts/long-corpus.py from the multilingual corpus (cached in --cache/long), indexed once (the
+    first run's `loupe index`, whole process), then the same queries' whole answers timed --runs
+    times, snippets only and with 3 passages per hit; medians."""
+    source = ensure_corpus("multilingual", a.cache)
+    long_corpus = os.path.join(a.cache, "long")
+    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "long-corpus.py"), source, long_corpus], check=True)
+    index = os.path.join(work, "index-long")
+    if a.cold:
+        drop_page_cache()
+    else:
+        warm_page_cache(long_corpus)
+    runs = []
+    for _ in range(a.runs):
+        p = run([sys.executable, os.path.join(ROOT, "scripts", "passage-bench.py"), long_corpus, "--index", index,
+                 "--rounds", str(a.rounds), "--passages", "3", "--loupe", LOUPE])
+        runs.append(json.loads(p.stdout))
+    shutil.rmtree(index, ignore_errors=True)
+    first, med = runs[0], lambda xs: statistics.median(xs)
+    Q = {k: med([r["search"][k] for r in runs]) for k in ("p50", "p95", "p99")}
+    S = {k: med([r["snippets"][k] for r in runs]) for k in ("p50", "p95", "p99")}
+    P = {k: med([r["passages"][k] for r in runs]) for k in ("p50", "p95", "p99")}
+    print(f"\n## passages: {first['documents']} documents, {first['bytes'] / 1e6:.0f} MB (the multilingual corpus's paragraphs shuffled into "
+          f"long books, scripts/long-corpus.py), indexed in {first['index_s']:.1f} s; {first['queries']} queries, top 10, "
+          f"whole answers (scripts/passage-bench.py); medians of {a.runs} runs")
+    print("| answer | p50 µs | p95 µs | p99 µs |")
+    print("| --- | ---: | ---: | ---: |")
+    print(f"| top 10, the search alone (no text read) | {Q['p50']:.0f} | {Q['p95']:.0f} | {Q['p99']:.0f} |")
+    print(f"| top 10 with snippets | {S['p50']:.0f} | {S['p95']:.0f} | {S['p99']:.0f} |")
+    print(f"| top 10 with 3 passages each | {P['p50']:.0f} | {P['p95']:.0f} | {P['p99']:.0f} |")
+    print(f"| ratio (passages / snippets) | {P['p50'] / S['p50']:.2f} | {P['p95'] / S['p95']:.2f} | {P['p99'] / S['p99']:.2f} |")
+
 def median_row(rows):
     """Each figure's median over several runs' rows."""
     return {k: statistics.median(r[k] for r in rows) for k in rows[0]}
@@ -171,6 +207,7 @@ def main():
     ap.add_argument("--no-serve", action="store_true", help="skip the HTTP load rows (scripts/serve-bench.py, wrk on loopback)")
     ap.add_argument("--no-ocr", action="store_true", help="skip the OCR rows (scripts/ocr-bench.py, against the tesseract command)")
     ap.add_argument("--no-pdf", action="store_true", help="skip the PDF extraction rows (scripts/pdf-bench.py, against pdftotext)")
+    ap.add_argument("--no-passages", action="store_true", help="skip the passage rows (scripts/passage-bench.py, 20 documents of 20 MB)")
     ap.add_argument("--cold", action="store_true", help="drop the page cache before each loupe index (root only): a first build's time")
     a = ap.parse_args()
     if not os.path.isfile(os.path.join(SHARED, "peers.py")):
@@ -236,6 +273,8 @@ def main():
                 operators(corpus, index, a)
             if kind == "multilingual" and not a.no_updates:
                 updates(corpus, a)
+        if not a.no_passages:
+            passages(a, work)
         if not a.no_pdf:
             p = run([sys.executable, os.path.join(ROOT, "scripts", "pdf-bench.py"), "--cache", a.cache, "--loupe", LOUPE, "--runs", str(a.runs)])
             print("\n" + "\n".join(l for l in p.stdout.splitlines() if not l.startswith("{")))

@@ -9,10 +9,12 @@ import LoupeRead
 ///    word, no text read).
 /// 2. Every run of matches within `passageSpan` positions is scored as `PassageBuilder` scores a
 ///    passage (BM25 saturation per word, plus the bonus for different words close together), and
-///    the best runs that do not overlap are kept: one more than the passages asked for, and two
-///    more, so that the exact scoring of step 4 has choices.
-/// 3. Each run's window is read from the nearest checkpoint at least `context` positions before
-///    its first match to the first checkpoint `context` positions after its last: only the store
+///    the best runs that do not overlap are kept: the best alone for a snippet, else one more than
+///    the passages asked for, so that the exact scoring of step 4 has a choice.
+/// 3. Each run's window is read from the nearest checkpoint at least `contextBefore` positions
+///    before its first match to about `contextAfter` positions after its last (the bytes
+///    estimated from the checkpoints around it, half as many again, then back to a space; never
+///    past the next checkpoint) — room for a passage's 280 characters past its start: only the store
 ///    blocks holding it are decompressed, and only it is analyzed.
 /// 4. In each window the snippet and the passages are built exactly as in a short document
 ///    (`SnippetBuilder`, `PassageBuilder`); lines, pages, sections and OCR marks carry on from the
@@ -20,8 +22,10 @@ import LoupeRead
 struct LongTextWindows {
     /// Word positions a passage spans about (280 characters of prose).
     static let passageSpan = 40
-    /// Positions read before a run's first match and after its last, at least.
-    static let context = 64
+    /// Positions read before a run's first match, at least (a passage starting further back than
+    /// 186 characters before its match starts near it instead), and after its last, about.
+    static let contextBefore = 32
+    static let contextAfter = 48
     static let k1 = 1.2
 
     /// What a hit shows.
@@ -77,6 +81,17 @@ struct LongTextWindows {
 }
 
 extension Searcher {
+    /// The byte offset at which a window reaching word position `position` may end: estimated
+    /// from the bytes per position between the checkpoints around it, half as many again, and
+    /// never past the next checkpoint (the text's end after the last).
+    static func windowEnd(after position: Int, checkpoints: TextCheckpoints, length: Int) -> Int {
+        guard let next = checkpoints.point(after: position), let previous = checkpoints.point(atOrBefore: position) else { return length }
+        let interval = checkpoints.interval
+        let perPosition = Double(next.offset - previous.offset) / Double(interval)
+        let from = position - position / interval * interval
+        return min(next.offset, previous.offset + Int((Double(from) * 1.5 + 16) * perPosition) + 64)
+    }
+
     /// The query's matches in the text of document `doc` (in `language`), as the index's
     /// positions give them: `(position, group)` in position order, the title's positions left out.
     func matchPositions(of plan: QueryPlan, doc: Int, language: UInt8, textPositions: Int) throws -> [(position: Int, group: Int)] {
@@ -102,16 +117,16 @@ extension Searcher {
                      passages count: Int, paged: Bool) throws -> LongTextWindows.Shown {
         let length = Int(record.textLength)
         let matches = try matchPositions(of: plan, doc: doc, language: language.rawValue, textPositions: checkpoints.textPositions)
-        var runs = LongTextWindows.runs(matches, idf: plan.groups.map(\.idf), want: max(count, 1) + 2)
+        var runs = LongTextWindows.runs(matches, idf: plan.groups.map(\.idf), want: count == 0 ? 1 : count + 1)
         // No match in the text (a title's or a path's): the text's beginning.
         if runs.isEmpty { runs = [(0, 0)] }
         let origin = TextCheckpoints.Point(offset: 0, line: 1, page: 1, pageStart: 0, section: nil)
         // Each run's window, from a checkpoint (the text's start for the first) to a checkpoint or the end.
         var windows: [(range: Range<Int>, point: TextCheckpoints.Point, best: Bool)] = []
         for (i, run) in runs.enumerated() {
-            let before = run.first - LongTextWindows.context
+            let before = run.first - LongTextWindows.contextBefore
             let point = before < checkpoints.interval ? origin : (checkpoints.point(atOrBefore: before) ?? origin)
-            let end = checkpoints.point(after: run.last + LongTextWindows.context)?.offset ?? length
+            let end = Self.windowEnd(after: run.last + LongTextWindows.contextAfter, checkpoints: checkpoints, length: length)
             windows.append((point.offset..<max(point.offset, end), point, i == 0))
         }
         // Overlapping windows become one.
@@ -132,7 +147,9 @@ extension Searcher {
         var passages: [Passage] = []
         var bytesRead = 0
         for window in merged {
-            let text = try reader.text(doc, record: record, in: window.range)
+            var text = try reader.text(doc, record: record, in: window.range)
+            // A window ending inside the text ends at a space: its last word is whole.
+            if window.range.upperBound < length, let space = text.lastIndex(where: SnippetBuilder.isSpace) { text.removeSubrange(space...) }
             bytesRead += text.count
             let placement = TextPlacement(base: window.range.lowerBound, point: window.point, read: read, documentLength: length)
             let analyzed = AnalyzedText(text, language: language, plan: plan, analyzer: analyzer)

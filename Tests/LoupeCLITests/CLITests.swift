@@ -243,7 +243,8 @@ import Testing
                 #expect(word.hasPrefix("côte") || word.contains("ivoire") || word.hasPrefix("cote") || translated, "highlighted \(word)")
             }
         }
-        #expect(object["translations"] as? [String] == ["Ivory Coast", "Costa de Marfil"])
+        // Other names of the country that the corpus uses (the long report writes the official one).
+        #expect(object["translations"] as? [String] == ["Ivory Coast", "République de Côte d’Ivoire", "Costa de Marfil"])
         #expect(!run.stdout.contains("\u{1B}["))
     }
 

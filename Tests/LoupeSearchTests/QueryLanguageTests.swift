@@ -77,7 +77,8 @@ import Testing
         let spanish = try paths("lang:es sequia")
         #expect(spanish.first == "es/canal-panama-sequia.html")
         #expect(spanish.allSatisfy { $0.hasPrefix("es/") })
-        #expect(Set(try paths("ext:md")) == ["en/lake-chad-shrinking.md", "es/dia-de-muertos-oaxaca.md", "fr/fespaco-ouagadougou.md"])
+        #expect(Set(try paths("ext:md")) == ["en/lake-chad-shrinking.md", "es/dia-de-muertos-oaxaca.md", "fr/fespaco-ouagadougou.md",
+                                               "fr/rapport-sahel-2012-2025.md"])
         let french = try paths("path:fr/ barkhane")
         #expect(!french.isEmpty && french.allSatisfy { $0.hasPrefix("fr/") })
         #expect(try paths("lang:fr -barkhane").allSatisfy { $0.hasPrefix("fr/") && !$0.contains("barkhane") })
