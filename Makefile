@@ -37,6 +37,9 @@ demo: build
 	@echo '$$ loupe search "fundador Ian Murdock" -k 1   # a PDF: the hit says its page'
 	@$(LOUPE) search "fundador Ian Murdock" -k 1 --index $(INDEX)
 	@echo
+	@echo '$$ loupe search "Wagner Kidal" --passages 3 -k 1   # a long report: every good passage, and where it is'
+	@$(LOUPE) search "Wagner Kidal" --passages 3 -k 1 --index $(INDEX)
+	@echo
 	@echo '$$ loupe search "côte d’ivoire" --json -k 1'
 	@$(LOUPE) search "côte d’ivoire" --json -k 1 --index $(INDEX)
 

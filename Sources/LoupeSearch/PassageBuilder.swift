@@ -22,7 +22,8 @@ public struct Passage: Sendable, Equatable {
 /// iterator; a candidate passage starts at the sentence holding a match (or, in a sentence longer
 /// than a passage, a little before the match) and takes the following sentences while it stays
 /// within `maxLength` characters (never past a PDF's page break or into the next heading's
-/// section). Each candidate is scored as Lucene's unified highlighter scores
+/// section); a passage shorter than a third of that (a heading line) goes on into the next
+/// sentence, cut at a word. Each candidate is scored as Lucene's unified highlighter scores
 /// passages — BM25 over the query words it holds, the passage's length against a pivot of 87
 /// characters: Σ idf × tf × (k1 + 1) / (tf + k1 × (1 − b + b × length / 87)), k1 1.2, b 0.75 —
 /// plus a bonus for different query words close together: for each two successive matches of
@@ -83,12 +84,23 @@ public struct PassageBuilder {
             if scalarAt[match.start] - scalarAt[sentenceStart] > maxLength * 2 / 3 {
                 start = wordStart(in: text, near: match.start, back: leadingContext, scalarAt: scalarAt)
             }
+            // A match in a heading: the passage starts with the whole heading line (ICU ends a
+            // sentence after its number, `6.`).
+            var lineStart = match.start
+            while lineStart > 0 && text[lineStart - 1] != 0x0A && match.start - lineStart < 400 { lineStart -= 1 }
+            if lineStart < start, lineStart == 0 || text[lineStart - 1] == 0x0A, StoredTextMarks.headingLevel(text, at: lineStart) != nil {
+                start = lineStart
+            }
             if let last = candidates.last, start < last.upperBound { start = last.upperBound }
             var end = ends[sentence]
             var next = sentence + 1
             while next < ends.count && !isHardEnd(end) && scalarAt[ends[next]] - scalarAt[start] <= maxLength { end = ends[next]; next += 1 }
             if scalarAt[end] - scalarAt[start] > maxLength {
                 end = wordEnd(in: text, from: start, maxLength: maxLength, scalarAt: scalarAt, atLeast: match.end)
+            } else if next < ends.count && !isHardEnd(end) && scalarAt[end] - scalarAt[start] < maxLength / 3 {
+                // A short sentence (a heading, a title line) followed by a long one: the passage
+                // goes on into the long one, cut at a word, rather than show a few words alone.
+                end = wordEnd(in: text, from: start, maxLength: maxLength, scalarAt: scalarAt, atLeast: end)
             }
             candidates.append(start..<end)
         }

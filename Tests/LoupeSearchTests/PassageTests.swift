@@ -97,4 +97,19 @@ import Testing
         }
         #expect(md.json.rendered.contains("\"section\": \"3. Bilan\""))
     }
+
+    /// A match in a heading (a short line) shows the heading and the start of the sentence after
+    /// it, cut at a word, not the heading's few words alone; a passage never runs into the next
+    /// section.
+    @Test func aHeadingsPassageGoesOnIntoItsText() throws {
+        let long = "Les crues du fleuve ont noyé les cultures de décrue, emporté des greniers entiers et forcé des milliers de familles à quitter leurs villages pour des camps installés sur les hauteurs, loin des champs qu’elles cultivaient depuis des générations et des marchés où elles vendaient leurs récoltes."
+        let markdown = "# Rapport\n\n## 6. Le grand retrait\n\n\(long)\n\n## 7. Perspectives\n\nCourt.\n"
+        let hit = try #require(try respond(["rapport.md": markdown], "retrait", passages: 1).hits.first)
+        let passage = try #require(hit.passages.first)
+        #expect(passage.section == "6. Le grand retrait")
+        #expect(passage.snippet.text.hasPrefix("…6. Le grand retrait Les crues du fleuve ont noyé"), "\(passage.snippet.text)")
+        #expect(passage.snippet.text.hasSuffix("…") && !passage.snippet.text.contains("Perspectives"))
+        #expect(passage.snippet.text.unicodeScalars.count <= PassageBuilder().maxLength + 2)
+        #expect(marked(passage.snippet) == ["retrait"])
+    }
 }
