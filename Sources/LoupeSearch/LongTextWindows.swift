@@ -114,7 +114,7 @@ extension Searcher {
     /// The snippet and `count` passages of hit `doc`, a long document, read from windows of its
     /// text (`LongTextWindows`).
     func longTextHit(doc: Int, record: DocumentRecord, checkpoints: TextCheckpoints, language: Language, plan: QueryPlan,
-                     passages count: Int, paged: Bool) throws -> LongTextWindows.Shown {
+                     passages count: Int, paged: Bool, headings: Bool = true) throws -> LongTextWindows.Shown {
         let length = Int(record.textLength)
         let matches = try matchPositions(of: plan, doc: doc, language: language.rawValue, textPositions: checkpoints.textPositions)
         var runs = LongTextWindows.runs(matches, idf: plan.groups.map(\.idf), want: count == 0 ? 1 : count + 1)
@@ -155,6 +155,7 @@ extension Searcher {
             let analyzed = AnalyzedText(text, language: language, plan: plan, analyzer: analyzer)
             if window.best {
                 var builder = SnippetBuilder()
+                builder.headings = headings
                 builder.continuesBefore = placement.continuesBefore
                 builder.continuesAfter = placement.continuesAfter(text.count)
                 var s = builder.snippet(analyzed, plan: plan)
@@ -165,7 +166,7 @@ extension Searcher {
             }
             if count > 0 {
                 passages += PassageBuilder().passages(analyzed, plan: plan, sentences: try sentenceBreaker(), count: count, paged: paged,
-                                                      placement: placement)
+                                                      headings: headings, placement: placement)
             }
         }
         // The best passages of all windows, ranked together, shown in document order.

@@ -45,16 +45,17 @@ public struct PassageBuilder {
     }
 
     public func passages(text: [UInt8], language: Language, plan: QueryPlan, analyzer: Analyzer, sentences: SentenceBreaker,
-                         count: Int, paged: Bool) -> [Passage] {
+                         count: Int, paged: Bool, headings: Bool = true) -> [Passage] {
         passages(AnalyzedText(text, language: language, plan: plan, analyzer: analyzer), plan: plan, sentences: sentences,
-                 count: count, paged: paged)
+                 count: count, paged: paged, headings: headings)
     }
 
     /// The passages of a text already analyzed for the plan (`respond` shares one analysis between
     /// the snippet and the passages); `placement` says where the text lies in its document (a
     /// window of a long one: `LongTextWindows`).
+    /// With `headings` false (a plain text, a PDF), lines starting with `#` are text, not headings.
     func passages(_ analyzed: AnalyzedText, plan: QueryPlan, sentences: SentenceBreaker, count: Int, paged: Bool,
-                  placement: TextPlacement = .whole) -> [Passage] {
+                  headings: Bool = true, placement: TextPlacement = .whole) -> [Passage] {
         let text = analyzed.text
         guard count > 0, !text.isEmpty else { return [] }
         let matches = analyzed.matches.map { match in
@@ -69,7 +70,7 @@ public struct PassageBuilder {
         if !pageEnds.isEmpty { ends = Array(Set(ends + pageEnds)).sorted() }
         // A passage stops at a page break and before a heading: it stays on one page, in one section.
         func isHardEnd(_ end: Int) -> Bool {
-            end > 0 && (text[end - 1] == StoredTextMarks.pageBreak || (text[end - 1] == 0x0A && StoredTextMarks.headingLevel(text, at: end) != nil))
+            end > 0 && (text[end - 1] == StoredTextMarks.pageBreak || (headings && text[end - 1] == 0x0A && StoredTextMarks.headingLevel(text, at: end) != nil))
         }
         let scalarAt = analyzed.scalarAt
 
@@ -88,7 +89,7 @@ public struct PassageBuilder {
             // sentence after its number, `6.`).
             var lineStart = match.start
             while lineStart > 0 && text[lineStart - 1] != 0x0A && match.start - lineStart < 400 { lineStart -= 1 }
-            if lineStart < start, lineStart == 0 || text[lineStart - 1] == 0x0A, StoredTextMarks.headingLevel(text, at: lineStart) != nil {
+            if headings, lineStart < start, lineStart == 0 || text[lineStart - 1] == 0x0A, StoredTextMarks.headingLevel(text, at: lineStart) != nil {
                 start = lineStart
             }
             if let last = candidates.last, start < last.upperBound { start = last.upperBound }
@@ -131,6 +132,7 @@ public struct PassageBuilder {
         let chosen = scored.enumerated().sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }
             .prefix(count)
         var renderer = SnippetBuilder()
+        renderer.headings = headings
         renderer.continuesBefore = placement.continuesBefore
         renderer.continuesAfter = placement.continuesAfter(text.count)
         var passages: [Passage] = []
@@ -142,7 +144,7 @@ public struct PassageBuilder {
             passages.append(Passage(snippet: snippet, score: score, rank: rank + 1, line: placement.line(of: range.lowerBound, in: text),
                                     page: paged ? placement.page(of: range.lowerBound, in: text) : nil,
                                     ocrConfidence: placement.ocrConfidence(ofPageAt: range.lowerBound, in: text, paged: paged),
-                                    section: placement.section(of: highlighted.first?.lowerBound ?? range.lowerBound, in: text)))
+                                    section: headings ? placement.section(of: highlighted.first?.lowerBound ?? range.lowerBound, in: text) : nil))
         }
         return passages.sorted { $0.snippet.textOffset < $1.snippet.textOffset }
     }

@@ -31,6 +31,9 @@ public struct SnippetBuilder {
     /// "…" marks a cut at the text's ends too.
     var continuesBefore = false
     var continuesAfter = false
+    /// Whether the text's heading marks are headings (Markdown, HTML, EPUB: `Searcher.hasHeadings`)
+    /// and hidden; in a plain text a line starting with `# ` is shown as written.
+    var headings = true
 
     public init() {}
 
@@ -154,7 +157,7 @@ public struct SnippetBuilder {
         while i < to {
             // A heading's marks (`## ` at a line's start, as Markdown and HTML extraction keep
             // them) are not shown.
-            if text[i] == 0x23 && (i == 0 || text[i - 1] == 0x0A), let marks = StoredTextMarks.headingLevel(text, at: i), i + marks < to {
+            if headings && text[i] == 0x23 && (i == 0 || text[i - 1] == 0x0A), let marks = StoredTextMarks.headingLevel(text, at: i), i + marks < to {
                 i += marks
                 continue
             }

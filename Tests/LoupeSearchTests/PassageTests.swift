@@ -112,4 +112,18 @@ import Testing
         #expect(passage.snippet.text.unicodeScalars.count <= PassageBuilder().maxLength + 2)
         #expect(marked(passage.snippet) == ["retrait"])
     }
+
+    /// Heading marks are Markdown's, HTML's and EPUB's: in a plain text a line starting with `# `
+    /// (a shell prompt, a comment) is text, shown as written, and names no section.
+    @Test func aPlainTextsHashLinesAreText() throws {
+        let text = "Notes de terrain\n\n# niger : relevé du fleuve à Niamey\n\nLe débit baisse.\n"
+        let response = try respond(["notes.txt": text, "notes.md": text], "niamey", passages: 1, k: 2)
+        let plain = try #require(response.hits.first { $0.path == "notes.txt" })
+        #expect(plain.snippet.text.contains("# niger : relevé du fleuve à Niamey"), "\(plain.snippet.text)")
+        #expect(plain.passages.first?.section == nil)
+        #expect(plain.passages.first?.snippet.text.contains("# niger") == true)
+        let markdown = try #require(response.hits.first { $0.path == "notes.md" })
+        #expect(!markdown.snippet.text.contains("#"))
+        #expect(markdown.passages.first?.section == "niger : relevé du fleuve à Niamey")
+    }
 }

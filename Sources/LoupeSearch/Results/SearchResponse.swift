@@ -74,6 +74,14 @@ extension Searcher {
         return [".pdf", ".tif", ".tiff"].contains { ext in path.utf8.count > ext.utf8.count && lower.suffix(ext.utf8.count).elementsEqual(ext.utf8) }
     }
 
+    /// Whether a document's text marks its headings (§4.6 of FORMAT.md: the Markdown, HTML and
+    /// EPUB extractors write them); in any other text a line starting with `# ` is text.
+    static func hasHeadings(_ path: String) -> Bool {
+        guard let dot = path.utf8.lastIndex(of: UInt8(ascii: ".")) else { return false }
+        let ext = String(decoding: path.utf8[path.utf8.index(after: dot)...].map { $0 | 0x20 }, as: UTF8.self)
+        return ["md", "markdown", "html", "htm", "xhtml", "epub"].contains(ext)
+    }
+
     /// With `passages` > 0, every hit also gets its `passages` best passages (`PassageBuilder`).
     public func respond(to query: String, k: Int = 10, offset: Int = 0, strategy: RetrievalStrategy = .maxScore,
                         explain: Bool = false, passages: Int = 0) throws -> SearchResponse {
@@ -81,17 +89,19 @@ extension Searcher {
         if expandNames { _ = PlaceNames.shared(folding: analyzer) }
         let started = monotonicSeconds()
         let ranked = try search(query, k: k + max(0, offset), strategy: strategy, countTotal: true)
-        let builder = SnippetBuilder()
+        var builder = SnippetBuilder()
         var hits: [SearchHit] = []
         for (i, scored) in ranked.hits.enumerated() where i >= offset {
             let record = try reader.record(scored.doc)
             let language = Language(rawValue: record.language) ?? .other
             let paged = Self.isPaged(record.path)
+            let headings = Self.hasHeadings(record.path)
+            builder.headings = headings
             let explanation = explain ? try self.explain(ranked.plan, doc: scored.doc) : nil
             if let checkpoints = record.checkpoints {
                 // A long text: only windows of it are read (`LongTextWindows`).
                 let shown = try longTextHit(doc: scored.doc, record: record, checkpoints: checkpoints, language: language, plan: ranked.plan,
-                                            passages: passages, paged: paged)
+                                            passages: passages, paged: paged, headings: headings)
                 var hit = SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
                                     score: scored.score, snippet: shown.snippet, explanation: explanation, charset: record.charset,
                                     page: shown.page, ocrConfidence: shown.ocrConfidence)
@@ -113,7 +123,7 @@ extension Searcher {
                                 ocrConfidence: StoredTextMarks.ocrConfidence(ofPageAt: snippet.textOffset, in: text, paged: paged))
             if passages > 0 {
                 hit.passages = PassageBuilder().passages(analyzed, plan: ranked.plan, sentences: try sentenceBreaker(), count: passages,
-                                                         paged: paged)
+                                                         paged: paged, headings: headings)
                 if hit.passages.isEmpty {
                     // No word of the text matched (a title or path match): the snippet is the passage.
                     hit.passages = [Passage(snippet: snippet, score: 0, rank: 1, line: StoredTextMarks.line(of: snippet.textOffset, in: text),
