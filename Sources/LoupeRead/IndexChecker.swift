@@ -100,6 +100,17 @@ public enum IndexChecker {
                     throw IndexError.corrupt(file: segment.name + ".store", reason: "document \(doc) text has the wrong length")
                 }
                 report.textBytes += text.count
+                if let checkpoints = record.checkpoints {
+                    // Lines, pages, page starts and sections counted again from the text; the text's
+                    // positions within the document's length.
+                    let recounted = text.withUnsafeBufferPointer {
+                        TextCheckpoints.make(text: $0, wordOffsets: checkpoints.points.map(\.offset), textPositions: checkpoints.textPositions,
+                                             interval: checkpoints.interval)
+                    }
+                    guard recounted == checkpoints, checkpoints.textPositions <= Int(segment.documents.length(doc)) else {
+                        throw IndexError.corrupt(file: segment.name + ".docs", reason: "document \(doc)'s checkpoints do not match its text")
+                    }
+                }
                 if !segment.isDeleted(doc) { report.documents += 1 }
             }
         }

@@ -161,6 +161,34 @@ import Testing
     }
 }
 
+extension LongTextStoreTests {
+    /// `loupe check` counts a long text's lines, pages and sections again: a checkpoint that
+    /// contradicts its text (its record and checksum otherwise valid) is reported.
+    @Test func checkFindsACheckpointThatContradictsItsText() throws {
+        let dir = TemporaryDirectory()
+        let lines = (0..<5_000).map { "Ligne \($0) : les soldats du fleuve Niger quittent la ville." }
+        try dir.write("docs/long.txt", lines.joined(separator: "\n"))
+        let index = dir.path + "/index"
+        _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: index, options: IndexOptions(threads: 1))
+        #expect(try IndexChecker.check(path: index).documents == 1)
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: index).first { $0.hasSuffix(".docs") })
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: index + "/" + name)))
+        // The record's last byte is its last checkpoint's section field (0: no heading); 1 would
+        // name a heading at the checkpoint's own word.
+        let body = bytes.count - 16
+        let trailer = body - 48
+        func u64(_ at: Int) -> Int { (0..<8).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
+        let recordsStart = 16 + u64(trailer + 24), offsetsStart = 16 + u64(trailer + 32)
+        let recordEnd = recordsStart + u64(offsetsStart + 8)
+        #expect(bytes[recordEnd - 1] == 0)
+        bytes[recordEnd - 1] = 1
+        let crc = CRC32C.checksum(Array(bytes[..<(bytes.count - 4)]))
+        for i in 0..<4 { bytes[bytes.count - 4 + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }
+        try Data(bytes).write(to: URL(fileURLWithPath: index + "/" + name))
+        #expect(throws: IndexError.self) { try IndexChecker.check(path: index) }
+    }
+}
+
 /// The heading line rules of §4.6, as the search layer reads them (tests of the format layer
 /// cannot see LoupeSearch).
 enum SnippetBuilderProbe {
