@@ -28,16 +28,6 @@ struct LongTextWindows {
     static let contextAfter = 48
     static let k1 = 1.2
 
-    /// What a hit shows.
-    struct Shown {
-        var snippet: Snippet
-        var passages: [Passage]
-        var page: Int?
-        var ocrConfidence: Int?
-        /// Bytes of the text read and analyzed.
-        var bytesRead = 0
-    }
-
     /// The runs of matches to read, best first: `(first, last)` positions, at most `want`, not
     /// overlapping. `matches` are in position order.
     static func runs(_ matches: [(position: Int, group: Int)], idf: [Double], want: Int) -> [(first: Int, last: Int)] {
@@ -88,7 +78,7 @@ extension Searcher {
         guard let next = checkpoints.point(after: position), let previous = checkpoints.point(atOrBefore: position) else { return length }
         let interval = checkpoints.interval
         let perPosition = Double(next.offset - previous.offset) / Double(interval)
-        let from = position - position / interval * interval
+        let from = position % interval
         return min(next.offset, previous.offset + Int((Double(from) * 1.5 + 16) * perPosition) + 64)
     }
 
@@ -100,8 +90,7 @@ extension Searcher {
         var matches: [(position: Int, group: Int)] = []
         for (g, group) in plan.groups.enumerated() {
             for (k, key) in group.keys.enumerated() where key.last == language {
-                let known = k < group.entries.count && s < group.entries[k].count
-                guard let info = known ? group.entries[k][s] : try segment.terms.lookup(key) else { continue }
+                guard let info = try group.entry(k, in: segment, at: s) else { continue }
                 let postings = try segment.postings(info)
                 guard try postings.advance(to: UInt32(local)) == UInt32(local) else { continue }
                 for p in try postings.positions() where Int(p) < textPositions { matches.append((Int(p), g)) }
@@ -114,7 +103,7 @@ extension Searcher {
     /// The snippet and `count` passages of hit `doc`, a long document, read from windows of its
     /// text (`LongTextWindows`).
     func longTextHit(doc: Int, record: DocumentRecord, checkpoints: TextCheckpoints, language: Language, plan: QueryPlan,
-                     passages count: Int, paged: Bool, headings: Bool = true) throws -> LongTextWindows.Shown {
+                     passages count: Int, paged: Bool, headings: Bool = true) throws -> ShownText {
         let length = Int(record.textLength)
         let matches = try matchPositions(of: plan, doc: doc, language: language.rawValue, textPositions: checkpoints.textPositions)
         var runs = LongTextWindows.runs(matches, idf: plan.groups.map(\.idf), want: count == 0 ? 1 : count + 1)
@@ -141,9 +130,7 @@ extension Searcher {
             }
         }
         let read: (Range<Int>) -> [UInt8]? = { [reader] range in try? reader.text(doc, record: record, in: range) }
-        var snippet: Snippet? = nil
-        var page: Int? = nil
-        var ocr: Int? = nil
+        var shown: ShownText? = nil
         var passages: [Passage] = []
         var bytesRead = 0
         for window in merged {
@@ -154,15 +141,7 @@ extension Searcher {
             let placement = TextPlacement(base: window.range.lowerBound, point: window.point, read: read, documentLength: length)
             let analyzed = AnalyzedText(text, language: language, plan: plan, analyzer: analyzer)
             if window.best {
-                var builder = SnippetBuilder()
-                builder.headings = headings
-                builder.continuesBefore = placement.continuesBefore
-                builder.continuesAfter = placement.continuesAfter(text.count)
-                var s = builder.snippet(analyzed, plan: plan)
-                page = paged ? placement.page(of: s.textOffset, in: text) : nil
-                ocr = placement.ocrConfidence(ofPageAt: s.textOffset, in: text, paged: paged)
-                s.textOffset = placement.offset(s.textOffset)
-                snippet = s
+                shown = SnippetBuilder.placed(analyzed, plan: plan, placement: placement, paged: paged, headings: headings)
             }
             if count > 0 {
                 passages += PassageBuilder().passages(analyzed, plan: plan, sentences: try sentenceBreaker(), count: count, paged: paged,
@@ -174,7 +153,9 @@ extension Searcher {
         passages = Array(passages.prefix(count))
         for i in passages.indices { passages[i].rank = i + 1 }
         passages.sort { $0.snippet.textOffset < $1.snippet.textOffset }
-        return LongTextWindows.Shown(snippet: snippet ?? Snippet(text: "", highlights: []), passages: passages, page: page, ocrConfidence: ocr,
-                                     bytesRead: bytesRead)
+        var result = shown ?? ShownText(snippet: Snippet(text: "", highlights: []), line: 1, passages: [])
+        result.passages = passages
+        result.bytesRead = bytesRead
+        return result
     }
 }

@@ -131,10 +131,7 @@ public struct PassageBuilder {
         }
         let chosen = scored.enumerated().sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }
             .prefix(count)
-        var renderer = SnippetBuilder()
-        renderer.headings = headings
-        renderer.continuesBefore = placement.continuesBefore
-        renderer.continuesAfter = placement.continuesAfter(text.count)
+        let renderer = SnippetBuilder(headings: headings, placement: placement, length: text.count)
         var passages: [Passage] = []
         for (rank, entry) in chosen.enumerated() {
             let (range, score, first, held) = entry.element

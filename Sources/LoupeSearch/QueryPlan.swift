@@ -34,6 +34,12 @@ public struct TermGroup: Sendable, Equatable {
 }
 
 extension TermGroup {
+    /// The dictionary entry of key `k` in `segment` (index `segmentIndex` of the reader's): the one
+    /// the plan looked up, else looked up now (groups made without entries); nil when absent.
+    func entry(_ k: Int, in segment: SegmentReader, at segmentIndex: Int) throws -> TermInfo? {
+        k < entries.count && segmentIndex < entries[k].count ? entries[k][segmentIndex] : try segment.terms.lookup(keys[k])
+    }
+
     /// The group with only the keys at `indices` (its statistics kept).
     func keeping(_ indices: [Int]) -> TermGroup {
         var g = self

@@ -193,8 +193,7 @@ public final class Searcher {
     func makeCursor(_ group: TermGroup, index: Int, _ segment: SegmentReader, _ segmentIndex: Int) throws -> GroupCursor? {
         var members: [GroupCursor.Member] = []
         for (k, key) in group.keys.enumerated() {
-            let entry = k < group.entries.count && segmentIndex < group.entries[k].count ? group.entries[k][segmentIndex] : try segment.terms.lookup(key)
-            guard let info = entry else { continue }
+            guard let info = try group.entry(k, in: segment, at: segmentIndex) else { continue }
             let postings = try segment.postings(info)
             let impacts = postings.termImpacts ?? Impacts(tf: UInt32(clamping: info.maxTermFreq), length: UInt32(clamping: info.minDocLength))
             members.append(GroupCursor.Member(postings: postings, language: key.last ?? 0, impacts: impacts))

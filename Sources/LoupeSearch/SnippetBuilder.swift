@@ -37,6 +37,26 @@ public struct SnippetBuilder {
 
     public init() {}
 
+    /// A builder for a text that lies at `placement` in its document (its `length` bytes), whose
+    /// heading marks are headings or not.
+    init(headings: Bool, placement: TextPlacement, length: Int) {
+        self.headings = headings
+        continuesBefore = placement.continuesBefore
+        continuesAfter = placement.continuesAfter(length)
+    }
+
+    /// The snippet of `analyzed` (a whole text, or a window of a long one at `placement`) with
+    /// where it is: its offset in the document, and its line, page and page's OCR confidence.
+    static func placed(_ analyzed: AnalyzedText, plan: QueryPlan, placement: TextPlacement, paged: Bool, headings: Bool) -> ShownText {
+        let text = analyzed.text
+        var snippet = SnippetBuilder(headings: headings, placement: placement, length: text.count).snippet(analyzed, plan: plan)
+        let local = snippet.textOffset
+        snippet.textOffset = placement.offset(local)
+        return ShownText(snippet: snippet, line: placement.line(of: local, in: text), passages: [],
+                         page: paged ? placement.page(of: local, in: text) : nil,
+                         ocrConfidence: placement.ocrConfidence(ofPageAt: local, in: text, paged: paged))
+    }
+
     public func snippet(text: [UInt8], language: Language, plan: QueryPlan, analyzer: Analyzer) -> Snippet {
         snippet(AnalyzedText(text, language: language, plan: plan, analyzer: analyzer), plan: plan)
     }
@@ -195,6 +215,18 @@ public struct SnippetBuilder {
         }
         return Snippet(text: String(decoding: out, as: UTF8.self), highlights: highlights, textOffset: highlighted.first?.lowerBound ?? from)
     }
+}
+
+/// What a hit shows of its text: its snippet (and the snippet's line), its passages, and the page
+/// and OCR confidence of the snippet's page.
+struct ShownText {
+    var snippet: Snippet
+    var line: Int
+    var passages: [Passage]
+    var page: Int?
+    var ocrConfidence: Int?
+    /// Bytes of the text read and analyzed.
+    var bytesRead = 0
 }
 
 /// A document's text as snippets and passages read it, analyzed once: its words in order (a

@@ -45,9 +45,8 @@ struct TextPlacement {
     /// The OCR confidence of the page holding byte `local` (`StoredTextMarks.ocrConfidence`),
     /// reading the marks at the page's start where the page starts before the text.
     func ocrConfidence(ofPageAt local: Int, in text: [UInt8], paged: Bool) -> Int? {
-        guard let point, let read else { return StoredTextMarks.ocrConfidence(ofPageAt: local, in: text, paged: paged) }
-        if paged, text[..<min(max(local, 0), text.count)].contains(StoredTextMarks.pageBreak) {
-            return StoredTextMarks.ocrConfidence(ofPageAt: local, in: text, paged: true)
+        guard let point, let read, !(paged && text[..<min(max(local, 0), text.count)].contains(StoredTextMarks.pageBreak)) else {
+            return StoredTextMarks.ocrConfidence(ofPageAt: local, in: text, paged: paged)
         }
         let start = paged ? point.pageStart : 0
         guard let marks = read(start..<min(documentLength, start + StoredTextMarks.ocrMarkLength)) else { return nil }

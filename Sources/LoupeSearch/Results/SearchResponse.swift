@@ -69,17 +69,17 @@ public struct Staleness: Sendable, Equatable {
 extension Searcher {
     /// Whether a document's text is in pages (a PDF's or a TIFF's: their extractors put a form
     /// feed between pages).
-    static func isPaged(_ path: String) -> Bool {
-        let lower = path.utf8.suffix(5).map { $0 | 0x20 }
-        return [".pdf", ".tif", ".tiff"].contains { ext in path.utf8.count > ext.utf8.count && lower.suffix(ext.utf8.count).elementsEqual(ext.utf8) }
-    }
+    static func isPaged(_ path: String) -> Bool { hasExtension(path, among: [".pdf", ".tif", ".tiff"]) }
 
     /// Whether a document's text marks its headings (§4.6 of FORMAT.md: the Markdown, HTML and
     /// EPUB extractors write them); in any other text a line starting with `# ` is text.
-    static func hasHeadings(_ path: String) -> Bool {
-        guard let dot = path.utf8.lastIndex(of: UInt8(ascii: ".")) else { return false }
-        let ext = String(decoding: path.utf8[path.utf8.index(after: dot)...].map { $0 | 0x20 }, as: UTF8.self)
-        return ["md", "markdown", "html", "htm", "xhtml", "epub"].contains(ext)
+    static func hasHeadings(_ path: String) -> Bool { hasExtension(path, among: [".md", ".markdown", ".html", ".htm", ".xhtml", ".epub"]) }
+
+    /// Whether `path` ends with one of `extensions` (each with its dot, lower case; ASCII case
+    /// ignored) after a name of at least one byte.
+    private static func hasExtension(_ path: String, among extensions: [String]) -> Bool {
+        let lower = path.utf8.suffix(10).map { $0 | 0x20 }
+        return extensions.contains { ext in path.utf8.count > ext.utf8.count && lower.suffix(ext.utf8.count).elementsEqual(ext.utf8) }
     }
 
     /// With `passages` > 0, every hit also gets its `passages` best passages (`PassageBuilder`).
@@ -89,46 +89,34 @@ extension Searcher {
         if expandNames { _ = PlaceNames.shared(folding: analyzer) }
         let started = monotonicSeconds()
         let ranked = try search(query, k: k + max(0, offset), strategy: strategy, countTotal: true)
-        var builder = SnippetBuilder()
         var hits: [SearchHit] = []
         for (i, scored) in ranked.hits.enumerated() where i >= offset {
             let record = try reader.record(scored.doc)
             let language = Language(rawValue: record.language) ?? .other
             let paged = Self.isPaged(record.path)
             let headings = Self.hasHeadings(record.path)
-            builder.headings = headings
-            let explanation = explain ? try self.explain(ranked.plan, doc: scored.doc) : nil
+            var shown: ShownText
             if let checkpoints = record.checkpoints {
                 // A long text: only windows of it are read (`LongTextWindows`).
-                let shown = try longTextHit(doc: scored.doc, record: record, checkpoints: checkpoints, language: language, plan: ranked.plan,
-                                            passages: passages, paged: paged, headings: headings)
-                var hit = SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
-                                    score: scored.score, snippet: shown.snippet, explanation: explanation, charset: record.charset,
-                                    page: shown.page, ocrConfidence: shown.ocrConfidence)
+                shown = try longTextHit(doc: scored.doc, record: record, checkpoints: checkpoints, language: language, plan: ranked.plan,
+                                        passages: passages, paged: paged, headings: headings)
+            } else {
+                let analyzed = AnalyzedText(try reader.text(scored.doc), language: language, plan: ranked.plan, analyzer: analyzer)
+                shown = SnippetBuilder.placed(analyzed, plan: ranked.plan, placement: .whole, paged: paged, headings: headings)
                 if passages > 0 {
-                    hit.passages = shown.passages.isEmpty
-                        ? [Passage(snippet: shown.snippet, score: 0, rank: 1, line: 1, page: shown.page, ocrConfidence: shown.ocrConfidence)]
-                        : shown.passages
+                    shown.passages = PassageBuilder().passages(analyzed, plan: ranked.plan, sentences: try sentenceBreaker(), count: passages,
+                                                               paged: paged, headings: headings)
                 }
-                hits.append(hit)
-                continue
             }
-            let text = try reader.text(scored.doc)
-            let analyzed = AnalyzedText(text, language: language, plan: ranked.plan, analyzer: analyzer)
-            let snippet = builder.snippet(analyzed, plan: ranked.plan)
             var hit = SearchHit(rank: i + 1, doc: scored.doc, path: record.path, title: record.title, language: language,
-                                score: scored.score, snippet: snippet,
-                                explanation: explanation, charset: record.charset,
-                                page: paged ? StoredTextMarks.page(of: snippet.textOffset, in: text) : nil,
-                                ocrConfidence: StoredTextMarks.ocrConfidence(ofPageAt: snippet.textOffset, in: text, paged: paged))
+                                score: scored.score, snippet: shown.snippet,
+                                explanation: explain ? try self.explain(ranked.plan, doc: scored.doc) : nil, charset: record.charset,
+                                page: shown.page, ocrConfidence: shown.ocrConfidence)
             if passages > 0 {
-                hit.passages = PassageBuilder().passages(analyzed, plan: ranked.plan, sentences: try sentenceBreaker(), count: passages,
-                                                         paged: paged, headings: headings)
-                if hit.passages.isEmpty {
-                    // No word of the text matched (a title or path match): the snippet is the passage.
-                    hit.passages = [Passage(snippet: snippet, score: 0, rank: 1, line: StoredTextMarks.line(of: snippet.textOffset, in: text),
-                                            page: hit.page, ocrConfidence: hit.ocrConfidence)]
-                }
+                // No word of the text matched (a title or path match): the snippet is the passage.
+                hit.passages = shown.passages.isEmpty
+                    ? [Passage(snippet: shown.snippet, score: 0, rank: 1, line: shown.line, page: shown.page, ocrConfidence: shown.ocrConfidence)]
+                    : shown.passages
             }
             hits.append(hit)
         }
