@@ -14,6 +14,22 @@ struct HelperProcess {
         var timedOut: Bool
         var output: [UInt8]
         var errorOutput: String
+
+        /// The first line the helper wrote to its standard error (its reason), or "".
+        var reason: String { errorOutput.split(separator: "\n").first.map(String.init) ?? "" }
+
+        /// Why the run failed, or nil when the helper exited 0: past its deadline (`late`), killed
+        /// past its CPU bound (SIGXCPU, or SIGKILL at the hard limit: `overCPU`), another signal
+        /// (`crashed`, given the signal), an exit status in `statuses` (given the reason), or any
+        /// other status (`failed`, then the status and the reason).
+        func failure(late: String, overCPU: String, crashed: (Int32) -> String, statuses: [Int32: (String) -> String],
+                     failed: String) -> ExtractionFailure? {
+            if timedOut { return .unreadable(late) }
+            if let signal { return .unreadable(signal == SIGXCPU || signal == SIGKILL ? overCPU : crashed(signal)) }
+            guard exitStatus != 0 else { return nil }
+            if let status = exitStatus, let message = statuses[status] { return .unreadable(message(reason)) }
+            return .unreadable("\(failed) (exit \(exitStatus ?? -1))\(reason.isEmpty ? "" : ": " + reason)")
+        }
     }
 
     struct Failure: Error, CustomStringConvertible {

@@ -54,19 +54,14 @@ public struct PDFExtractor: DocumentExtractor {
         } catch {
             return .failure(.unreadable("\(error)"))
         }
-        if outcome.timedOut { return .failure(.unreadable("PDF took longer than \(timeout(for: bytes.count)) s to read")) }
-        if let signal = outcome.signal {
-            // SIGXCPU past the CPU bound; SIGKILL past its hard limit; SIGABRT or SIGSEGV when
-            // poppler failed (often an allocation refused at the memory bound).
-            return .failure(.unreadable(signal == SIGXCPU || signal == SIGKILL ? "PDF took more than \(cpuSeconds) s of CPU to read"
-                                            : "PDF reader failed (signal \(signal)): damaged file or over \(memoryMB) MiB of memory"))
-        }
-        let reason = outcome.errorOutput.split(separator: "\n").first.map(String.init) ?? ""
-        switch outcome.exitStatus {
-        case 0: break
-        case 10: return .failure(.unreadable(reason.isEmpty ? "encrypted PDF" : reason))
-        case 11: return .failure(.unreadable(reason.isEmpty ? "damaged PDF" : reason))
-        default: return .failure(.unreadable("PDF reader failed (exit \(outcome.exitStatus ?? -1))\(reason.isEmpty ? "" : ": " + reason)"))
+        // A signal other than the CPU bound's: SIGABRT or SIGSEGV when poppler failed (often an
+        // allocation refused at the memory bound).
+        if let failure = outcome.failure(late: "PDF took longer than \(timeout(for: bytes.count)) s to read",
+                                         overCPU: "PDF took more than \(cpuSeconds) s of CPU to read",
+                                         crashed: { "PDF reader failed (signal \($0)): damaged file or over \(memoryMB) MiB of memory" },
+                                         statuses: [10: { $0.isEmpty ? "encrypted PDF" : $0 }, 11: { $0.isEmpty ? "damaged PDF" : $0 }],
+                                         failed: "PDF reader failed") {
+            return .failure(failure)
         }
         guard let parsed = Self.parse(outcome.output) else { return .failure(.unreadable("PDF reader's output is malformed")) }
         var text = parsed.text

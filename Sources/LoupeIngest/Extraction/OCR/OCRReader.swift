@@ -92,18 +92,13 @@ struct OCRReader {
         } catch {
             return .failure(.unreadable("\(error)"))
         }
-        if outcome.timedOut { return .failure(.unreadable("OCR took longer than \(Int(timeout)) s")) }
-        if let signal = outcome.signal {
-            return .failure(.unreadable(signal == SIGXCPU || signal == SIGKILL ? "OCR took more than \(Int(timeout)) s of CPU"
-                                            : "OCR failed (signal \(signal)): damaged file or out of memory"))
-        }
-        let reason = outcome.errorOutput.split(separator: "\n").first.map(String.init) ?? ""
-        switch outcome.exitStatus {
-        case 0: break
-        case 10: return .failure(.unreadable(reason.isEmpty ? "encrypted PDF" : reason))
-        case 11: return .failure(.unreadable(reason.isEmpty ? "damaged or unknown image" : reason))
-        case 13: return .failure(.unreadable("OCR is not available: \(reason) (install the Debian packages \(OCROptions.packages))"))
-        default: return .failure(.unreadable("OCR failed (exit \(outcome.exitStatus ?? -1))\(reason.isEmpty ? "" : ": " + reason)"))
+        if let failure = outcome.failure(late: "OCR took longer than \(Int(timeout)) s", overCPU: "OCR took more than \(Int(timeout)) s of CPU",
+                                         crashed: { "OCR failed (signal \($0)): damaged file or out of memory" },
+                                         statuses: [10: { $0.isEmpty ? "encrypted PDF" : $0 },
+                                                    11: { $0.isEmpty ? "damaged or unknown image" : $0 },
+                                                    13: { "OCR is not available: \($0) (install the Debian packages \(OCROptions.packages))" }],
+                                         failed: "OCR failed") {
+            return .failure(failure)
         }
         guard let parsed = Self.parse(outcome.output, magic: "loupe-ocr 1") else { return .failure(.unreadable("OCR helper's output is malformed")) }
         return .success(parsed)
