@@ -46,6 +46,8 @@ public final class Searcher {
     /// a million documents costs more memory than the time it saves.
     static let termAtATimeMaxDocs = 1 << 20
     let termAtATimeScratch = TermAtATimeScratch()
+    /// Per-document arrays for boolean queries evaluated term at a time (`booleanTermAtATime`).
+    let denseScratch = DenseScratch()
 
     public init(reader: IndexReader) throws {
         self.reader = reader
@@ -118,6 +120,13 @@ public final class Searcher {
             let threshold = ScoreThreshold()
             for (s, segment) in reader.segments.enumerated() {
                 collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s) }
+                // Few postings: term at a time, every match scored and counted in one pass.
+                if strategy == .maxScore, let done = try booleanTermAtATime(tree, segment, s, &collector) {
+                    total += done.matches
+                    scored += done.scored
+                    threshold.value = collector.threshold
+                    continue
+                }
                 var factory = BooleanScorerFactory(searcher: self, segment: segment, segmentIndex: s)
                 if countTotal {
                     let counter = try factory.makeRoot(tree)

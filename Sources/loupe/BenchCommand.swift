@@ -58,7 +58,9 @@ struct BenchCommand: ParsableCommand {
             endToEnd.reserveCapacity(lines.count * rounds)
             var totalSeconds = 0.0
             var perQuery = [[Double]](repeating: [], count: lines.count)
+            // For profiling: the plan, or the search of a plan, done 50 times more per query.
             let planLoop = ProcessInfo.processInfo.environment["LOUPE_PLAN_LOOP"] != nil
+            let searchLoop = ProcessInfo.processInfo.environment["LOUPE_SEARCH_LOOP"] != nil
             var returned = 0, scored = 0
             for round in 0...rounds {
                 for (i, q) in lines.enumerated() {
@@ -83,6 +85,7 @@ struct BenchCommand: ParsableCommand {
                     var plan = try searcher.plan(parsed)
                     if planLoop { for _ in 0..<50 { plan = try searcher.plan(parsed) } }
                     let tp = monotonicSeconds()
+                    if searchLoop { for _ in 0..<50 { _ = try searcher.search(plan, k: k, strategy: strategy, countTotal: false) } }
                     let ranked = try searcher.search(plan, k: k, strategy: strategy, countTotal: false)
                     let t2 = monotonicSeconds()
                     if round > 0 { planSamples.append((tp - t1) * 1e6) }

@@ -131,6 +131,57 @@ import Testing
         #expect(phrases > 60 && phrasesMatched > phrases / 2)
     }
 
+    /// Boolean queries of every shape — `+`, `-`, `AND`, `OR`, `NOT`, parentheses, phrases —
+    /// over several segments: evaluated term at a time (arrays combined clause by clause) and
+    /// document at a time (the scorer tree, with and without pruning), they give the same hits
+    /// with bit-identical scores, and the same count.
+    @Test func booleanQueriesAgreeTermAtATimeAndDocumentAtATime() throws {
+        let dir = TemporaryDirectory()
+        var rng = SplitMix(seed: 2027)
+        let vocabulary = (0..<80).map { "w\($0)" }
+        var documents: [[String]] = []
+        for d in 0..<900 {
+            let words = (0..<(3 + rng.below(60))).map { _ in vocabulary[min(79, Int(pow(Double(rng.below(1000)) / 1000, 2) * 80))] }
+            try dir.write("docs/\(d % 3)/d\(d).txt", words.joined(separator: " "))
+            documents.append(words)
+        }
+        _ = try IndexBuilder.build(corpus: dir.path + "/docs", index: dir.path + "/index",
+                                   options: IndexOptions(threads: 2, filesPerChunk: 150, mergeSegments: .never))
+        let searcher = try Searcher(reader: IndexReader(path: dir.path + "/index"))
+        #expect(searcher.reader.segments.count >= 2)
+        func leaf(_ depth: Int) -> String {
+            switch rng.below(8) {
+            case 0:
+                let words = documents[rng.below(documents.count)]
+                let start = rng.below(words.count - 1)
+                return "\"\(words[start]) \(words[start + 1])\"" + (rng.below(2) == 0 ? "~\(rng.below(3))" : "")
+            case 1 where depth < 2: return "(" + query(depth + 1) + ")"
+            default: return vocabulary[rng.below(40)]
+            }
+        }
+        func query(_ depth: Int) -> String {
+            var parts = [leaf(depth)]
+            for _ in 0..<rng.below(4) {
+                parts.append([" AND ", " OR ", " ", " AND NOT ", " +", " -"][rng.below(6)] + leaf(depth))
+            }
+            return parts.joined()
+        }
+        var matched = 0
+        for _ in 0..<400 {
+            let q = query(0)
+            let k = [1, 3, 10][rng.below(3)]
+            let exhaustive = try searcher.search(q, k: k, strategy: .exhaustive)
+            if !exhaustive.hits.isEmpty { matched += 1 }
+            for limit in [Int.max, 300, 0] {
+                searcher.termAtATimeLimit = limit
+                let pruned = try searcher.search(q, k: k, strategy: .maxScore)
+                #expect(pruned.hits == exhaustive.hits, "\(q) k \(k) limit \(limit)")
+                #expect(pruned.totalHits == exhaustive.totalHits, "\(q) limit \(limit)")
+            }
+        }
+        #expect(matched > 200)
+    }
+
     /// `+word`, `-word` and the options' filters cut the candidates before the top k: pruned and
     /// exhaustive agree, every hit holds the `+` words and none of the `-` words, and the hit count
     /// is the number of allowed matching documents.

@@ -248,6 +248,7 @@ import Testing
         let reader = try #require(Self.index).1
         #expect(reader.segments.count >= 3)
         let searcher = try Searcher(reader: reader)
+        let defaultLimit = searcher.termAtATimeLimit
         let analyzer = try Analyzer()
         var documents: [(tokens: [(key: [UInt8], position: Int)], record: DocumentRecord, length: Double)] = []
         for doc in 0..<reader.docCount {
@@ -290,6 +291,16 @@ import Testing
                 // Without counting, the roots skip what cannot enter the top k: the same hits.
                 #expect(try searcher.search(plan, k: 10, strategy: strategy, countTotal: false).hits.map(\.doc) == expected.prefix(10).map(\.doc), "\(query)")
             }
+            // Term at a time (every limit lets these small postings through) and document at a
+            // time give the same hits with bit-identical scores, and the same count.
+            let exhaustive = try searcher.search(plan, k: 10, strategy: .exhaustive)
+            for limit in [Int.max, 40, 0] {
+                searcher.termAtATimeLimit = limit
+                let pruned = try searcher.search(plan, k: 10, strategy: .maxScore)
+                #expect(pruned.hits == exhaustive.hits, "\(query) limit \(limit)")
+                #expect(pruned.totalHits == exhaustive.totalHits, "\(query) limit \(limit)")
+            }
+            searcher.termAtATimeLimit = defaultLimit
             checked += 1
         }
         #expect(checked > 200)

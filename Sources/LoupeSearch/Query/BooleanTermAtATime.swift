@@ -1,0 +1,283 @@
+import LoupeFormat
+import LoupeRead
+
+// A boolean query evaluated term at a time: when its postings in a segment are few, each word's
+// postings are read a block at a time into a per-document array, and the clauses are combined
+// array against array (intersection, union, exclusion) instead of document by document through
+// the `BooleanScorer` tree, whose per-document calls and construction cost more than the reading
+// at this size. Every matching document is scored; scores add up clause by clause in the order
+// `ClauseScorer` and `WordScorer` add them, so they are bit-identical to the document-at-a-time
+// evaluation (the equivalence tests compare both with `.exhaustive`, which always takes the tree).
+
+/// A query node prepared for one segment: its words' cursors opened.
+indirect enum DenseNode {
+    /// A word: documents holding any of `matching` (scored in order), `boosts` adding to them.
+    case word(matching: [GroupCursor], boosts: [GroupCursor])
+    /// Any other node (a phrase), evaluated document by document, its matches listed.
+    case scorer(BooleanScorer)
+    case clauses(must: [DenseNode], should: [DenseNode], mustNot: [DenseNode])
+    case nothing
+
+    /// Nested clause sets (each level keeps two arrays in use while it combines).
+    var depth: Int {
+        guard case .clauses(let must, let should, let mustNot) = self else { return 0 }
+        return 1 + ((must + should + mustNot).map(\.depth).max() ?? 0)
+    }
+}
+
+extension Searcher {
+    /// The most clause-set levels a tree evaluated term at a time may have: each holds two of the
+    /// scratch's arrays while it combines its clauses.
+    static let denseMaxDepth = 3
+
+    /// Evaluates `tree` in `segment` term at a time and offers every match to `collector`; nil
+    /// (nothing done) when the tree holds a node this evaluation does not take (a title or a
+    /// filter), nests deeper than `denseMaxDepth`, or reads more than `termAtATimeLimit`
+    /// postings. Returns the number of matches (allowed by the collector's filter) and of
+    /// documents scored.
+    func booleanTermAtATime(_ tree: BooleanQuery, _ segment: SegmentReader, _ segmentIndex: Int,
+                            _ collector: inout TopKCollector) throws -> (matches: Int, scored: Int)? {
+        guard segment.docCount <= Self.termAtATimeMaxDocs else { return nil }
+        let factory = BooleanScorerFactory(searcher: self, segment: segment, segmentIndex: segmentIndex)
+        var postings = 0
+        guard let node = try prepare(tree, factory, &postings), postings <= termAtATimeLimit, node.depth <= Self.denseMaxDepth else { return nil }
+        let scratch = termAtATimeScratch.reserve(segment.docCount)
+        let pool = denseScratch.reserve(segment.docCount)
+        var result = try evaluate(node, segment, scratch, pool)
+        defer { pool.give(&result) }
+        let base = segment.docBase
+        var matches = 0
+        for i in 0..<result.count {
+            let doc = Int(result.docs[i])
+            guard result.marks[doc] != 0 else { continue }
+            if collector.filter?.allows(local: doc) ?? true { matches += 1 }
+            _ = collector.offer(ScoredDoc(score: result.values[doc], doc: base + doc))
+        }
+        return (matches, matches)
+    }
+
+    /// `query`'s node with its cursors open, adding the postings it will read to `postings`; nil
+    /// when it holds a node the term-at-a-time evaluation does not take.
+    private func prepare(_ query: BooleanQuery, _ factory: BooleanScorerFactory, _ postings: inout Int) throws -> DenseNode? {
+        switch query {
+        case .word(let groups, let boosts):
+            let matching = try groups.compactMap { try makeCursor($0, index: 0, factory.segment, factory.segmentIndex) }
+            guard !matching.isEmpty else { return .nothing }
+            let extra = try boosts.compactMap { try makeCursor($0, index: 0, factory.segment, factory.segmentIndex) }
+            postings += (matching + extra).reduce(0) { $0 + $1.postingsCount }
+            return .word(matching: matching, boosts: extra)
+        case .phrase:
+            let scorer = try factory.make(query)
+            postings += scorer.cost
+            return .scorer(scorer)
+        case .boolean(let must, let should, let mustNot):
+            var m: [DenseNode] = [], s: [DenseNode] = [], n: [DenseNode] = []
+            for q in must {
+                guard let node = try prepare(q, factory, &postings) else { return nil }
+                m.append(node)
+            }
+            for q in should {
+                guard let node = try prepare(q, factory, &postings) else { return nil }
+                s.append(node)
+            }
+            for q in mustNot {
+                guard let node = try prepare(q, factory, &postings) else { return nil }
+                n.append(node)
+            }
+            return .clauses(must: m, should: s, mustNot: n)
+        case .nothing:
+            return .nothing
+        case .filter, .title:
+            return nil
+        }
+    }
+
+    /// The documents of `node` with their scores, in an array of the pool (the caller gives it back).
+    private func evaluate(_ node: DenseNode, _ segment: SegmentReader, _ scratch: TermAtATimeScratch, _ pool: DenseScratch) throws -> DenseResult {
+        var result = pool.take()
+        do {
+            switch node {
+            case .nothing:
+                break
+            case .word(let matching, let boosts):
+                // 0 + each present group in order, then the boosts where the word is: as `WordScorer`.
+                for c in matching { try forEachContribution(c, segment, scratch, into: &result) }
+                var boost = BoostSink(result: result)
+                for c in boosts { try forEachContribution(c, segment, scratch, into: &boost) }
+            case .scorer(let scorer):
+                let lengths = segment.documents
+                var none: [Explanation]? = nil
+                while scorer.doc != PostingsIterator.exhausted {
+                    let doc = scorer.doc
+                    let length = lengths.length(Int(doc))
+                    result.add(Int(doc), try scorer.score(length: Double(length), norm: norms.norm(length), parts: &none))
+                    try scorer.advance(to: doc + 1)
+                }
+            case .clauses(let must, let should, let mustNot):
+                try combine(must: must, should: should, mustNot: mustNot, into: &result, segment, scratch, pool)
+            }
+        } catch {
+            pool.give(&result)
+            throw error
+        }
+        return result
+    }
+
+    /// A clause set's documents into `result` (empty): every `must` (or, without one, any
+    /// `should`), no `mustNot`; the score is 0 + the `must`s' in order + the present `should`s' in
+    /// order, as `ClauseScorer.score` adds them.
+    private func combine(must: [DenseNode], should: [DenseNode], mustNot: [DenseNode], into result: inout DenseResult,
+                         _ segment: SegmentReader, _ scratch: TermAtATimeScratch, _ pool: DenseScratch) throws {
+        for (i, m) in must.enumerated() {
+            var clause = try evaluate(m, segment, scratch, pool)
+            defer { pool.give(&clause) }
+            if i == 0 {
+                swap(&result, &clause)
+            } else {
+                result.keep { doc, value in clause.marks[doc] != 0 ? value + clause.values[doc] : nil }
+            }
+            if result.count == 0 { return }
+        }
+        for s in should {
+            var clause = try evaluate(s, segment, scratch, pool)
+            defer { pool.give(&clause) }
+            if must.isEmpty {
+                // A union: each document's value is 0 + its clauses' in order.
+                for i in 0..<clause.count {
+                    let doc = Int(clause.docs[i])
+                    if clause.marks[doc] != 0 { result.add(doc, clause.values[doc]) }
+                }
+            } else if clause.count < result.count {
+                for i in 0..<clause.count {
+                    let doc = Int(clause.docs[i])
+                    if clause.marks[doc] != 0 && result.marks[doc] != 0 { result.values[doc] += clause.values[doc] }
+                }
+            } else {
+                for i in 0..<result.count {
+                    let doc = Int(result.docs[i])
+                    if clause.marks[doc] != 0 { result.values[doc] += clause.values[doc] }
+                }
+            }
+        }
+        guard result.count > 0 else { return }
+        for n in mustNot {
+            switch n {
+            case .word(let matching, _):
+                // Only whether the word is there: its documents read, nothing scored.
+                for c in matching {
+                    let marks = result.marks
+                    try c.forEachMemberBlock { docs, _ in
+                        for d in docs { marks[Int(d)] = 0 }
+                    }
+                }
+            case .nothing:
+                break
+            default:
+                var clause = try evaluate(n, segment, scratch, pool)
+                defer { pool.give(&clause) }
+                for i in 0..<clause.count where clause.marks[Int(clause.docs[i])] != 0 { result.marks[Int(clause.docs[i])] = 0 }
+            }
+        }
+    }
+}
+
+/// One node's documents: `marks[doc]` 1 where it matches and `values[doc]` its score, the
+/// documents listed once in `docs` (some perhaps unmarked since). Arrays of a `DenseScratch`.
+struct DenseResult: ContributionSink {
+    let values: UnsafeMutablePointer<Double>
+    let marks: UnsafeMutablePointer<UInt8>
+    let docs: UnsafeMutablePointer<UInt32>
+    var count = 0
+
+    /// Adds `contribution` to the document's value, listing it on its first visit.
+    @inline(__always)
+    mutating func add(_ doc: Int, _ contribution: Double) {
+        if marks[doc] == 0 {
+            marks[doc] = 1
+            docs[count] = UInt32(doc)
+            count += 1
+        }
+        values[doc] += contribution
+    }
+
+    /// Keeps the marked documents that `update` gives a new value for (nil: drop it), clearing
+    /// the others.
+    @inline(__always)
+    mutating func keep(_ update: (Int, Double) -> Double?) {
+        var kept = 0
+        for i in 0..<count {
+            let doc = Int(docs[i])
+            if marks[doc] != 0, let value = update(doc, values[doc]) {
+                values[doc] = value
+                docs[kept] = UInt32(doc)
+                kept += 1
+            } else {
+                marks[doc] = 0
+                values[doc] = 0
+            }
+        }
+        count = kept
+    }
+}
+
+/// Adds a word's boosts to the documents the word holds only.
+private struct BoostSink: ContributionSink {
+    let result: DenseResult
+
+    @inline(__always)
+    mutating func add(_ doc: Int, _ contribution: Double) {
+        if result.marks[doc] != 0 { result.values[doc] += contribution }
+    }
+}
+
+/// Arrays indexed by doc id for `DenseResult`s, kept from query to query (sized for the largest
+/// segment seen), all zero while not in use: handed out and given back as a stack.
+final class DenseScratch {
+    private var free: [DenseResult] = []
+    private var all: [DenseResult] = []
+    private(set) var capacity = 0
+
+    /// Makes room for documents 0..<docCount; returns self.
+    func reserve(_ docCount: Int) -> DenseScratch {
+        guard docCount > capacity else { return self }
+        release()
+        capacity = docCount
+        return self
+    }
+
+    /// Zeroed arrays for one result.
+    func take() -> DenseResult {
+        if let r = free.popLast() { return r }
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
+        values.initialize(repeating: 0, count: capacity)
+        let marks = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        marks.initialize(repeating: 0, count: capacity)
+        let r = DenseResult(values: values, marks: marks, docs: .allocate(capacity: capacity))
+        all.append(r)
+        return r
+    }
+
+    /// Takes `result`'s arrays back, zeroed, and empties it.
+    func give(_ result: inout DenseResult) {
+        for i in 0..<result.count {
+            let doc = Int(result.docs[i])
+            result.values[doc] = 0
+            result.marks[doc] = 0
+        }
+        result.count = 0
+        free.append(result)
+    }
+
+    private func release() {
+        precondition(free.count == all.count, "dense arrays released while in use")
+        for r in all {
+            r.values.deallocate()
+            r.marks.deallocate()
+            r.docs.deallocate()
+        }
+        all = []
+        free = []
+    }
+
+    deinit { release() }
+}
