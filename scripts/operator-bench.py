@@ -8,9 +8,10 @@ words of one document, `(a OR b) AND c`, a two-word phrase taken from a document
 a five-letter prefix `abcde*` and a fuzzy word `word~1` — in equal shares, written to --out for
 Loupe (`loupe bench` on LOUPE_INDEX, its `search` figures: the parsed query's evaluation).
 Tantivy indexes the corpus as ../shared/bench/peers.py does and runs the same queries: the boolean
-ones and phrases through its query parser (`Index.parse_query`), the prefix as a `RegexQuery`
+ones and phrases through its query parser (`Index.parse_query`; `a AND NOT b` written `a -b`,
+since its parser takes that NOT for a word and matched nothing), the prefix as a `RegexQuery`
 (`abcde.*`) and the fuzzy word as a `FuzzyTermQuery` (distance 1, transpositions 1), which its
-parser does not offer. Latency per query in-process, after one warm-up round, as peers.py.
+parser does not offer. With --per-form, how many queries of each form Tantivy finds anything for. Latency per query in-process, after one warm-up round, as peers.py.
 Prints one JSON object: {"queries", "loupe": {p50,p95,p99}, "tantivy": {…}} in microseconds.
 Words are ASCII letters only (Tantivy's default tokenizer does not fold accents).
 """
@@ -99,8 +100,15 @@ def run_tantivy(docs, queries, rounds, work):
             parsed.append(tantivy.Query.regex_query(schema, "body", re.escape(q[:-1]) + ".*"))
         elif q.endswith("~1") and not q.startswith("\""):
             parsed.append(tantivy.Query.fuzzy_term_query(schema, "body", q[:-2], distance=1, transposition_cost_one=True))
+        elif " AND NOT " in q:
+            # Tantivy's parser reads NOT as a word here (`a AND NOT b` matched nothing, checked by
+            # the counts below); its exclusion is `-b`.
+            a, b = q.split(" AND NOT ")
+            parsed.append(index.parse_query(f"{a} -{b}", ["body"]))
         else:
             parsed.append(index.parse_query(q, ["body"]))
+    # How many queries of each form match something: the same forms must do real work in both.
+    matched = collections.Counter(FORMS[i % len(FORMS)] for i, pq in enumerate(parsed) if searcher.search(pq, 1, count=True).count > 0)
     lat = []
     per_form = collections.defaultdict(list)
     for r in range(rounds + 1):
@@ -110,7 +118,7 @@ def run_tantivy(docs, queries, rounds, work):
             if r:
                 lat.append(time.perf_counter() - t)
                 per_form[FORMS[i % len(FORMS)]].append(lat[-1])
-    return percentiles(lat), {f: percentiles(v)["p50"] for f, v in per_form.items()}
+    return percentiles(lat), {f: percentiles(v)["p50"] for f, v in per_form.items()}, matched
 
 
 def main():
@@ -144,10 +152,10 @@ def main():
                 fh.write("\n".join(queries[f::len(FORMS)]) + "\n")
             loupe_forms[form] = loupe_bench(path)["p50_us"]
     with tempfile.TemporaryDirectory(prefix="loupe-ops-tantivy-") as work:
-        tantivy, tantivy_forms = run_tantivy(docs, queries, a.rounds, work)
+        tantivy, tantivy_forms, tantivy_matched = run_tantivy(docs, queries, a.rounds, work)
     result = {"queries": len(queries), "file": out, "loupe": loupe, "tantivy": tantivy}
     if a.per_form:
-        result["p50_by_form"] = {f: {"loupe": loupe_forms[f], "tantivy": tantivy_forms.get(f)} for f in FORMS}
+        result["p50_by_form"] = {f: {"loupe": loupe_forms[f], "tantivy": tantivy_forms.get(f), "tantivy_matching_queries": tantivy_matched[f]} for f in FORMS}
     print(json.dumps(result))
 
 

@@ -53,14 +53,19 @@ struct BenchCommand: ParsableCommand {
             let reader = try IndexReader(path: location.index)
             let searcher = try Searcher(reader: reader)
             let strategy: RetrievalStrategy = exhaustive ? .exhaustive : .maxScore
+            // For measuring: the term-at-a-time limit (`Searcher.termAtATimeLimit`; 0 turns it off).
+            if let limit = ProcessInfo.processInfo.environment["LOUPE_TAAT_LIMIT"].flatMap({ Int($0) }) { searcher.termAtATimeLimit = limit }
             var samples: [Double] = [], endToEnd: [Double] = [], planSamples: [Double] = []
             samples.reserveCapacity(lines.count * rounds)
             endToEnd.reserveCapacity(lines.count * rounds)
             var totalSeconds = 0.0
             var perQuery = [[Double]](repeating: [], count: lines.count)
-            // For profiling: the plan, or the search of a plan, done 50 times more per query.
+            // For profiling: the plan, or the search of a plan, done 50 times more per query; and
+            // the caches emptied before each query (8 MiB written), as when other work runs between.
             let planLoop = ProcessInfo.processInfo.environment["LOUPE_PLAN_LOOP"] != nil
             let searchLoop = ProcessInfo.processInfo.environment["LOUPE_SEARCH_LOOP"] != nil
+            let evict: UnsafeMutableBufferPointer<UInt8>? = ProcessInfo.processInfo.environment["LOUPE_EVICT"] != nil ? .allocate(capacity: 8 << 20) : nil
+            evict?.initialize(repeating: 0)
             var returned = 0, scored = 0
             for round in 0...rounds {
                 for (i, q) in lines.enumerated() {
@@ -79,6 +84,7 @@ struct BenchCommand: ParsableCommand {
                         }
                         continue
                     }
+                    if let evict { for i in stride(from: 0, to: evict.count, by: 64) { evict[i] &+= 1 } }
                     let t0 = monotonicSeconds()
                     let parsed = searcher.parse(q)
                     let t1 = monotonicSeconds()

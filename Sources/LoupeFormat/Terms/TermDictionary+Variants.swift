@@ -84,8 +84,8 @@ extension TermDictionary {
 
     /// The hashes of every `from` key and (salted) every target key (FNV-1a, as the Bloom filter's),
     /// for `init`: a few microseconds per thousand variants.
-    static func variantKeyHashes(count: Int, entry: (Int) throws -> (from: UnsafeRawBufferPointer, to: UnsafeRawBufferPointer)) throws -> Set<UInt64> {
-        var hashes = Set<UInt64>(minimumCapacity: count * 2)
+    static func variantKeyHashes(count: Int, entry: (Int) throws -> (from: UnsafeRawBufferPointer, to: UnsafeRawBufferPointer)) throws -> HashBits {
+        var hashes = HashBits(capacity: count * 2)
         for i in 0..<count {
             let (from, to) = try entry(i)
             hashes.insert(TermBloomFilter.hash(from))
@@ -103,5 +103,34 @@ extension TermDictionary {
     /// Every accent variant in target order (for `loupe check`).
     public func allAccentVariantsByTarget() throws -> [AccentVariant] {
         try (0..<variantCount).map { try accentVariant($0, byTarget: true) }
+    }
+}
+
+/// A filter of 64-bit hashes in one bit array (at least 16 bits per hash, a power of two): each
+/// hash sets two bits, taken from its low and high halves. `contains` is false for a hash never
+/// inserted but for about 1% of them — enough for a pre-check whose false positives only cost
+/// the search it guards — and reads at most two words, where a hash set's probe hashes the value
+/// again and reads a larger table.
+struct HashBits {
+    private var words: [UInt64]
+    private let mask: UInt64
+
+    init(capacity: Int) {
+        var bits = 64
+        while bits < capacity * 16 { bits *= 2 }
+        words = [UInt64](repeating: 0, count: bits / 64)
+        mask = UInt64(bits - 1)
+    }
+
+    mutating func insert(_ h: UInt64) {
+        let a = h & mask, b = (h >> 32) & mask
+        words[Int(a >> 6)] |= 1 << (a & 63)
+        words[Int(b >> 6)] |= 1 << (b & 63)
+    }
+
+    @inline(__always)
+    func contains(_ h: UInt64) -> Bool {
+        let a = h & mask, b = (h >> 32) & mask
+        return words[Int(a >> 6)] & (1 << (a & 63)) != 0 && words[Int(b >> 6)] & (1 << (b & 63)) != 0
     }
 }

@@ -24,6 +24,11 @@ public final class TermDictionary: @unchecked Sendable {
     private let positionsBases: [Int]
     private let firstKeys: [UInt8]
     private let firstKeyStarts: [Int]
+    /// Per block, its first term's first 8 bytes as a big-endian number (zero-padded): a smaller
+    /// number means a smaller term, so the binary search compares numbers in one small array
+    /// and reads a first term only where the numbers tie (a cold lookup touches a few cache
+    /// lines, not two per step).
+    private let firstKeyPrefixes: [UInt64]
     /// The Bloom filter over the keys, in place in the mapped file.
     private let bloom: UnsafeRawBufferPointer
     /// The accent variants: their entries, and each one's start in them (u32s), in place.
@@ -33,7 +38,7 @@ public final class TermDictionary: @unchecked Sendable {
     /// The same starts ordered by target key (`to` then the language byte), then `from`.
     let variantStartsByTarget: UnsafeRawBufferPointer
     /// The hashes of the keys that have accent variants (`variantKeyHashes`): most lookups stop there.
-    private(set) var variantHashes = Set<UInt64>()
+    private(set) var variantHashes = HashBits(capacity: 0)
 
     package init(body storage: OwnedBytes, file: String, docCount: Int = Int(Int32.max)) throws {
         self.storage = storage
@@ -96,26 +101,43 @@ public final class TermDictionary: @unchecked Sendable {
         positionsBases = positions
         firstKeys = keys
         firstKeyStarts = starts
+        let count = Int(blocks)
+        firstKeyPrefixes = keys.withUnsafeBytes { all in
+            (0..<count).map { TermDictionary.prefix(UnsafeRawBufferPointer(rebasing: all[starts[$0]..<starts[$0 + 1]])) }
+        }
         variantHashes = try Self.variantKeyHashes(count: variantCount) { try self.entryBytes($0, byTarget: false) }
+    }
+
+    /// A key's first 8 bytes as a big-endian number, zero-padded: `prefix(a) < prefix(b)`
+    /// implies `a < b` bytewise (padding sorts below every byte); equal prefixes decide nothing.
+    @inline(__always)
+    static func prefix(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        var value: UInt64 = 0
+        for i in 0..<8 { value = value << 8 | (i < key.count ? UInt64(key[i]) : 0) }
+        return value
     }
 
     /// The last block whose first term is ≤ `key` (nil when `key` sorts before every term).
     private func block(for key: UnsafeRawBufferPointer) -> Int? {
-        firstKeys.withUnsafeBytes { all in
-            var lo = 0, hi = blockCount - 1
-            var found: Int? = nil
-            while lo <= hi {
+        let wanted = Self.prefix(key)
+        // The first block whose prefix is above the key's: every block from it on starts past the key.
+        let end = firstKeyPrefixes.withUnsafeBufferPointer { prefixes in
+            var lo = 0, hi = prefixes.count
+            while lo < hi {
                 let mid = (lo + hi) / 2
-                let first = UnsafeRawBufferPointer(rebasing: all[firstKeyStarts[mid]..<firstKeyStarts[mid + 1]])
-                if compareBytes(key, first) >= 0 {
-                    found = mid
-                    lo = mid + 1
-                } else {
-                    hi = mid - 1
-                }
+                if prefixes[mid] <= wanted { lo = mid + 1 } else { hi = mid }
             }
-            return found
+            return lo
         }
+        // Blocks before `end` whose prefix equals the key's may start past it: compare them whole.
+        var b = end - 1
+        while b >= 0 && firstKeyPrefixes[b] == wanted {
+            let starts = firstKeyStarts
+            let order = firstKeys.withUnsafeBytes { compareBytes(key, UnsafeRawBufferPointer(rebasing: $0[starts[b]..<starts[b + 1]])) }
+            if order >= 0 { return b }
+            b -= 1
+        }
+        return b >= 0 ? b : nil
     }
 
     /// The entry for `term`, or nil when the segment does not contain it.
