@@ -5,18 +5,22 @@ import LoupeStorage
 /// Walks the union of a term group's postings in one segment: the current document is the
 /// smallest among its members', and its frequency the sum of the members positioned there.
 ///
-/// The members are reached through unretained references (`owners` keeps them alive): in this
-/// per-document loop, reference counting cost more than the decoding itself.
+/// The members are reached through references retained once, at creation, and released at
+/// the end: in this per-document loop, reference counting cost more than the decoding itself.
+/// Everything kept per member lies in one allocation (a query opens several cursors per word).
 final class GroupCursor {
     let group: Int
     let idf: Double
     /// Largest score this group can give a document of this segment.
     let upperBound: Double
-    private let owners: [PostingsIterator]
     private let members: UnsafeMutableBufferPointer<Unmanaged<PostingsIterator>>
     /// Per member: its term-level impacts (used in the tail block, which has no skip data).
-    private let memberImpacts: [Impacts]
-    private let memberLanguages: [UInt8]
+    private let memberImpacts: UnsafeMutableBufferPointer<Impacts>
+    private let memberLanguages: UnsafeMutableBufferPointer<UInt8>
+    /// The one allocation the member arrays share.
+    private let storage: UnsafeMutableRawPointer
+    /// Postings of all the members together (an upper bound on the documents the group visits).
+    let postingsCount: Int
     private let bm25: BM25
     private(set) var doc: UInt32 = PostingsIterator.exhausted
 
@@ -31,17 +35,28 @@ final class GroupCursor {
     init(group: Int, idf: Double, members list: [Member], bm25: BM25) throws {
         self.group = group
         self.idf = idf
-        owners = list.map(\.postings)
-        members = .allocate(capacity: list.count)
+        // First, what may throw (nothing is allocated yet).
         var first = PostingsIterator.exhausted
-        for (i, m) in list.enumerated() {
-            members.initializeElement(at: i, to: Unmanaged.passUnretained(m.postings))
-            first = min(first, try m.postings.prime())
-        }
-        memberImpacts = list.map(\.impacts)
-        memberBlockBounds = .allocate(capacity: list.count)
+        for m in list { first = min(first, try m.postings.prime()) }
+        // One allocation: bounds (16-byte entries), references, impacts (4-byte aligned), languages.
+        let n = list.count
+        let boundsSize = n * MemoryLayout<(block: Int, bound: Double)>.stride
+        let membersSize = n * MemoryLayout<Unmanaged<PostingsIterator>>.stride
+        let impactsSize = n * MemoryLayout<Impacts>.stride
+        storage = .allocate(byteCount: boundsSize + membersSize + impactsSize + n, alignment: 16)
+        memberBlockBounds = UnsafeMutableBufferPointer(start: storage.bindMemory(to: (block: Int, bound: Double).self, capacity: n), count: n)
+        members = UnsafeMutableBufferPointer(start: (storage + boundsSize).bindMemory(to: Unmanaged<PostingsIterator>.self, capacity: n), count: n)
+        memberImpacts = UnsafeMutableBufferPointer(start: (storage + boundsSize + membersSize).bindMemory(to: Impacts.self, capacity: n), count: n)
+        memberLanguages = UnsafeMutableBufferPointer(start: (storage + boundsSize + membersSize + impactsSize).bindMemory(to: UInt8.self, capacity: n), count: n)
         memberBlockBounds.initialize(repeating: (block: Int.min, bound: 0))
-        memberLanguages = list.map(\.language)
+        var postings = 0
+        for (i, m) in list.enumerated() {
+            members.initializeElement(at: i, to: Unmanaged.passRetained(m.postings))
+            memberImpacts.initializeElement(at: i, to: m.impacts)
+            memberLanguages.initializeElement(at: i, to: m.language)
+            postings += m.postings.docFreq
+        }
+        postingsCount = postings
         var languages: UInt32 = 0, disjoint = true
         for m in list {
             let bit: UInt32 = 1 << LanguageImpacts.slot(m.language)
@@ -58,8 +73,8 @@ final class GroupCursor {
     }
 
     deinit {
-        members.deallocate()
-        memberBlockBounds.deallocate()
+        for m in members { m.release() }
+        storage.deallocate()
     }
 
     /// Slightly inflated so floating-point rounding can never prune a document that belongs in the top k.
@@ -116,9 +131,6 @@ final class GroupCursor {
     /// Per member: the block its bound was last computed for, and that bound (tf part only).
     private let memberBlockBounds: UnsafeMutableBufferPointer<(block: Int, bound: Double)>
 
-    /// Postings of all the members together (an upper bound on the documents the group visits).
-    var postingsCount: Int { owners.reduce(0) { $0 + $1.docFreq } }
-
     var memberCount: Int { members.count }
 
     /// Calls `body` with each member's remaining postings, member after member, a block at a
@@ -141,8 +153,8 @@ final class GroupCursor {
     }
 
     /// The index of the member with the most postings, and their number.
-    var largestMember: Int { owners.indices.max { owners[$0].docFreq < owners[$1].docFreq } ?? 0 }
-    var largestMemberPostings: Int { owners[largestMember].docFreq }
+    var largestMember: Int { members.indices.max { members[$0].takeUnretainedValue().docFreq < members[$1].takeUnretainedValue().docFreq } ?? 0 }
+    var largestMemberPostings: Int { members[largestMember].takeUnretainedValue().docFreq }
 
     /// During `forEachMemberBlock`: the impacts of the block being read (the term's own in a
     /// tail block, which has no skip data).

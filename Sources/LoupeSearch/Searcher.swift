@@ -201,6 +201,7 @@ public final class Searcher {
     /// A cursor over one group's postings in a segment, or nil when the segment has none of its terms.
     func makeCursor(_ group: TermGroup, index: Int, _ segment: SegmentReader, _ segmentIndex: Int) throws -> GroupCursor? {
         var members: [GroupCursor.Member] = []
+        members.reserveCapacity(group.keys.count)
         for (k, key) in group.keys.enumerated() {
             guard let info = try group.entry(k, in: segment, at: segmentIndex) else { continue }
             let postings = try segment.postings(info)
