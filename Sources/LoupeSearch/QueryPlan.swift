@@ -27,8 +27,10 @@ public struct TermGroup: Sendable, Equatable {
     /// languages (each document has one language, so languages never overlap).
     public var docFreq: Int
     public var idf: Double
-    /// Per key, its dictionary entry in each segment (by segment index; nil where absent).
-    var entries: [[TermInfo?]] = []
+    /// Per key, its dictionary entry in each segment (nil where absent): key `k`'s in segment `s`
+    /// at `k * segmentCount + s`, in one array. Empty for a group made without them.
+    var entries: [TermInfo?] = []
+    var segmentCount = 0
     /// What a group derived from a query word stands for, for `--explain` (`exact form; idf × 0.5`).
     public var note: String? = nil
 }
@@ -37,14 +39,21 @@ extension TermGroup {
     /// The dictionary entry of key `k` in `segment` (index `segmentIndex` of the reader's): the one
     /// the plan looked up, else looked up now (groups made without entries); nil when absent.
     func entry(_ k: Int, in segment: SegmentReader, at segmentIndex: Int) throws -> TermInfo? {
-        k < entries.count && segmentIndex < entries[k].count ? entries[k][segmentIndex] : try segment.terms.lookup(keys[k])
+        let i = k * segmentCount + segmentIndex
+        return segmentIndex < segmentCount && i < entries.count ? entries[i] : try segment.terms.lookup(keys[k])
+    }
+
+    /// Key `k`'s entries, one per segment (empty when the group has none).
+    func entries(ofKey k: Int) -> ArraySlice<TermInfo?> {
+        let start = k * segmentCount
+        return start + segmentCount <= entries.count ? entries[start..<(start + segmentCount)] : []
     }
 
     /// The group with only the keys at `indices` (its statistics kept).
     func keeping(_ indices: [Int]) -> TermGroup {
         var g = self
         g.keys = indices.map { keys[$0] }
-        g.entries = indices.map { $0 < entries.count ? entries[$0] : [] }
+        g.entries = entries.isEmpty ? [] : indices.flatMap { entries(ofKey: $0) }
         return g
     }
 }
@@ -173,24 +182,28 @@ public struct QueryPlan: Sendable {
     /// One term looked up under several languages in every segment: per language byte, its entry
     /// in each segment (nil where absent) and their sum (nil when absent everywhere).
     struct TermLookup {
-        /// Per segment, the term's entries under the languages asked for.
-        private var perSegment: [[TermDictionary.LanguageEntry]] = []
+        /// The entries found, segment after segment, each segment's in language order.
+        private var found: [TermDictionary.LanguageEntry] = []
+        /// The segment of each entry in `found` (left empty when the reader has one segment).
+        private var segmentOf: [Int32] = []
+        private let segmentCount: Int
         /// Per language byte, the sum over segments (nil when absent everywhere).
         private(set) var totals = LanguageSlots()
 
-        init(term: [UInt8], languages: [UInt8], reader: IndexReader) throws {
-            perSegment.reserveCapacity(reader.segments.count)
+        /// `term` (its bytes) under the language bytes of `languages` (a mask, bit `l` for byte `l`).
+        init(term: UnsafeRawBufferPointer, languages: UInt32, reader: IndexReader) throws {
+            let segments = reader.segments
+            segmentCount = segments.count
             // The key of the term in a language, for segments with deletions: its bytes, then
             // the language's (set per entry).
             var key: [UInt8] = []
-            for segment in reader.segments {
-                let found = try segment.terms.lookup(term: term, languages: languages)
-                for entry in found {
+            for (s, segment) in segments.enumerated() {
+                try segment.terms.forEachEntry(term: term, languages: languages) { entry in
                     let l = Int(entry.language)
                     // Statistics of live documents; the raw entries read the postings.
                     var info = entry.info
                     if segment.deletions != nil {
-                        if key.isEmpty { key = term + [0] }
+                        if key.isEmpty { key = Array(term) + [0] }
                         key[key.count - 1] = entry.language
                         info = try segment.liveStatistics(key, entry.info)
                     }
@@ -202,14 +215,21 @@ public struct QueryPlan: Sendable {
                     } else {
                         totals[l] = info
                     }
+                    found.append(entry)
+                    if segmentCount > 1 { segmentOf.append(Int32(s)) }
                 }
-                perSegment.append(found)
             }
         }
 
-        /// The term's entry in each segment under language byte `l`.
-        func entries(_ l: Int) -> [TermInfo?] {
-            perSegment.map { found in found.first { Int($0.language) == l }?.info }
+        /// Appends the term's entry in each segment under language byte `l` (nil where absent).
+        func appendEntries(_ l: Int, to entries: inout [TermInfo?]) {
+            if segmentCount == 1 {
+                entries.append(found.first { Int($0.language) == l }?.info)
+                return
+            }
+            for s in 0..<segmentCount {
+                entries.append(found.indices.first { segmentOf[$0] == Int32(s) && Int(found[$0].language) == l }.map { found[$0].info })
+            }
         }
     }
 
@@ -334,14 +354,14 @@ public struct QueryPlan: Sendable {
         let word = Array(group.word.utf8)
         func isWord(_ key: [UInt8]) -> Bool { key.count == word.count + 1 && key.starts(with: word) }
         var exactKeys: [[UInt8]] = []
-        var entries: [[TermInfo?]] = []
+        var entries: [TermInfo?] = []
         var df = 0
         for (k, key) in group.keys.enumerated() {
             guard let language = key.last, isWord(key),
                   group.keys.contains(where: { $0.last == language && !isWord($0) }) else { continue }
             exactKeys.append(key)
-            let perSegment = k < group.entries.count ? group.entries[k] : []
-            entries.append(perSegment)
+            let perSegment = group.entries(ofKey: k)
+            entries.append(contentsOf: perSegment)
             for (s, info) in perSegment.enumerated() {
                 if let info { df += try reader.segments[s].liveStatistics(key, info).docFreq }
             }
@@ -349,7 +369,7 @@ public struct QueryPlan: Sendable {
         guard !exactKeys.isEmpty else { return nil }
         df = min(df, reader.docCount)
         return TermGroup(word: group.word, keys: exactKeys, docFreq: df, idf: exactFormWeight * bm25.idf(docFreq: df), entries: entries,
-                         note: exactFormNote)
+                         segmentCount: group.segmentCount, note: exactFormNote)
     }
 
     /// How much a document that has a query word only as spelt with other accents adds, as a
@@ -378,26 +398,28 @@ public struct QueryPlan: Sendable {
             }
         }
         guard !wanted.isEmpty else { return nil }
-        var keys: [[UInt8]] = [], entries: [[TermInfo?]] = []
+        var keys: [[UInt8]] = [], entries: [TermInfo?] = []
         var bestByLanguage: [UInt8: Int] = [:]
         for key in wanted {
-            var perSegment: [TermInfo?] = []
+            let before = entries.count
             var df = 0
             for segment in reader.segments {
                 let info = try segment.terms.lookup(key)
-                perSegment.append(info)
+                entries.append(info)
                 if let info { df += try segment.liveStatistics(key, info).docFreq }
             }
-            guard df > 0, let language = key.last else { continue }
+            guard df > 0, let language = key.last else {
+                entries.removeSubrange(before...)
+                continue
+            }
             keys.append(key)
-            entries.append(perSegment)
             bestByLanguage[language] = max(bestByLanguage[language] ?? 0, df)
         }
         guard !keys.isEmpty else { return nil }
         // The word's own idf, weighted: a rare other spelling is no rarer a word.
         let df = min(bestByLanguage.values.reduce(0, +), reader.docCount)
         return TermGroup(word: analyzed.word, keys: keys, docFreq: df, idf: otherSpellingWeight * main.idf, entries: entries,
-                         note: otherSpellingNote)
+                         segmentCount: reader.segments.count, note: otherSpellingNote)
     }
 
     /// The term group of one analyzed query word. The word's keys in every language are found
@@ -405,15 +427,17 @@ public struct QueryPlan: Sendable {
     /// the stems the index filed as the accented spellings of its unaccented stem (`AccentVariant`).
     static func group(for analyzed: AnalyzedWord, reader: IndexReader, bm25: BM25) throws -> TermGroup {
         let word = analyzed.word
-        let languages = analyzed.candidates.map(\.language.rawValue)
-        let surfaces = try TermLookup(term: Array(word.utf8), languages: languages, reader: reader)
-        // Distinct stems (languages often share one), each with the languages it stands for.
-        var stems: [(stem: String, languages: [UInt8])] = []
+        var languages: UInt32 = 0
+        for candidate in analyzed.candidates { languages |= 1 << UInt32(candidate.language.rawValue) }
+        var text = word
+        let surfaces = try text.withUTF8 { try TermLookup(term: UnsafeRawBufferPointer($0), languages: languages, reader: reader) }
+        // Distinct stems (languages often share one), each with the languages it stands for (a mask).
+        var stems: [(stem: String, languages: UInt32)] = []
         func add(_ stem: String, _ language: UInt8) {
             if let i = stems.firstIndex(where: { $0.stem == stem }) {
-                if !stems[i].languages.contains(language) { stems[i].languages.append(language) }
+                stems[i].languages |= 1 << UInt32(language)
             } else {
-                stems.append((stem, [language]))
+                stems.append((stem, 1 << UInt32(language)))
             }
         }
         let segments = reader.segments
@@ -430,9 +454,13 @@ public struct QueryPlan: Sendable {
             }
         }
         // A stem spelt as the word was found with it (the word's lookup covers every language).
-        let lookups = try stems.map { $0.stem == word ? surfaces : try TermLookup(term: Array($0.stem.utf8), languages: $0.languages, reader: reader) }
+        let lookups = try stems.map { entry -> TermLookup in
+            guard entry.stem != word else { return surfaces }
+            var stem = entry.stem
+            return try stem.withUTF8 { try TermLookup(term: UnsafeRawBufferPointer($0), languages: entry.languages, reader: reader) }
+        }
         var keys: [[UInt8]] = []
-        var entries: [[TermInfo?]] = []
+        var entries: [TermInfo?] = []
         var df = 0
         for candidate in analyzed.candidates {
             let l = Int(candidate.language.rawValue)
@@ -440,22 +468,23 @@ public struct QueryPlan: Sendable {
             var best = 0
             if let surface {
                 keys.append(candidate.surfaceKey)
-                entries.append(surfaces.entries(l))
+                surfaces.appendEntries(l, to: &entries)
                 best = surface.docFreq
             }
-            for (s, stem) in stems.enumerated() where stem.languages.contains(candidate.language.rawValue) {
+            for (s, stem) in stems.enumerated() where stem.languages & (1 << UInt32(l)) != 0 {
                 guard let stemInfo = lookups[s].totals[l] else { continue }
                 let nameUses = surface?.nameFreq ?? 0
                 let plainUses = stemInfo.totalTermFreq - stemInfo.nameFreq
                 if nameUses < plainUses {
-                    keys.append(TermKey.make(candidate.language, stem.stem))
-                    entries.append(lookups[s].entries(l))
+                    // The candidate's own stem key when it has this stem (made at parse time).
+                    keys.append(candidate.stems.firstIndex(of: stem.stem).map { candidate.stemKeys[$0] } ?? TermKey.make(candidate.language, stem.stem))
+                    lookups[s].appendEntries(l, to: &entries)
                     best = max(best, stemInfo.docFreq)
                 }
             }
             df += best
         }
         df = min(df, reader.docCount)
-        return TermGroup(word: word, keys: keys, docFreq: df, idf: bm25.idf(docFreq: df), entries: entries)
+        return TermGroup(word: word, keys: keys, docFreq: df, idf: bm25.idf(docFreq: df), entries: entries, segmentCount: segments.count)
     }
 }

@@ -177,47 +177,67 @@ public final class TermDictionary: @unchecked Sendable {
     /// occurs in), found in one pass: the keys of one term in every language are adjacent in the
     /// dictionary. `languages` lists the language bytes wanted (each below 0x20).
     public func lookup(term: [UInt8], languages: [UInt8]) throws -> [LanguageEntry] {
-        try term.withUnsafeBytes { t -> [LanguageEntry] in
-            // The filter first: most words are absent from most languages.
-            let termHash = TermBloomFilter.hash(t)
-            var wanted: UInt32 = 0
-            for l in languages where l < 0x20 && TermBloomFilter.mayContain(TermBloomFilter.extend(termHash, l), words: bloom) {
-                wanted |= 1 << l
-            }
-            guard wanted != 0 else { return [] }
-            var low = Array(t)
-            low.append(UInt8(wanted.trailingZeroBitCount))
-            var b = low.withUnsafeBytes { block(for: $0) } ?? 0
-            let termCount = t.count
-            var found: [LanguageEntry] = []
-            // As in `lookup`, `matched` is how many leading bytes of the term the previous key shares.
-            while b < blockCount {
-                var entries = BlockEntries(self, block: b)
-                var matched = 0
-                while !entries.atEnd {
-                    let (shared, suffix) = try entries.nextKey()
-                    if shared < matched { return found }
-                    if shared == matched {
-                        let i = Self.extendMatch(suffix, t, &matched)
-                        if matched == termCount {
-                            // The key starts with the term: `term + language`, or past every such key.
-                            let rest = suffix.count - i
-                            if rest >= 1 && suffix[i] >= 0x20 { return found }
-                            if rest == 1 && wanted & 1 << suffix[i] != 0 {
-                                found.append(LanguageEntry(language: suffix[i], info: try entries.info()))
-                                wanted &= ~(1 << suffix[i])
-                                if wanted == 0 { return found }
-                                continue
-                            }
-                        } else if i < suffix.count && suffix[i] > t[matched] {
-                            return found
+        var mask: UInt32 = 0
+        for l in languages where l < 0x20 { mask |= 1 << l }
+        var found: [LanguageEntry] = []
+        try term.withUnsafeBytes { t in try forEachEntry(term: t, languages: mask) { found.append($0) } }
+        return found
+    }
+
+    /// `lookup(term:languages:)` without arrays: the term's bytes in place, the languages wanted as
+    /// a mask (bit `l` for language byte `l`), each entry found passed to `body` in language order.
+    public func forEachEntry(term t: UnsafeRawBufferPointer, languages mask: UInt32, _ body: (LanguageEntry) throws -> Void) throws {
+        // The filter first: most words are absent from most languages.
+        let termHash = TermBloomFilter.hash(t)
+        var wanted: UInt32 = 0
+        var rest = mask
+        while rest != 0 {
+            let l = UInt8(rest.trailingZeroBitCount)
+            rest &= rest - 1
+            if TermBloomFilter.mayContain(TermBloomFilter.extend(termHash, l), words: bloom) { wanted |= 1 << l }
+        }
+        guard wanted != 0 else { return }
+        // The block of the term's first wanted key: the term's bytes and that language byte.
+        let firstLanguage = UInt8(wanted.trailingZeroBitCount)
+        var b: Int
+        if t.count < 16 {
+            // A short key is put together on the stack.
+            var low = (UInt64(0), UInt64(0))
+            b = withUnsafeMutableBytes(of: &low) { scratch in
+                scratch.copyMemory(from: t)
+                scratch[t.count] = firstLanguage
+                return block(for: UnsafeRawBufferPointer(rebasing: scratch[..<(t.count + 1)]))
+            } ?? 0
+        } else {
+            b = (Array(t) + [firstLanguage]).withUnsafeBytes { block(for: $0) } ?? 0
+        }
+        let termCount = t.count
+        // As in `lookup`, `matched` is how many leading bytes of the term the previous key shares.
+        while b < blockCount {
+            var entries = BlockEntries(self, block: b)
+            var matched = 0
+            while !entries.atEnd {
+                let (shared, suffix) = try entries.nextKey()
+                if shared < matched { return }
+                if shared == matched {
+                    let i = Self.extendMatch(suffix, t, &matched)
+                    if matched == termCount {
+                        // The key starts with the term: `term + language`, or past every such key.
+                        let rest = suffix.count - i
+                        if rest >= 1 && suffix[i] >= 0x20 { return }
+                        if rest == 1 && wanted & 1 << suffix[i] != 0 {
+                            try body(LanguageEntry(language: suffix[i], info: try entries.info()))
+                            wanted &= ~(1 << suffix[i])
+                            if wanted == 0 { return }
+                            continue
                         }
+                    } else if i < suffix.count && suffix[i] > t[matched] {
+                        return
                     }
-                    try entries.skipInfo()
                 }
-                b += 1
+                try entries.skipInfo()
             }
-            return found
+            b += 1
         }
     }
 
