@@ -45,6 +45,7 @@ extension Searcher {
             try c.forEachMemberBlock { docs, tfs in
                 for i in 0..<docs.count {
                     let doc = Int(docs[i])
+                    guard sink.wants(doc) else { continue }
                     sink.add(doc, bm25.score(idf: idf, tf: Double(tfs[i]), lengthNorm: norms.norm(lengths.length(doc))))
                 }
             }
@@ -55,6 +56,7 @@ extension Searcher {
         try c.forEachMemberBlock { summed.add($0, $1) }
         for i in 0..<summed.count {
             let doc = Int(summed.docs[i])
+            guard sink.wants(doc) else { continue }
             sink.add(doc, bm25.score(idf: idf, tf: Double(summed.freqs[doc]), lengthNorm: norms.norm(lengths.length(doc))))
         }
     }
@@ -277,7 +279,14 @@ final class TermAtATimeScratch {
 
 /// Where term-at-a-time scoring puts a group's contribution to a document.
 protocol ContributionSink {
+    /// Whether the document's contribution is wanted at all (asked before it is computed).
+    func wants(_ doc: Int) -> Bool
     mutating func add(_ doc: Int, _ contribution: Double)
+}
+
+extension ContributionSink {
+    @inline(__always)
+    func wants(_ doc: Int) -> Bool { true }
 }
 
 /// Scores summed per document (every contribution is positive: a zero score means a first

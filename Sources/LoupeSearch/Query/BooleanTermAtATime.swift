@@ -18,7 +18,19 @@ indirect enum DenseNode {
     case clauses(must: [DenseNode], should: [DenseNode], mustNot: [DenseNode])
     case nothing
 
-    /// Nested clause sets (each level keeps two arrays in use while it combines).
+    /// At most how many documents match (postings read): a clause set with `must`s leads with
+    /// its cheapest.
+    var cost: Int {
+        switch self {
+        case .word(let matching, _): return matching.reduce(0) { $0 + $1.postingsCount }
+        case .scorer(let scorer): return scorer.cost
+        case .clauses(let must, let should, _): return must.isEmpty ? should.reduce(0) { $0 + $1.cost } : must.map(\.cost).min() ?? 0
+        case .nothing: return 0
+        }
+    }
+
+    /// Nested clause sets (each level keeps an array per `must` clause, and one, in use while it
+    /// combines).
     var depth: Int {
         guard case .clauses(let must, let should, let mustNot) = self else { return 0 }
         return 1 + ((must + should + mustNot).map(\.depth).max() ?? 0)
@@ -26,9 +38,11 @@ indirect enum DenseNode {
 }
 
 extension Searcher {
-    /// The most clause-set levels a tree evaluated term at a time may have: each holds two of the
-    /// scratch's arrays while it combines its clauses.
+    /// The most clause-set levels a tree evaluated term at a time may have, and the most `must`
+    /// clauses in one: each level holds an array of the scratch per `must`, and one, while it
+    /// combines its clauses.
     static let denseMaxDepth = 3
+    static let denseMaxMust = 6
 
     /// Evaluates `tree` in `segment` term at a time and offers every match to `collector`; nil
     /// (nothing done) when the tree holds a node this evaluation does not take (a title or a
@@ -43,7 +57,7 @@ extension Searcher {
         guard let node = try prepare(tree, factory, &postings), postings <= termAtATimeLimit, node.depth <= Self.denseMaxDepth else { return nil }
         let scratch = termAtATimeScratch.reserve(segment.docCount)
         let pool = denseScratch.reserve(segment.docCount)
-        var result = try evaluate(node, segment, scratch, pool)
+        var result = try evaluate(node, within: nil, segment, scratch, pool)
         defer { pool.give(&result) }
         let base = segment.docBase
         var matches = 0
@@ -71,6 +85,7 @@ extension Searcher {
             postings += scorer.cost
             return .scorer(scorer)
         case .boolean(let must, let should, let mustNot):
+            guard must.count <= Self.denseMaxMust else { return nil }
             var m: [DenseNode] = [], s: [DenseNode] = [], n: [DenseNode] = []
             for q in must {
                 guard let node = try prepare(q, factory, &postings) else { return nil }
@@ -92,8 +107,11 @@ extension Searcher {
         }
     }
 
-    /// The documents of `node` with their scores, in an array of the pool (the caller gives it back).
-    private func evaluate(_ node: DenseNode, _ segment: SegmentReader, _ scratch: TermAtATimeScratch, _ pool: DenseScratch) throws -> DenseResult {
+    /// The documents of `node` with their scores, in an array of the pool (the caller gives it
+    /// back) — only those `within` marks, when given (the caller needs no others: nothing is
+    /// scored for them).
+    private func evaluate(_ node: DenseNode, within: UnsafeMutablePointer<UInt8>?, _ segment: SegmentReader, _ scratch: TermAtATimeScratch,
+                          _ pool: DenseScratch) throws -> DenseResult {
         var result = pool.take()
         do {
             switch node {
@@ -101,7 +119,14 @@ extension Searcher {
                 break
             case .word(let matching, let boosts):
                 // 0 + each present group in order, then the boosts where the word is: as `WordScorer`.
-                for c in matching { try forEachContribution(c, segment, scratch, into: &result) }
+                if let within {
+                    var sink = WithinSink(result: result, within: within)
+                    // Back into `result` even on an error, so that its documents are cleared.
+                    defer { result = sink.result }
+                    for c in matching { try forEachContribution(c, segment, scratch, into: &sink) }
+                } else {
+                    for c in matching { try forEachContribution(c, segment, scratch, into: &result) }
+                }
                 var boost = BoostSink(result: result)
                 for c in boosts { try forEachContribution(c, segment, scratch, into: &boost) }
             case .scorer(let scorer):
@@ -109,12 +134,14 @@ extension Searcher {
                 var none: [Explanation]? = nil
                 while scorer.doc != PostingsIterator.exhausted {
                     let doc = scorer.doc
-                    let length = lengths.length(Int(doc))
-                    result.add(Int(doc), try scorer.score(length: Double(length), norm: norms.norm(length), parts: &none))
+                    if within.map({ $0[Int(doc)] != 0 }) ?? true {
+                        let length = lengths.length(Int(doc))
+                        result.add(Int(doc), try scorer.score(length: Double(length), norm: norms.norm(length), parts: &none))
+                    }
                     try scorer.advance(to: doc + 1)
                 }
             case .clauses(let must, let should, let mustNot):
-                try combine(must: must, should: should, mustNot: mustNot, into: &result, segment, scratch, pool)
+                try combine(must: must, should: should, mustNot: mustNot, within: within, into: &result, segment, scratch, pool)
             }
         } catch {
             pool.give(&result)
@@ -123,23 +150,43 @@ extension Searcher {
         return result
     }
 
-    /// A clause set's documents into `result` (empty): every `must` (or, without one, any
-    /// `should`), no `mustNot`; the score is 0 + the `must`s' in order + the present `should`s' in
-    /// order, as `ClauseScorer.score` adds them.
-    private func combine(must: [DenseNode], should: [DenseNode], mustNot: [DenseNode], into result: inout DenseResult,
-                         _ segment: SegmentReader, _ scratch: TermAtATimeScratch, _ pool: DenseScratch) throws {
-        for (i, m) in must.enumerated() {
-            var clause = try evaluate(m, segment, scratch, pool)
-            defer { pool.give(&clause) }
-            if i == 0 {
-                swap(&result, &clause)
-            } else {
-                result.keep { doc, value in clause.marks[doc] != 0 ? value + clause.values[doc] : nil }
+    /// A clause set's documents into `result` (empty), only those within `within`'s marks when
+    /// given: every `must` (or, without one, any `should`), no `mustNot`; the score is 0 + the
+    /// `must`s' in order + the present `should`s' in order, as `ClauseScorer.score` adds them.
+    /// With several `must`s, each is scored only on the documents the cheaper ones all hold.
+    private func combine(must: [DenseNode], should: [DenseNode], mustNot: [DenseNode], within: UnsafeMutablePointer<UInt8>?,
+                         into result: inout DenseResult, _ segment: SegmentReader, _ scratch: TermAtATimeScratch, _ pool: DenseScratch) throws {
+        if must.count == 1 {
+            var clause = try evaluate(must[0], within: within, segment, scratch, pool)
+            swap(&result, &clause)
+            pool.give(&clause)
+        } else if must.count > 1 {
+            // Cheapest first, each clause scored only within the documents all before it hold;
+            // then the scores added in the query's order.
+            var clauses: [DenseResult?] = Array(repeating: nil, count: must.count)
+            defer { for i in clauses.indices { if var c = clauses[i] { pool.give(&c) } } }
+            var last = 0
+            for i in must.indices.sorted(by: { must[$0].cost < must[$1].cost }) {
+                let clause = try evaluate(must[i], within: clauses[last]?.marks ?? within, segment, scratch, pool)
+                clauses[i] = clause
+                last = i
+                if clause.count == 0 { return }
             }
-            if result.count == 0 { return }
+            guard var matched = clauses[last] else { return }
+            for k in 0..<matched.count {
+                let doc = Int(matched.docs[k])
+                guard matched.marks[doc] != 0 else { continue }
+                var total = 0.0
+                for c in clauses { if let c { total += c.values[doc] } }
+                matched.values[doc] = total
+            }
+            // The last clause's arrays become the result's.
+            clauses[last] = result
+            result = matched
         }
+        if !must.isEmpty && result.count == 0 { return }
         for s in should {
-            var clause = try evaluate(s, segment, scratch, pool)
+            var clause = try evaluate(s, within: must.isEmpty ? within : result.marks, segment, scratch, pool)
             defer { pool.give(&clause) }
             if must.isEmpty {
                 // A union: each document's value is 0 + its clauses' in order.
@@ -173,7 +220,7 @@ extension Searcher {
             case .nothing:
                 break
             default:
-                var clause = try evaluate(n, segment, scratch, pool)
+                var clause = try evaluate(n, within: result.marks, segment, scratch, pool)
                 defer { pool.give(&clause) }
                 for i in 0..<clause.count where clause.marks[Int(clause.docs[i])] != 0 { result.marks[Int(clause.docs[i])] = 0 }
             }
@@ -199,25 +246,6 @@ struct DenseResult: ContributionSink {
         }
         values[doc] += contribution
     }
-
-    /// Keeps the marked documents that `update` gives a new value for (nil: drop it), clearing
-    /// the others.
-    @inline(__always)
-    mutating func keep(_ update: (Int, Double) -> Double?) {
-        var kept = 0
-        for i in 0..<count {
-            let doc = Int(docs[i])
-            if marks[doc] != 0, let value = update(doc, values[doc]) {
-                values[doc] = value
-                docs[kept] = UInt32(doc)
-                kept += 1
-            } else {
-                marks[doc] = 0
-                values[doc] = 0
-            }
-        }
-        count = kept
-    }
 }
 
 /// Adds a word's boosts to the documents the word holds only.
@@ -225,9 +253,22 @@ private struct BoostSink: ContributionSink {
     let result: DenseResult
 
     @inline(__always)
-    mutating func add(_ doc: Int, _ contribution: Double) {
-        if result.marks[doc] != 0 { result.values[doc] += contribution }
-    }
+    func wants(_ doc: Int) -> Bool { result.marks[doc] != 0 }
+
+    @inline(__always)
+    mutating func add(_ doc: Int, _ contribution: Double) { result.values[doc] += contribution }
+}
+
+/// Adds contributions to the documents marked in `within` only.
+private struct WithinSink: ContributionSink {
+    var result: DenseResult
+    let within: UnsafeMutablePointer<UInt8>
+
+    @inline(__always)
+    func wants(_ doc: Int) -> Bool { within[doc] != 0 }
+
+    @inline(__always)
+    mutating func add(_ doc: Int, _ contribution: Double) { result.add(doc, contribution) }
 }
 
 /// Arrays indexed by doc id for `DenseResult`s, kept from query to query (sized for the largest
