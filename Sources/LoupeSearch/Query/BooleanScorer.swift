@@ -276,14 +276,15 @@ final class PhraseScorer: FindingScorer {
 
     /// BM25 never exceeds the idf (tf / (tf + …) < 1): the phrase's bound is its idf.
     override func blockBound() throws -> (bound: Double, limit: UInt32) {
-        (GroupCursor.inflate(words.reduce(0) { $0 + $1.idf }), PostingsIterator.exhausted - 1)
+        (GroupCursor.inflate(idf), PostingsIterator.exhausted - 1)
     }
 
     override func score(length: Double, norm: Double, parts: inout [Explanation]?) throws -> Double {
-        let idf = words.reduce(0) { $0 + $1.idf }
         let value = searcher.bm25.score(idf: idf, tf: Double(frequency), lengthNorm: norm)
-        let text = words.map(\.word).joined(separator: " ")
-        parts?.append(searcher.termExplanation(nil, what: slop.map { "\"\(text)\"~\($0)" } ?? "phrase \"\(text)\"", idf: idf, tf: Double(frequency), length: length, value: value))
+        if parts != nil {
+            let text = words.map(\.word).joined(separator: " ")
+            parts?.append(searcher.termExplanation(nil, what: slop.map { "\"\(text)\"~\($0)" } ?? "phrase \"\(text)\"", idf: idf, tf: Double(frequency), length: length, value: value))
+        }
         return value
     }
 }

@@ -24,7 +24,9 @@ indirect enum DenseNode {
         switch self {
         case .word(let matching, _): return matching.reduce(0) { $0 + $1.postingsCount }
         case .scorer(let scorer): return scorer.cost
-        case .clauses(let must, let should, _): return must.isEmpty ? should.reduce(0) { $0 + $1.cost } : must.map(\.cost).min() ?? 0
+        case .clauses(let must, let should, _):
+            guard !must.isEmpty else { return should.reduce(0) { $0 + $1.cost } }
+            return must.reduce(Int.max) { min($0, $1.cost) }
         case .nothing: return 0
         }
     }
@@ -33,7 +35,11 @@ indirect enum DenseNode {
     /// combines).
     var depth: Int {
         guard case .clauses(let must, let should, let mustNot) = self else { return 0 }
-        return 1 + ((must + should + mustNot).map(\.depth).max() ?? 0)
+        var deepest = 0
+        for node in must { deepest = max(deepest, node.depth) }
+        for node in should { deepest = max(deepest, node.depth) }
+        for node in mustNot { deepest = max(deepest, node.depth) }
+        return 1 + deepest
     }
 }
 
