@@ -43,6 +43,14 @@ extension TermGroup {
         return segmentIndex < segmentCount && i < entries.count ? entries[i] : try segment.terms.lookup(keys[k])
     }
 
+    /// Whether none of the group's keys is in segment `segmentIndex`, as its entries say (false
+    /// when it has none: a prefix or a fuzzy word's group, looked up when its cursor is made).
+    func isAbsent(fromSegment segmentIndex: Int) -> Bool {
+        guard segmentIndex < segmentCount, entries.count == keys.count * segmentCount else { return false }
+        for k in keys.indices where entries[k * segmentCount + segmentIndex] != nil { return false }
+        return true
+    }
+
     /// Key `k`'s entries, one per segment (empty when the group has none).
     func entries(ofKey k: Int) -> ArraySlice<TermInfo?> {
         let start = k * segmentCount

@@ -191,17 +191,7 @@ struct SearchCommand: ParsableCommand {
                 print("   \(Terminal.dim("[\(place), #\(passage.rank)]")) \(highlighted(passage.snippet))")
             }
             if let explanation = hit.explanation {
-                for part in explanation.details {
-                    let values = part.details.map { detail -> String in
-                        switch detail.description {
-                        case "idf": return "idf \(fixed(detail.value, 3))"
-                        case "tf": return "tf \(Int(detail.value))"
-                        case "weight": return "weight \(fixed(detail.value, 2))"
-                        default: return "length \(Int(detail.value)) (avgdl \(fixed(searcher.bm25.averageDocLength, 1)))"
-                        }
-                    }
-                    print(Terminal.dim("   \(fixed(part.value, 3)) = \(Terminal.inert(part.description)): \(values.joined(separator: ", "))"))
-                }
+                for part in explanation.details { printExplanation(part, indent: "   ", searcher: searcher) }
             }
             print("")
         }
@@ -209,6 +199,26 @@ struct SearchCommand: ParsableCommand {
         print(Terminal.dim("\(shown) matching document\(r.totalHits == 1 ? "" : "s") in \(fixed(r.tookMilliseconds, 1)) ms"))
         if let suggestion = r.suggestion { print("Did you mean: \(Terminal.inert(suggestion))") }
         if !r.translations.isEmpty { print(Terminal.dim("also searched: \(r.translations.joined(separator: ", ")) (--no-translate: as typed only)")) }
+    }
+
+    /// One part of a score on a line — a term's with its idf, tf and length; a sum of parts
+    /// (a clause of a boolean query) with its parts on the lines under it, indented.
+    func printExplanation(_ part: Explanation, indent: String, searcher: Searcher) {
+        let isTerm = !part.details.isEmpty && part.details.allSatisfy { $0.details.isEmpty && ["idf", "tf", "weight"].contains($0.description) || $0.description.hasPrefix("document length") }
+        guard isTerm || part.details.isEmpty else {
+            print(Terminal.dim("\(indent)\(fixed(part.value, 3)) = \(Terminal.inert(part.description))"))
+            for detail in part.details { printExplanation(detail, indent: indent + "  ", searcher: searcher) }
+            return
+        }
+        let values = part.details.map { detail -> String in
+            switch detail.description {
+            case "idf": return "idf \(fixed(detail.value, 3))"
+            case "tf": return "tf \(Int(detail.value))"
+            case "weight": return "weight \(fixed(detail.value, 2))"
+            default: return "length \(Int(detail.value)) (avgdl \(fixed(searcher.bm25.averageDocLength, 1)))"
+            }
+        }
+        print(Terminal.dim("\(indent)\(fixed(part.value, 3)) = \(Terminal.inert(part.description))" + (values.isEmpty ? "" : ": " + values.joined(separator: ", "))))
     }
 
     /// The snippet with its highlights in bold colour on a terminal (plain text otherwise).

@@ -297,6 +297,21 @@ import Testing
         #expect(try loupe(["search", "mali", "--modified-after", "2024-13-01", "--index", index]).status == 64)
     }
 
+    /// `--explain` in text: a term's line gives its idf, tf and length; a clause whose score is a
+    /// sum of parts (a word with its exact form) is a line of its own, its parts indented under it.
+    @Test func explainShowsEveryPartOfAScore() throws {
+        let fixture = try corpusIndex()
+        let run = try loupe(["search", "hollande AND france", "--explain", "-k", "1", "--index", fixture.index])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init).filter { $0.contains(" = ") }
+        #expect(lines.contains { $0.hasPrefix("   ") && $0.contains("= hollande [fr:hollande]: idf ") && $0.contains(", tf ") && $0.contains(", length ") })
+        let sum = try #require(lines.firstIndex { $0.hasSuffix("= sum of 2 parts") })
+        #expect(lines.count >= sum + 3)
+        #expect(lines[sum + 1].hasPrefix("     ") && lines[sum + 1].contains("= france [") && lines[sum + 1].contains(": idf "))
+        #expect(lines[sum + 2].hasPrefix("     ") && lines[sum + 2].contains("(exact form; idf × 0.5): idf "))
+        #expect(!run.stdout.contains("length 0 ("))
+    }
+
     @Test func textOutputHasNoEscapeCodesWhenNotATerminal() throws {
         let fixture = try corpusIndex()
         let index = fixture.index

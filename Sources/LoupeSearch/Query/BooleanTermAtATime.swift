@@ -58,6 +58,8 @@ extension Searcher {
     func booleanTermAtATime(_ tree: BooleanQuery, _ segment: SegmentReader, _ segmentIndex: Int,
                             _ collector: inout TopKCollector) throws -> (matches: Int, scored: Int)? {
         guard segment.docCount <= Self.termAtATimeMaxDocs else { return nil }
+        // A conjunction one of whose words the segment lacks opens no cursor.
+        if tree.matchesNothing(inSegment: segmentIndex) { return (0, 0) }
         let factory = BooleanScorerFactory(searcher: self, segment: segment, segmentIndex: segmentIndex)
         var postings = 0
         guard let node = try prepare(tree, factory, &postings), postings <= termAtATimeLimit, node.depth <= Self.denseMaxDepth else { return nil }
@@ -327,4 +329,25 @@ final class DenseScratch {
     }
 
     deinit { release() }
+}
+
+extension BooleanQuery {
+    /// Whether the query certainly matches nothing in segment `segmentIndex`, as its words' entries
+    /// say: a word none of whose keys is there, a phrase or a conjunction with such a word, a
+    /// disjunction of such. False when it cannot tell (patterns, filters, titles).
+    func matchesNothing(inSegment segmentIndex: Int) -> Bool {
+        switch self {
+        case .nothing:
+            return true
+        case .word(let groups, _):
+            return groups.allSatisfy { $0.isAbsent(fromSegment: segmentIndex) }
+        case .phrase(let words, _):
+            return words.contains { $0.isAbsent(fromSegment: segmentIndex) }
+        case .boolean(let must, let should, _):
+            if must.contains(where: { $0.matchesNothing(inSegment: segmentIndex) }) { return true }
+            return must.isEmpty && should.allSatisfy { $0.matchesNothing(inSegment: segmentIndex) }
+        case .filter, .title:
+            return false
+        }
+    }
 }
