@@ -144,13 +144,13 @@ def main():
         return json.loads(p.stdout)
     d = loupe_bench(out)
     loupe = {"p50": d["p50_us"], "p95": d["p95_us"], "p99": d["p99_us"]}
+    # By form, from the same mixed run (as Tantivy's): each form's samples, wherever they fell.
     loupe_forms = {}
     if a.per_form:
-        for f, form in enumerate(FORMS):
-            path = out + "." + form
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write("\n".join(queries[f::len(FORMS)]) + "\n")
-            loupe_forms[form] = loupe_bench(path)["p50_us"]
+        by_form = collections.defaultdict(list)
+        for i, samples in enumerate(d["per_query_us"]):
+            by_form[FORMS[i % len(FORMS)]].extend(s * 1e-6 for s in samples)
+        loupe_forms = {f: percentiles(v)["p50"] for f, v in by_form.items()}
     with tempfile.TemporaryDirectory(prefix="loupe-ops-tantivy-") as work:
         tantivy, tantivy_forms, tantivy_matched = run_tantivy(docs, queries, a.rounds, work)
     result = {"queries": len(queries), "file": out, "loupe": loupe, "tantivy": tantivy}

@@ -118,7 +118,9 @@ struct BenchCommand: ParsableCommand {
                 print(JSON.object([("p50_us", .double(pick(samples, 0.5))), ("p95_us", .double(pick(samples, 0.95))), ("p99_us", .double(pick(samples, 0.99))),
                                    ("qps", .double(qps.rounded())), ("queries", .int(lines.count)), ("results", .int(returned)), ("scored_per_query", .double((Double(scored) / Double(lines.count * (rounds + 1))).rounded())),
                                    ("plan_p50_us", .double(pick(planSamples, 0.5))), ("end_to_end_p50_us", .double(pick(endToEnd, 0.5))), ("end_to_end_p95_us", .double(pick(endToEnd, 0.95))),
-                                   ("end_to_end_p99_us", .double(pick(endToEnd, 0.99)))]).rendered)
+                                   ("end_to_end_p99_us", .double(pick(endToEnd, 0.99))),
+                                   // Each query's timed rounds, in the file's order (for figures by kind of query).
+                                   ("per_query_us", .array(perQuery.map { .array($0.map { .double(($0 * 10).rounded() / 10) }) }))]).rendered)
             } else if let passages {
                 print("\(lines.count) queries × \(rounds) rounds, top \(k), \(grouped(returned)) results returned, each with its snippet and \(passages) passages")
                 print("answer      p50 \(fixed(pick(samples, 0.5), 1)) µs   p95 \(fixed(pick(samples, 0.95), 1)) µs   p99 \(fixed(pick(samples, 0.99), 1)) µs   \(fixed(qps, 0)) queries/s")
