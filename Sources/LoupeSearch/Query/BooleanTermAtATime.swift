@@ -51,13 +51,16 @@ extension Searcher {
     static let denseMaxMust = 6
 
     /// Evaluates `tree` in `segment` term at a time and offers every match to `collector`; nil
-    /// (nothing done) when the tree holds a node this evaluation does not take (a title or a
-    /// filter), nests deeper than `denseMaxDepth`, or reads more than `termAtATimeLimit`
-    /// postings. Returns the number of matches (allowed by the collector's filter) and of
+    /// (nothing done) when the tree is a phrase alone, holds a node this evaluation does not take
+    /// (a title or a filter), nests deeper than `denseMaxDepth`, or reads more than
+    /// `termAtATimeLimit` postings. Returns the number of matches (allowed by the collector's filter) and of
     /// documents scored.
     func booleanTermAtATime(_ tree: BooleanQuery, _ segment: SegmentReader, _ segmentIndex: Int,
                             _ collector: inout TopKCollector) throws -> (matches: Int, scored: Int)? {
         guard segment.docCount <= Self.termAtATimeMaxDocs else { return nil }
+        // A phrase alone is read document at a time, where the top k's threshold spares the
+        // positions of documents that cannot enter (a common pair's, most of them).
+        if case .phrase = tree { return nil }
         // A conjunction one of whose words the segment lacks opens no cursor.
         if tree.matchesNothing(inSegment: segmentIndex) { return (0, 0) }
         let factory = BooleanScorerFactory(searcher: self, segment: segment, segmentIndex: segmentIndex)
