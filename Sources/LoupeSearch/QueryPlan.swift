@@ -215,14 +215,7 @@ public struct QueryPlan: Sendable {
                         key[key.count - 1] = entry.language
                         info = try segment.liveStatistics(key, entry.info)
                     }
-                    if var t = totals[l] {
-                        t.docFreq += info.docFreq
-                        t.totalTermFreq += info.totalTermFreq
-                        t.nameFreq += info.nameFreq
-                        totals[l] = t
-                    } else {
-                        totals[l] = info
-                    }
+                    totals.add(info, language: l)
                     found.append(entry)
                     if segmentCount > 1 { segmentOf.append(Int32(s)) }
                 }
@@ -242,37 +235,51 @@ public struct QueryPlan: Sendable {
     }
 
     /// A term's statistics per language byte, held inline (language bytes are 1 to 4, §5 of
-    /// FORMAT.md): looking a query word up allocates no table.
+    /// FORMAT.md; bytes 0 to 7 have a slot): looking a query word up allocates no table, and the
+    /// counts the plan weighs are all it keeps (a lookup is copied around as a value).
     struct LanguageSlots {
-        private var slots: (TermInfo?, TermInfo?, TermInfo?, TermInfo?, TermInfo?, TermInfo?, TermInfo?, TermInfo?) =
-            (nil, nil, nil, nil, nil, nil, nil, nil)
+        struct Totals {
+            var docFreq = 0
+            var totalTermFreq = 0
+            var nameFreq = 0
+        }
 
-        subscript(_ l: Int) -> TermInfo? {
-            get {
-                switch l {
-                case 0: return slots.0
-                case 1: return slots.1
-                case 2: return slots.2
-                case 3: return slots.3
-                case 4: return slots.4
-                case 5: return slots.5
-                case 6: return slots.6
-                case 7: return slots.7
-                default: return nil
-                }
+        private var slots = (Totals(), Totals(), Totals(), Totals(), Totals(), Totals(), Totals(), Totals())
+        /// Bit `l` set where language byte `l` has counts.
+        private var present: UInt8 = 0
+
+        subscript(_ l: Int) -> Totals? {
+            guard (0..<8).contains(l), present & (1 << UInt8(l)) != 0 else { return nil }
+            switch l {
+            case 0: return slots.0
+            case 1: return slots.1
+            case 2: return slots.2
+            case 3: return slots.3
+            case 4: return slots.4
+            case 5: return slots.5
+            case 6: return slots.6
+            default: return slots.7
             }
-            set {
-                switch l {
-                case 0: slots.0 = newValue
-                case 1: slots.1 = newValue
-                case 2: slots.2 = newValue
-                case 3: slots.3 = newValue
-                case 4: slots.4 = newValue
-                case 5: slots.5 = newValue
-                case 6: slots.6 = newValue
-                case 7: slots.7 = newValue
-                default: break
-                }
+        }
+
+        /// Adds one segment's counts of the term under language byte `l` (ignored past 7).
+        mutating func add(_ info: TermInfo, language l: Int) {
+            guard (0..<8).contains(l) else { return }
+            present |= 1 << UInt8(l)
+            func add(_ t: inout Totals) {
+                t.docFreq += info.docFreq
+                t.totalTermFreq += info.totalTermFreq
+                t.nameFreq += info.nameFreq
+            }
+            switch l {
+            case 0: add(&slots.0)
+            case 1: add(&slots.1)
+            case 2: add(&slots.2)
+            case 3: add(&slots.3)
+            case 4: add(&slots.4)
+            case 5: add(&slots.5)
+            case 6: add(&slots.6)
+            default: add(&slots.7)
             }
         }
     }
