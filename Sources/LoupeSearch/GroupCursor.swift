@@ -11,8 +11,14 @@ import LoupeStorage
 final class GroupCursor {
     let group: Int
     let idf: Double
-    /// Largest score this group can give a document of this segment.
-    let upperBound: Double
+    /// Largest score this group can give a document of this segment (worked out on first use:
+    /// term at a time never asks).
+    private(set) lazy var upperBound: Double = {
+        // A document has one language: the group's bound is the best of its languages' bounds.
+        var perLanguage = LanguageImpacts()
+        for i in 0..<memberImpacts.count { perLanguage.add(memberImpacts[i], language: memberLanguages[i]) }
+        return Self.inflate(idf * perLanguage.bound(bm25))
+    }()
     private let members: UnsafeMutableBufferPointer<Unmanaged<PostingsIterator>>
     /// Per member: its term-level impacts (used in the tail block, which has no skip data).
     private let memberImpacts: UnsafeMutableBufferPointer<Impacts>
@@ -32,12 +38,18 @@ final class GroupCursor {
         var impacts: Impacts
     }
 
-    init(group: Int, idf: Double, members list: [Member], bm25: BM25) throws {
+    /// Without `priming`, the members are not moved to their first documents: such a cursor is
+    /// only read with `forEachMemberBlock` (term at a time), its `doc` meaningless.
+    init(group: Int, idf: Double, members list: [Member], bm25: BM25, priming: Bool = true) throws {
         self.group = group
         self.idf = idf
         // First, what may throw (nothing is allocated yet).
         var first = PostingsIterator.exhausted
-        for m in list { first = min(first, try m.postings.prime()) }
+        if priming {
+            for m in list { first = min(first, try m.postings.prime()) }
+        } else {
+            first = 0
+        }
         // One allocation: bounds (16-byte entries), references, impacts (4-byte aligned), languages.
         let n = list.count
         let boundsSize = n * MemoryLayout<(block: Int, bound: Double)>.stride
@@ -65,10 +77,6 @@ final class GroupCursor {
         }
         membersAreLanguageDisjoint = disjoint
         self.bm25 = bm25
-        // A document has one language: the group's bound is the best of its languages' bounds.
-        var perLanguage = LanguageImpacts()
-        for m in list { perLanguage.add(m.impacts, language: m.language) }
-        upperBound = Self.inflate(idf * perLanguage.bound(bm25))
         doc = first
     }
 

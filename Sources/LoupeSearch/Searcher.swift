@@ -198,8 +198,9 @@ public final class Searcher {
         }
     }
 
-    /// A cursor over one group's postings in a segment, or nil when the segment has none of its terms.
-    func makeCursor(_ group: TermGroup, index: Int, _ segment: SegmentReader, _ segmentIndex: Int) throws -> GroupCursor? {
+    /// A cursor over one group's postings in a segment, or nil when the segment has none of its
+    /// terms; without `priming`, for `forEachMemberBlock` only (see `GroupCursor.init`).
+    func makeCursor(_ group: TermGroup, index: Int, _ segment: SegmentReader, _ segmentIndex: Int, priming: Bool = true) throws -> GroupCursor? {
         var members: [GroupCursor.Member] = []
         members.reserveCapacity(group.keys.count)
         for (k, key) in group.keys.enumerated() {
@@ -209,7 +210,7 @@ public final class Searcher {
             members.append(GroupCursor.Member(postings: postings, language: key.last ?? 0, impacts: impacts))
         }
         guard !members.isEmpty else { return nil }
-        return try GroupCursor(group: index, idf: group.idf, members: members, bm25: bm25)
+        return try GroupCursor(group: index, idf: group.idf, members: members, bm25: bm25, priming: priming)
     }
 
     /// Queries with phrases: documents containing every phrase (a conjunction of the phrases'

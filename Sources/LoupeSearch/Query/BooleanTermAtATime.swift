@@ -86,9 +86,10 @@ extension Searcher {
     private func prepare(_ query: BooleanQuery, _ factory: BooleanScorerFactory, _ postings: inout Int) throws -> DenseNode? {
         switch query {
         case .word(let groups, let boosts):
-            let matching = try groups.compactMap { try makeCursor($0, index: 0, factory.segment, factory.segmentIndex) }
+            // Read only a block at a time: not moved to their first documents.
+            let matching = try groups.compactMap { try makeCursor($0, index: 0, factory.segment, factory.segmentIndex, priming: false) }
             guard !matching.isEmpty else { return .nothing }
-            let extra = try boosts.compactMap { try makeCursor($0, index: 0, factory.segment, factory.segmentIndex) }
+            let extra = try boosts.compactMap { try makeCursor($0, index: 0, factory.segment, factory.segmentIndex, priming: false) }
             postings += (matching + extra).reduce(0) { $0 + $1.postingsCount }
             return .word(matching: matching, boosts: extra)
         case .phrase:
