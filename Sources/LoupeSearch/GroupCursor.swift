@@ -50,6 +50,7 @@ final class GroupCursor {
         } else {
             first = 0
         }
+        isPrimed = priming
         // One allocation: bounds (16-byte entries), references, impacts (4-byte aligned), languages.
         let n = list.count
         let boundsSize = n * MemoryLayout<(block: Int, bound: Double)>.stride
@@ -83,6 +84,19 @@ final class GroupCursor {
     deinit {
         for m in members { m.release() }
         storage.deallocate()
+    }
+
+    /// Whether the members were moved to their first documents (`doc` is then the group's first).
+    private(set) var isPrimed: Bool
+
+    /// Moves a cursor made without priming to its first document (nothing when already there),
+    /// for reading it document by document.
+    func prime() throws {
+        guard !isPrimed else { return }
+        var first = PostingsIterator.exhausted
+        for m in members { first = min(first, try m._withUnsafeGuaranteedRef { try $0.prime() }) }
+        doc = first
+        isPrimed = true
     }
 
     /// Slightly inflated so floating-point rounding can never prune a document that belongs in the top k.

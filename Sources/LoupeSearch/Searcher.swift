@@ -119,7 +119,7 @@ public final class Searcher {
             // matches, when asked for, is a pass of its own that scores nothing.
             let threshold = ScoreThreshold()
             for (s, segment) in reader.segments.enumerated() {
-                collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s) }
+                collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s, priming: false) }
                 // Few postings: term at a time, every match scored and counted in one pass.
                 if strategy == .maxScore, let done = try booleanTermAtATime(tree, segment, s, &collector) {
                     total += done.matches
@@ -155,7 +155,7 @@ public final class Searcher {
         }
         if !plan.phrases.isEmpty || !plan.alternatives.isEmpty {
             for (s, segment) in reader.segments.enumerated() {
-                collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s) }
+                collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s, priming: false) }
                 let matched = plan.phrases.isEmpty ? try alternativesSearch(plan, segment, s, &collector)
                     : try phraseSearch(plan, segment, s, &collector, countingMatches: countTotal || strategy == .exhaustive)
                 total += matched
@@ -164,15 +164,20 @@ public final class Searcher {
             return RankedResults(plan: plan, hits: collector.sorted(), totalHits: countTotal ? total : nil, scored: scored)
         }
         for (s, segment) in reader.segments.enumerated() {
-            collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s) }
+            collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s, priming: false) }
             if countTotal {
                 let cursors = try makeCursors(plan, segment, s)
                 total += try countUnion(cursors, collector.filter)
             }
-            let cursors = try makeCursors(plan, segment, s)
+            // Not primed: the block-at-a-time strategies read from the start; the others prime them.
+            let cursors = try makeCursors(plan, segment, s, priming: false)
             guard !cursors.isEmpty else { continue }
+            func primed() throws -> [GroupCursor] {
+                for c in cursors { try c.prime() }
+                return cursors
+            }
             switch strategy {
-            case .exhaustive: scored += try exhaustive(cursors, segment, plan.orGroupCount, &collector)
+            case .exhaustive: scored += try exhaustive(try primed(), segment, plan.orGroupCount, &collector)
             case .maxScore:
                 let postings = cursors.map(\.postingsCount)
                 let blockScoring = segment.docCount <= Self.termAtATimeMaxDocs
@@ -181,20 +186,20 @@ public final class Searcher {
                 } else if blockScoring && postings.reduce(0, +) <= termAtATimeLimit {
                     scored += try termAtATime(cursors, segment, &collector)
                 } else if blockScoring, let large = oneLargeGroup(cursors, postings: postings) {
-                    scored += try largeGroupWithSmallOnes(cursors, large: large, segment, &collector)
+                    scored += try largeGroupWithSmallOnes(try primed(), large: large, segment, &collector)
                 } else if cursors.count == 1 {
-                    scored += try singleGroup(cursors[0], segment, &collector)
+                    scored += try singleGroup(try primed()[0], segment, &collector)
                 } else {
-                    scored += try maxScore(cursors, segment, plan.orGroupCount, &collector)
+                    scored += try maxScore(try primed(), segment, plan.orGroupCount, &collector)
                 }
             }
         }
         return RankedResults(plan: plan, hits: collector.sorted(), totalHits: countTotal ? total : nil, scored: scored)
     }
 
-    private func makeCursors(_ plan: QueryPlan, _ segment: SegmentReader, _ segmentIndex: Int) throws -> [GroupCursor] {
+    private func makeCursors(_ plan: QueryPlan, _ segment: SegmentReader, _ segmentIndex: Int, priming: Bool = true) throws -> [GroupCursor] {
         try plan.groups.prefix(plan.orGroupCount).enumerated().compactMap { index, group in
-            try makeCursor(group, index: index, segment, segmentIndex)
+            try makeCursor(group, index: index, segment, segmentIndex, priming: priming)
         }
     }
 
