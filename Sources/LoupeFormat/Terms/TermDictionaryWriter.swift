@@ -2,7 +2,7 @@
 /// front-coded in blocks of `blockSize`, a block index holding each block's first term, a Bloom
 /// filter, the accent variants (`AccentVariant`), and a fixed-size trailer.
 public struct TermDictionaryWriter {
-    public static let blockSize = 32
+    public static let blockSize = 16
     public static let indexEntrySize = 28
     public static let trailerSize = 72
 
