@@ -442,8 +442,11 @@ public struct QueryPlan: Sendable {
     /// the stems the index filed as the accented spellings of its unaccented stem (`AccentVariant`).
     static func group(for analyzed: AnalyzedWord, reader: IndexReader, bm25: BM25) throws -> TermGroup {
         let word = analyzed.word
+        // The candidates are read field by field, in place: copying one copies (and retains) all
+        // its keys.
+        let candidates = analyzed.candidates
         var languages: UInt32 = 0
-        for candidate in analyzed.candidates { languages |= 1 << UInt32(candidate.language.rawValue) }
+        for c in candidates.indices { languages |= 1 << UInt32(candidates[c].language.rawValue) }
         var text = word
         let surfaces = try text.withUTF8 { try TermLookup(term: UnsafeRawBufferPointer($0), languages: languages, reader: reader) }
         // Distinct stems (languages often share one), each with the languages it stands for (a mask).
@@ -457,10 +460,10 @@ public struct QueryPlan: Sendable {
         }
         let segments = reader.segments
         let hasVariants = segments.contains { $0.terms.accentVariantCount > 0 }
-        for candidate in analyzed.candidates {
-            let l = candidate.language.rawValue
-            for stem in candidate.stems { add(stem, l) }
-            guard hasVariants, let variantKey = candidate.variantKey else { continue }
+        for c in candidates.indices {
+            let l = candidates[c].language.rawValue
+            for stem in candidates[c].stems { add(stem, l) }
+            guard hasVariants, let variantKey = candidates[c].variantKey else { continue }
             for segment in segments {
                 for to in try segment.terms.accentVariants(of: variantKey) {
                     let stem = String(decoding: to, as: UTF8.self)
@@ -469,31 +472,35 @@ public struct QueryPlan: Sendable {
             }
         }
         // A stem spelt as the word was found with it (the word's lookup covers every language).
-        let lookups = try stems.map { entry -> TermLookup in
-            guard entry.stem != word else { return surfaces }
+        let lookups = try stems.map { entry -> TermLookup? in
+            guard entry.stem != word else { return nil }
             var stem = entry.stem
             return try stem.withUTF8 { try TermLookup(term: UnsafeRawBufferPointer($0), languages: entry.languages, reader: reader) }
         }
         var keys: [[UInt8]] = []
+        keys.reserveCapacity(candidates.count + stems.count)
         var entries: [TermInfo?] = []
+        entries.reserveCapacity((candidates.count + stems.count) * segments.count)
         var df = 0
-        for candidate in analyzed.candidates {
-            let l = Int(candidate.language.rawValue)
+        for c in candidates.indices {
+            let language = candidates[c].language
+            let l = Int(language.rawValue)
             let surface = surfaces.totals[l]
             var best = 0
             if let surface {
-                keys.append(candidate.surfaceKey)
+                keys.append(candidates[c].surfaceKey)
                 surfaces.appendEntries(l, to: &entries)
                 best = surface.docFreq
             }
             for (s, stem) in stems.enumerated() where stem.languages & (1 << UInt32(l)) != 0 {
-                guard let stemInfo = lookups[s].totals[l] else { continue }
+                let lookup = lookups[s] ?? surfaces
+                guard let stemInfo = lookup.totals[l] else { continue }
                 let nameUses = surface?.nameFreq ?? 0
                 let plainUses = stemInfo.totalTermFreq - stemInfo.nameFreq
                 if nameUses < plainUses {
                     // The candidate's own stem key when it has this stem (made at parse time).
-                    keys.append(candidate.stems.firstIndex(of: stem.stem).map { candidate.stemKeys[$0] } ?? TermKey.make(candidate.language, stem.stem))
-                    lookups[s].appendEntries(l, to: &entries)
+                    keys.append(candidates[c].stems.firstIndex(of: stem.stem).map { candidates[c].stemKeys[$0] } ?? TermKey.make(language, stem.stem))
+                    lookup.appendEntries(l, to: &entries)
                     best = max(best, stemInfo.docFreq)
                 }
             }
