@@ -62,6 +62,23 @@ struct PhraseMatcher {
     private mutating func consecutive() -> Int {
         let words = starts.count - 1
         guard words > 1 else { return words == 1 ? positions.count : 0 }
+        if words == 2 {
+            // Two words (most phrases): one walk over both lists together.
+            let all = positions.all
+            var a = starts[0], b = starts[1]
+            let aEnd = starts[1], bEnd = starts[2]
+            var found = 0
+            while a < aEnd && b < bEnd {
+                let want = all[a] &+ 1
+                if all[b] < want {
+                    b += 1
+                } else {
+                    if all[b] == want { found += 1 }
+                    a += 1
+                }
+            }
+            return found
+        }
         heads.removeAll(keepingCapacity: true)
         heads.append(contentsOf: starts.dropLast())
         let all = positions.all

@@ -235,6 +235,10 @@ public final class Searcher {
         let required = phraseCursors.flatMap { $0 }
         let optional = try makeCursors(plan, segment, segmentIndex)
         let optionalBound = optional.reduce(0) { $0 + $1.upperBound }
+        // Per phrase, its idf and its words' cursors (unretained: `phraseCursors` keeps them),
+        // worked out once, not per document.
+        let idfs = plan.phrases.map(\.idf)
+        let refs = phraseCursors.map { unretained($0) }
         var matched = 0
         var matcher = PhraseMatcher()
         try forEachCommonDocument(required) { doc in
@@ -245,22 +249,22 @@ public final class Searcher {
             if !countingMatches, collector.threshold > -Double.infinity {
                 let norm = norms.norm(UInt32(length))
                 var bound = optionalBound
-                for (p, cursors) in phraseCursors.enumerated() {
+                for p in refs.indices {
                     var least = UInt32.max
-                    for c in cursors { least = min(least, c.freq) }
-                    bound += bm25.score(idf: plan.phrases[p].idf, tf: Double(least), lengthNorm: norm)
+                    for c in refs[p] { least = min(least, c._withUnsafeGuaranteedRef { $0.freq }) }
+                    bound += bm25.score(idf: idfs[p], tf: Double(least), lengthNorm: norm)
                 }
                 if GroupCursor.inflate(bound) < collector.threshold { return }
             }
             var score = 0.0
             var allPhrasesFound = true
-            for (p, cursors) in phraseCursors.enumerated() {
-                let frequency = try matcher.phraseFrequency(cursors)
+            for p in phraseCursors.indices {
+                let frequency = try matcher.phraseFrequency(phraseCursors[p])
                 if frequency == 0 {
                     allPhrasesFound = false
                     break
                 }
-                score += bm25.score(idf: plan.phrases[p].idf, tf: Double(frequency), docLength: length)
+                score += bm25.score(idf: idfs[p], tf: Double(frequency), docLength: length)
             }
             if allPhrasesFound, collector.filter?.allows(local: Int(doc)) ?? true {
                 matched += 1

@@ -244,6 +244,23 @@ import Testing
         }
     }
 
+    /// Phrase counts (the two-word walk and the general one) against the plain definition: the
+    /// first word's positions `p` with `p + i` among word `i`'s for every `i`.
+    @Test func phraseCountsAgreeWithThePlainDefinition() {
+        var rng = SplitMix(seed: 78)
+        for round in 0..<2000 {
+            let words = 2 + rng.below(3)
+            var lists = [[UInt32]](repeating: [], count: words)
+            for p in 0..<UInt32(5 + rng.below(40)) where rng.below(2) == 0 { lists[rng.below(words)].append(p) }
+            // Every few rounds the same word twice (`"notes notes"`), or a word's positions
+            // shifted so that the phrase surely occurs.
+            if round % 5 == 0 { lists[1] = lists[0] }
+            if round % 7 == 0 { lists[1] = lists[0].map { $0 + 1 } }
+            let expected = lists[0].filter { p in (1..<words).allSatisfy { lists[$0].contains(p + UInt32($0)) } }.count
+            #expect(PhraseMatcher.consecutive(lists) == expected, "\(lists)")
+        }
+    }
+
     @Test func scorersEqualADirectEvaluation() throws {
         let reader = try #require(Self.index).1
         #expect(reader.segments.count >= 3)
