@@ -71,4 +71,29 @@ import Testing
         #expect(variants == variants.sorted())
         _ = try IndexChecker.check(path: try #require(Self.index).0.path + "/index")
     }
+
+    /// The variant lookups (binary searches over the entries' 8-byte prefixes, both orders) find
+    /// exactly what a scan of every variant finds — for every key that has variants, keys
+    /// sharing their first 8 bytes, and keys that have none.
+    @Test func accentVariantLookupsEqualAScan() throws {
+        let reader = try #require(Self.index).1
+        for segment in reader.segments {
+            let all = try segment.terms.allAccentVariants()
+            #expect(!all.isEmpty)
+            var probes = Set<[UInt8]>()
+            for v in all {
+                probes.insert(v.from)
+                probes.insert(v.to + [v.from.last ?? 0])
+                probes.insert(Array(v.from.dropLast()) + [9])
+                probes.insert(Array(v.to.prefix(3)) + [v.from.last ?? 0])
+            }
+            probes.insert(TermKey.make(.spanish, "zzzzzzzzzzzz"))
+            for key in probes {
+                let of = all.filter { $0.from == key }.map(\.to)
+                let to = all.filter { $0.to + [$0.from.last ?? 0] == key }.map(\.from)
+                #expect(try segment.terms.accentVariants(of: key) == of, "\(key)")
+                #expect(try segment.terms.accentVariants(to: key) == to, "\(key)")
+            }
+        }
+    }
 }

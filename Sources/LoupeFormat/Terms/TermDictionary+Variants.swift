@@ -63,16 +63,22 @@ extension TermDictionary {
         let hash = key.withUnsafeBytes { TermBloomFilter.hash($0) }
         guard variantHashes.contains(byTarget ? hash ^ Self.targetSalt : hash) else { return [] }
         return try key.withUnsafeBytes { key in
+            // The first entry whose prefix is not below the key's: every one before it sorts
+            // before the key. Entries sharing the key's prefix are compared whole.
+            let prefixes = byTarget ? variantTargetPrefixes : variantFromPrefixes
+            let wanted = Self.prefix(key)
+            guard prefixes.count == variantCount else { throw IndexError.corrupt(file: file, reason: "accent variant index out of step") }
             var lo = 0, hi = variantCount
             while lo < hi {
                 let mid = (lo + hi) / 2
-                if compare(try entryBytes(mid, byTarget: byTarget), byTarget: byTarget, key) < 0 { lo = mid + 1 } else { hi = mid }
+                if prefixes[mid] < wanted { lo = mid + 1 } else { hi = mid }
             }
             var found: [AccentVariant] = []
-            while lo < variantCount {
+            while lo < variantCount && prefixes[lo] == wanted {
                 let entry = try entryBytes(lo, byTarget: byTarget)
-                guard compare(entry, byTarget: byTarget, key) == 0 else { break }
-                found.append(AccentVariant(from: Array(entry.from), to: Array(entry.to)))
+                let order = compare(entry, byTarget: byTarget, key)
+                if order > 0 { break }
+                if order == 0 { found.append(AccentVariant(from: Array(entry.from), to: Array(entry.to))) }
                 lo += 1
             }
             return found

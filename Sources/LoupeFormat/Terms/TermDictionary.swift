@@ -39,6 +39,11 @@ public final class TermDictionary: @unchecked Sendable {
     let variantStartsByTarget: UnsafeRawBufferPointer
     /// The hashes of the keys that have accent variants (`variantKeyHashes`): most lookups stop there.
     private(set) var variantHashes = HashBits(capacity: 0)
+    /// Per variant in `from` order, its `from`'s leading 8 bytes as a number; in target order,
+    /// its target key's (`to`, then the language byte): the binary searches compare these and
+    /// read an entry only where they tie (see `prefix`).
+    private(set) var variantFromPrefixes: [UInt64] = []
+    private(set) var variantTargetPrefixes: [UInt64] = []
 
     package init(body storage: OwnedBytes, file: String, docCount: Int = Int(Int32.max)) throws {
         self.storage = storage
@@ -106,6 +111,11 @@ public final class TermDictionary: @unchecked Sendable {
             (0..<count).map { TermDictionary.prefix(UnsafeRawBufferPointer(rebasing: all[starts[$0]..<starts[$0 + 1]])) }
         }
         variantHashes = try Self.variantKeyHashes(count: variantCount) { try self.entryBytes($0, byTarget: false) }
+        variantFromPrefixes = try (0..<variantCount).map { Self.prefix(try self.entryBytes($0, byTarget: false).from) }
+        variantTargetPrefixes = try (0..<variantCount).map { i in
+            let entry = try self.entryBytes(i, byTarget: true)
+            return Self.prefix(entry.to, then: entry.from[entry.from.count - 1])
+        }
     }
 
     /// A key's first 8 bytes as a big-endian number, zero-padded: `prefix(a) < prefix(b)`
@@ -114,6 +124,14 @@ public final class TermDictionary: @unchecked Sendable {
     static func prefix(_ key: UnsafeRawBufferPointer) -> UInt64 {
         var value: UInt64 = 0
         for i in 0..<8 { value = value << 8 | (i < key.count ? UInt64(key[i]) : 0) }
+        return value
+    }
+
+    /// `prefix` of `key` followed by the byte `last`.
+    @inline(__always)
+    static func prefix(_ key: UnsafeRawBufferPointer, then last: UInt8) -> UInt64 {
+        var value: UInt64 = 0
+        for i in 0..<8 { value = value << 8 | (i < key.count ? UInt64(key[i]) : i == key.count ? UInt64(last) : 0) }
         return value
     }
 

@@ -20,11 +20,20 @@ indirect enum BooleanQuery: Sendable {
 
     /// Every term group of the query's positive leaves, for highlighting.
     var highlightGroups: [TermGroup] {
+        var groups: [TermGroup] = []
+        appendHighlightGroups(to: &groups)
+        return groups
+    }
+
+    /// Appends `highlightGroups` to `groups` (one array for the whole tree).
+    private func appendHighlightGroups(to groups: inout [TermGroup]) {
         switch self {
-        case .word(let groups, _): return groups
-        case .phrase(let words, _): return words
-        case .boolean(let must, let should, _): return (must + should).flatMap(\.highlightGroups)
-        case .filter, .title, .nothing: return []
+        case .word(let leaf, _): groups.append(contentsOf: leaf)
+        case .phrase(let words, _): groups.append(contentsOf: words)
+        case .boolean(let must, let should, _):
+            for node in must { node.appendHighlightGroups(to: &groups) }
+            for node in should { node.appendHighlightGroups(to: &groups) }
+        case .filter, .title, .nothing: break
         }
     }
 
