@@ -230,15 +230,21 @@ import Testing
         return count
     }
 
+    /// Positions of 2 to 4 words in a random text of `minimum` to `minimum + 39` positions, each
+    /// position one word's with probability 1/`oneIn` (as in a document); every 7th round the
+    /// second word is the first (`"notes notes"`).
+    static func randomPositionLists(_ rng: inout SplitMix, round: Int, minimum: Int, oneIn: Int) -> [[UInt32]] {
+        let words = 2 + rng.below(3)
+        var lists = [[UInt32]](repeating: [], count: words)
+        for p in 0..<UInt32(minimum + rng.below(40)) where rng.below(oneIn) == 0 { lists[rng.below(words)].append(p) }
+        if round % 7 == 0 { lists[1] = lists[0] }
+        return lists
+    }
+
     @Test func proximityCountsAgreeWithThePlainDefinition() {
         var rng = SplitMix(seed: 77)
         for round in 0..<2000 {
-            let words = 2 + rng.below(3)
-            var lists = [[UInt32]](repeating: [], count: words)
-            // Each position holds one word, as in a document — or, every few rounds, the same
-            // word twice (`"notes notes"~3`).
-            for p in 0..<UInt32(10 + rng.below(40)) where rng.below(3) == 0 { lists[rng.below(words)].append(p) }
-            if round % 7 == 0 { lists[1] = lists[0] }
+            let lists = Self.randomPositionLists(&rng, round: round, minimum: 10, oneIn: 3)
             let slop = rng.below(6)
             #expect(PhraseMatcher.windows(lists, slop: slop) == Self.referenceWindows(lists, slop: slop), "\(lists) ~\(slop)")
         }
@@ -249,14 +255,11 @@ import Testing
     @Test func phraseCountsAgreeWithThePlainDefinition() {
         var rng = SplitMix(seed: 78)
         for round in 0..<2000 {
-            let words = 2 + rng.below(3)
-            var lists = [[UInt32]](repeating: [], count: words)
-            for p in 0..<UInt32(5 + rng.below(40)) where rng.below(2) == 0 { lists[rng.below(words)].append(p) }
-            // Every few rounds the same word twice (`"notes notes"`), or a word's positions
-            // shifted so that the phrase surely occurs.
-            if round % 5 == 0 { lists[1] = lists[0] }
-            if round % 7 == 0 { lists[1] = lists[0].map { $0 + 1 } }
-            let expected = lists[0].filter { p in (1..<words).allSatisfy { lists[$0].contains(p + UInt32($0)) } }.count
+            var lists = Self.randomPositionLists(&rng, round: round, minimum: 5, oneIn: 2)
+            // Every few rounds the second word's positions are the first's shifted by one, so
+            // that the phrase surely occurs.
+            if round % 5 == 0 { lists[1] = lists[0].map { $0 + 1 } }
+            let expected = lists[0].filter { p in (1..<lists.count).allSatisfy { lists[$0].contains(p + UInt32($0)) } }.count
             #expect(PhraseMatcher.consecutive(lists) == expected, "\(lists)")
         }
     }
