@@ -43,14 +43,6 @@ final class GroupCursor {
     init(group: Int, idf: Double, members list: [Member], bm25: BM25, priming: Bool = true) throws {
         self.group = group
         self.idf = idf
-        // First, what may throw (nothing is allocated yet).
-        var first = PostingsIterator.exhausted
-        if priming {
-            for m in list { first = min(first, try m.postings.prime()) }
-        } else {
-            first = 0
-        }
-        isPrimed = priming
         // One allocation: bounds (16-byte entries), references, impacts (4-byte aligned), languages.
         let n = list.count
         let boundsSize = n * MemoryLayout<(block: Int, bound: Double)>.stride
@@ -78,7 +70,8 @@ final class GroupCursor {
         }
         membersAreLanguageDisjoint = disjoint
         self.bm25 = bm25
-        doc = first
+        // Fully made before anything may throw: on an error, `deinit` releases what it holds.
+        if priming { try prime() } else { doc = 0 }
     }
 
     deinit {
@@ -87,10 +80,10 @@ final class GroupCursor {
     }
 
     /// Whether the members were moved to their first documents (`doc` is then the group's first).
-    private(set) var isPrimed: Bool
+    private(set) var isPrimed = false
 
-    /// Moves a cursor made without priming to its first document (nothing when already there),
-    /// for reading it document by document.
+    /// Moves the members to their first documents (nothing when already there), for reading the
+    /// cursor document by document.
     func prime() throws {
         guard !isPrimed else { return }
         var first = PostingsIterator.exhausted

@@ -121,9 +121,9 @@ public final class Searcher {
             for (s, segment) in reader.segments.enumerated() {
                 collector.filter = try DocFilter.make(plan, filter, segment, s) { try makeCursor($0, index: 0, segment, s, priming: false) }
                 // Few postings: term at a time, every match scored and counted in one pass.
-                if strategy == .maxScore, let done = try booleanTermAtATime(tree, segment, s, &collector) {
-                    total += done.matches
-                    scored += done.scored
+                if strategy == .maxScore, let matches = try booleanTermAtATime(tree, segment, s, &collector) {
+                    total += matches
+                    scored += matches
                     threshold.value = collector.threshold
                     continue
                 }

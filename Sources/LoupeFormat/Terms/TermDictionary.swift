@@ -128,11 +128,8 @@ public final class TermDictionary: @unchecked Sendable {
     }
 
     /// `prefix` of `key` followed by the byte `last`.
-    @inline(__always)
     static func prefix(_ key: UnsafeRawBufferPointer, then last: UInt8) -> UInt64 {
-        var value: UInt64 = 0
-        for i in 0..<8 { value = value << 8 | (i < key.count ? UInt64(key[i]) : i == key.count ? UInt64(last) : 0) }
-        return value
+        key.count < 8 ? prefix(key) | UInt64(last) << UInt64(8 * (7 - key.count)) : prefix(key)
     }
 
     /// The last block whose first term is ≤ `key` (nil when `key` sorts before every term).

@@ -31,41 +31,31 @@ indirect enum DenseNode {
         }
     }
 
-    /// Nested clause sets (each level keeps an array per `must` clause, and one, in use while it
-    /// combines).
-    var depth: Int {
-        guard case .clauses(let must, let should, let mustNot) = self else { return 0 }
-        var deepest = 0
-        for node in must { deepest = max(deepest, node.depth) }
-        for node in should { deepest = max(deepest, node.depth) }
-        for node in mustNot { deepest = max(deepest, node.depth) }
-        return 1 + deepest
-    }
 }
 
 extension Searcher {
     /// The most clause-set levels a tree evaluated term at a time may have, and the most `must`
     /// clauses in one: each level holds an array of the scratch per `must`, and one, while it
-    /// combines its clauses.
+    /// combines its clauses (a root clause set is level 1).
     static let denseMaxDepth = 3
     static let denseMaxMust = 6
 
     /// Evaluates `tree` in `segment` term at a time and offers every match to `collector`; nil
     /// (nothing done) when the tree is a phrase alone, holds a node this evaluation does not take
     /// (a title or a filter), nests deeper than `denseMaxDepth`, or reads more than
-    /// `termAtATimeLimit` postings. Returns the number of matches (allowed by the collector's filter) and of
-    /// documents scored.
+    /// `termAtATimeLimit` postings. Returns the number of matches (allowed by the collector's
+    /// filter), each of them scored.
     func booleanTermAtATime(_ tree: BooleanQuery, _ segment: SegmentReader, _ segmentIndex: Int,
-                            _ collector: inout TopKCollector) throws -> (matches: Int, scored: Int)? {
+                            _ collector: inout TopKCollector) throws -> Int? {
         guard segment.docCount <= Self.termAtATimeMaxDocs else { return nil }
         // A phrase alone is read document at a time, where the top k's threshold spares the
         // positions of documents that cannot enter (a common pair's, most of them).
         if case .phrase = tree { return nil }
         // A conjunction one of whose words the segment lacks opens no cursor.
-        if tree.matchesNothing(inSegment: segmentIndex) { return (0, 0) }
+        if tree.matchesNothing(inSegment: segmentIndex) { return 0 }
         let factory = BooleanScorerFactory(searcher: self, segment: segment, segmentIndex: segmentIndex)
         var postings = 0
-        guard let node = try prepare(tree, factory, &postings), postings <= termAtATimeLimit, node.depth <= Self.denseMaxDepth else { return nil }
+        guard let node = try prepare(tree, factory, level: 0, &postings) else { return nil }
         let scratch = termAtATimeScratch.reserve(segment.docCount)
         let pool = denseScratch.reserve(segment.docCount)
         var result = try evaluate(node, within: nil, segment, scratch, pool)
@@ -78,12 +68,14 @@ extension Searcher {
             if collector.filter?.allows(local: doc) ?? true { matches += 1 }
             _ = collector.offer(ScoredDoc(score: result.values[doc], doc: base + doc))
         }
-        return (matches, matches)
+        return matches
     }
 
-    /// `query`'s node with its cursors open, adding the postings it will read to `postings`; nil
-    /// when it holds a node the term-at-a-time evaluation does not take.
-    private func prepare(_ query: BooleanQuery, _ factory: BooleanScorerFactory, _ postings: inout Int) throws -> DenseNode? {
+    /// `query`'s node with its cursors open (`level` clause sets down), adding the postings it
+    /// will read to `postings`; nil — no further cursor opened — as soon as it holds a node the
+    /// term-at-a-time evaluation does not take, nests past `denseMaxDepth` or goes over
+    /// `termAtATimeLimit` postings.
+    private func prepare(_ query: BooleanQuery, _ factory: BooleanScorerFactory, level: Int, _ postings: inout Int) throws -> DenseNode? {
         switch query {
         case .word(let groups, let boosts):
             // Read only a block at a time: not moved to their first documents.
@@ -91,26 +83,22 @@ extension Searcher {
             guard !matching.isEmpty else { return .nothing }
             let extra = try boosts.compactMap { try makeCursor($0, index: 0, factory.segment, factory.segmentIndex, priming: false) }
             postings += (matching + extra).reduce(0) { $0 + $1.postingsCount }
-            return .word(matching: matching, boosts: extra)
+            return postings <= termAtATimeLimit ? .word(matching: matching, boosts: extra) : nil
         case .phrase:
             let scorer = try factory.make(query)
             postings += scorer.cost
-            return .scorer(scorer)
+            return postings <= termAtATimeLimit ? .scorer(scorer) : nil
         case .boolean(let must, let should, let mustNot):
-            guard must.count <= Self.denseMaxMust else { return nil }
-            var m: [DenseNode] = [], s: [DenseNode] = [], n: [DenseNode] = []
-            for q in must {
-                guard let node = try prepare(q, factory, &postings) else { return nil }
-                m.append(node)
+            guard level < Self.denseMaxDepth, must.count <= Self.denseMaxMust else { return nil }
+            func all(_ queries: [BooleanQuery]) throws -> [DenseNode]? {
+                var nodes: [DenseNode] = []
+                for q in queries {
+                    guard let node = try prepare(q, factory, level: level + 1, &postings) else { return nil }
+                    nodes.append(node)
+                }
+                return nodes
             }
-            for q in should {
-                guard let node = try prepare(q, factory, &postings) else { return nil }
-                s.append(node)
-            }
-            for q in mustNot {
-                guard let node = try prepare(q, factory, &postings) else { return nil }
-                n.append(node)
-            }
+            guard let m = try all(must), let s = try all(should), let n = try all(mustNot) else { return nil }
             return .clauses(must: m, should: s, mustNot: n)
         case .nothing:
             return .nothing
@@ -184,7 +172,7 @@ extension Searcher {
                 last = i
                 if clause.count == 0 { return }
             }
-            guard var matched = clauses[last] else { return }
+            guard let matched = clauses[last] else { return }
             for k in 0..<matched.count {
                 let doc = Int(matched.docs[k])
                 guard matched.marks[doc] != 0 else { continue }
