@@ -13,6 +13,8 @@ enum FuzzyTerms {
         var key: [UInt8]
         var distance: Int
         var docFreq: Int
+        /// Its dictionary entry in the segment walked.
+        var info: TermInfo
     }
 
     /// Terms (keys, any language) within `maxEdits` of `word` (folded) in `segment`'s live
@@ -112,6 +114,7 @@ enum FuzzyTerms {
                 while true {
                     if let c = nextAlive(after: scalars[i], depth: i) {
                         var seek: [UInt8] = []
+                        seek.reserveCapacity(4 * (i + 1))
                         for k in 0..<i { Self.appendUTF8(scalars[k], to: &seek) }
                         Self.appendUTF8(c, to: &seek)
                         return .seek(seek)
@@ -121,7 +124,7 @@ enum FuzzyTerms {
                 }
             }
             let distance = rows[count * width + target.count]
-            if distance <= maxEdits { found.append(Match(key: Array(key), distance: distance, docFreq: info.docFreq)) }
+            if distance <= maxEdits { found.append(Match(key: Array(key), distance: distance, docFreq: info.docFreq, info: info)) }
             return .next
         }
         return found
@@ -155,9 +158,29 @@ enum FuzzyTerms {
         return n
     }
 
+    /// Appends the UTF-8 bytes of scalar `v` (nothing for a surrogate or a value past U+10FFFF).
     @inline(__always)
     static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
-        if let u = Unicode.Scalar(v) { out.append(contentsOf: String(u).utf8) }
+        switch v {
+        case 0..<0x80:
+            out.append(UInt8(v))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | v >> 6))
+            out.append(UInt8(0x80 | v & 0x3F))
+        case 0xD800..<0xE000:
+            return
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | v >> 12))
+            out.append(UInt8(0x80 | v >> 6 & 0x3F))
+            out.append(UInt8(0x80 | v & 0x3F))
+        case 0x10000...0x10FFFF:
+            out.append(UInt8(0xF0 | v >> 18))
+            out.append(UInt8(0x80 | v >> 12 & 0x3F))
+            out.append(UInt8(0x80 | v >> 6 & 0x3F))
+            out.append(UInt8(0x80 | v & 0x3F))
+        default:
+            return
+        }
     }
 
     /// The edits a `word~` allows when the query does not say: 1 for words of up to 5 letters,

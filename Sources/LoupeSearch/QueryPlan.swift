@@ -216,6 +216,8 @@ public struct QueryPlan: Sendable {
                         info = try segment.liveStatistics(key, entry.info)
                     }
                     totals.add(info, language: l)
+                    // Room for every language wanted in every segment, once (not grown entry by entry).
+                    if found.isEmpty { found.reserveCapacity(languages.nonzeroBitCount * segmentCount) }
                     found.append(entry)
                     if segmentCount > 1 { segmentOf.append(Int32(s)) }
                 }
@@ -290,24 +292,31 @@ public struct QueryPlan: Sendable {
     /// A `word~N` as one word: the terms (any language) within N edits of it, at most
     /// `maxFuzzyTerms`, scored as one BM25 term over them (as a prefix is).
     static func fuzzyGroup(_ word: String, edits: Int, reader: IndexReader, bm25: BM25) throws -> TermGroup {
-        var best: [[UInt8]: FuzzyTerms.Match] = [:]
-        for segment in reader.segments {
+        // Per key: the match (document frequencies summed over segments) and its entry in each
+        // segment, where the walk found it (absent elsewhere: each segment's walk sees all its keys).
+        let segmentCount = reader.segments.count
+        var best: [[UInt8]: (match: FuzzyTerms.Match, entries: [TermInfo?])] = [:]
+        for (s, segment) in reader.segments.enumerated() {
             for match in try FuzzyTerms.matches(of: word, maxEdits: edits, in: segment) {
-                if var known = best[match.key] {
-                    known.docFreq += match.docFreq
-                    best[match.key] = known
+                if best[match.key] != nil {
+                    best[match.key]?.match.docFreq += match.docFreq
+                    best[match.key]?.entries[s] = match.info
                 } else {
-                    best[match.key] = match
+                    var entries = [TermInfo?](repeating: nil, count: segmentCount)
+                    entries[s] = match.info
+                    best[match.key] = (match, entries)
                 }
             }
         }
-        let chosen = best.values.sorted { a, b in
+        let chosen = best.values.sorted { x, y in
+            let a = x.match, b = y.match
             if a.distance != b.distance { return a.distance < b.distance }
             if a.docFreq != b.docFreq { return a.docFreq > b.docFreq }
             return a.key.lexicographicallyPrecedes(b.key)
         }.prefix(maxFuzzyTerms)
-        let df = min(chosen.reduce(0) { $0 + $1.docFreq }, reader.docCount)
-        return TermGroup(word: "\(word)~\(edits)", keys: chosen.map(\.key), docFreq: df, idf: bm25.idf(docFreq: df))
+        let df = min(chosen.reduce(0) { $0 + $1.match.docFreq }, reader.docCount)
+        return TermGroup(word: "\(word)~\(edits)", keys: chosen.map(\.match.key), docFreq: df, idf: bm25.idf(docFreq: df),
+                         entries: chosen.flatMap(\.entries), segmentCount: segmentCount)
     }
 
     /// The most terms a `prefix*` may stand for.
@@ -330,9 +339,13 @@ public struct QueryPlan: Sendable {
     static func expansionGroup(word: String, from start: [UInt8], reader: IndexReader, bm25: BM25, limit: Int, tooMany: String,
                                accepts: ([UInt8]) -> Bool) throws -> TermGroup {
         var keys: [[UInt8]] = []
-        var known = Set<[UInt8]>()
+        // Each key's number, and its entry in each segment — where that segment's walk found it
+        // (each walk sees every key of its segment that matches): the search reads them as they are.
+        var known: [[UInt8]: Int] = [:]
+        var entries: [TermInfo?] = []
+        let segmentCount = reader.segments.count
         var df = 0
-        for segment in reader.segments {
+        for (s, segment) in reader.segments.enumerated() {
             try segment.terms.forEach(from: start) { key, info in
                 guard key.starts(with: start) else { return false }
                 guard accepts(Array(key.dropLast())) else { return true }
@@ -340,17 +353,22 @@ public struct QueryPlan: Sendable {
                 let live = try segment.liveStatistics(key, info).docFreq
                 guard live > 0 else { return true }
                 df += live
-                if known.insert(key).inserted {
+                if let k = known[key] {
+                    entries[k * segmentCount + s] = info
+                } else {
+                    known[key] = keys.count
                     keys.append(key)
                     guard keys.count <= limit else {
                         throw IndexError.invalidInput("\(word) matches more than \(limit) terms; \(tooMany)")
                     }
+                    entries.append(contentsOf: repeatElement(nil, count: segmentCount))
+                    entries[entries.count - segmentCount + s] = info
                 }
                 return true
             }
         }
         df = min(df, reader.docCount)
-        return TermGroup(word: word, keys: keys, docFreq: df, idf: bm25.idf(docFreq: df))
+        return TermGroup(word: word, keys: keys, docFreq: df, idf: bm25.idf(docFreq: df), entries: entries, segmentCount: segmentCount)
     }
 
     /// How much an occurrence of a query word's exact (folded) form adds on top of its group, as a
@@ -366,7 +384,7 @@ public struct QueryPlan: Sendable {
     /// pruning apply. Nil when there is no such distinction (no stem key beside a surface key).
     static func exactForm(of group: TermGroup, reader: IndexReader, bm25: BM25) throws -> TermGroup? {
         // Keys are the term's bytes then its language byte: compared as bytes, not split.
-        let word = Array(group.word.utf8)
+        let word = group.word.utf8
         func isWord(_ key: [UInt8]) -> Bool { key.count == word.count + 1 && key.starts(with: word) }
         var exactKeys: [[UInt8]] = []
         var entries: [TermInfo?] = []
@@ -374,6 +392,11 @@ public struct QueryPlan: Sendable {
         for (k, key) in group.keys.enumerated() {
             guard let language = key.last, isWord(key),
                   group.keys.contains(where: { $0.last == language && !isWord($0) }) else { continue }
+            if exactKeys.isEmpty {
+                // At most every key: arrays made once.
+                exactKeys.reserveCapacity(group.keys.count - k)
+                entries.reserveCapacity((group.keys.count - k) * group.segmentCount)
+            }
             exactKeys.append(key)
             let perSegment = group.entries(ofKey: k)
             entries.append(contentsOf: perSegment)
@@ -451,6 +474,7 @@ public struct QueryPlan: Sendable {
         let surfaces = try text.withUTF8 { try TermLookup(term: UnsafeRawBufferPointer($0), languages: languages, reader: reader) }
         // Distinct stems (languages often share one), each with the languages it stands for (a mask).
         var stems: [(stem: String, languages: UInt32)] = []
+        stems.reserveCapacity(candidates.count)
         func add(_ stem: String, _ language: UInt8) {
             if let i = stems.firstIndex(where: { $0.stem == stem }) {
                 stems[i].languages |= 1 << UInt32(language)

@@ -242,18 +242,21 @@ public final class PostingsIterator {
             let runs = try packedRuns(b)
             BitPacking.unpack(runs.docs, width: runs.docBits, into: docs)
             BitPacking.unpack(runs.freqs, width: runs.tfBits, into: freqs)
-            var d = UInt64(base)
-            // Every delta but the list's very first must be positive, and no tf − 1 may wrap to 0.
-            var zeroDelta = b > 0 && docs[0] == 0
-            var zeroFreq = false
+            // Every delta but the list's very first must be positive, and no tf − 1 may wrap to 0
+            // (checked as minimums, in loops of their own that the compiler vectorizes; the prefix
+            // sum, in 64 bits, cannot wrap).
+            var leastDelta = b > 0 ? docs[0] : UInt32.max, leastFreq = UInt32.max
+            for i in 1..<BitPacking.blockSize { leastDelta = min(leastDelta, docs[i]) }
             for i in 0..<BitPacking.blockSize {
-                if i > 0 { zeroDelta = zeroDelta || docs[i] == 0 }
+                freqs[i] &+= 1
+                leastFreq = min(leastFreq, freqs[i])
+            }
+            guard leastDelta > 0, leastFreq > 0 else { throw corrupt("block \(b) repeats a doc id or has a zero frequency") }
+            var d = UInt64(base)
+            for i in 0..<BitPacking.blockSize {
                 d += UInt64(docs[i])
                 docs[i] = UInt32(truncatingIfNeeded: d)
-                freqs[i] &+= 1
-                zeroFreq = zeroFreq || freqs[i] == 0
             }
-            guard !zeroDelta, !zeroFreq else { throw corrupt("block \(b) repeats a doc id or has a zero frequency") }
             guard d < UInt64(docCount), UInt32(d) == skipLastDoc(b) else {
                 throw corrupt("block \(b) decodes to doc \(d), its skip entry says \(skipLastDoc(b))")
             }

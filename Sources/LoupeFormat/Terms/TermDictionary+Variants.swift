@@ -20,13 +20,13 @@ extension TermDictionary {
     /// The terms that accented spellings were indexed under where their unaccented spelling stems
     /// to `key` (a term key, language byte last), in byte order; empty for most keys.
     public func accentVariants(of key: [UInt8]) throws -> [[UInt8]] {
-        try matches(key, byTarget: false).map(\.to)
+        try matches(key, byTarget: false)
     }
 
     /// The keys of the unaccented spellings whose accented spellings were indexed under `key`
     /// (a term key): `franc`+es for `frances`+es (`francés`). Empty for most keys.
     public func accentVariants(to key: [UInt8]) throws -> [[UInt8]] {
-        try matches(key, byTarget: true).map(\.from)
+        try matches(key, byTarget: true)
     }
 
     /// The `i`-th entry's `from` and `to` in place (no copy), bounds checked.
@@ -55,9 +55,9 @@ extension TermDictionary {
         return key.count == entry.to.count + 1 ? 0 : -1
     }
 
-    /// The variants whose `from` (or target key) is `key`: a binary search that reads entries in
-    /// place, then the run of equal keys.
-    private func matches(_ key: [UInt8], byTarget: Bool) throws -> [AccentVariant] {
+    /// The variants whose `from` (or with `byTarget` whose target key) is `key` — their `to` (their
+    /// `from`) — found by a binary search that reads entries in place, then the run of equal keys.
+    private func matches(_ key: [UInt8], byTarget: Bool) throws -> [[UInt8]] {
         guard variantCount > 0, key.count >= 2 else { return [] }
         // Almost every key has no variant: a hash set of the keys that do answers first.
         let hash = key.withUnsafeBytes { TermBloomFilter.hash($0) }
@@ -73,12 +73,12 @@ extension TermDictionary {
                 let mid = (lo + hi) / 2
                 if prefixes[mid] < wanted { lo = mid + 1 } else { hi = mid }
             }
-            var found: [AccentVariant] = []
+            var found: [[UInt8]] = []
             while lo < variantCount && prefixes[lo] == wanted {
                 let entry = try entryBytes(lo, byTarget: byTarget)
                 let order = compare(entry, byTarget: byTarget, key)
                 if order > 0 { break }
-                if order == 0 { found.append(AccentVariant(from: Array(entry.from), to: Array(entry.to))) }
+                if order == 0 { found.append(Array(byTarget ? entry.from : entry.to)) }
                 lo += 1
             }
             return found

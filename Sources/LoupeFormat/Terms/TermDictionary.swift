@@ -396,11 +396,15 @@ public final class TermDictionary: @unchecked Sendable {
         var term = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { term.deallocate() }
         var count = 0
+        // While skipping to `target`: how many of its leading bytes the previous key shares (that
+        // key being below it), so that the front coding answers most comparisons (as in `lookup`).
+        var matched = 0
         blocks: while b < blockCount {
             let end = b + 1 < blockCount ? blockOffsets[b + 1] : blocksEnd
             var r = ByteReader(UnsafeRawBufferPointer(rebasing: body[0..<end]), offset: blockOffsets[b], file: file)
             var postings = postingsBases[b], positions = positionsBases[b]
             count = 0
+            matched = 0
             while !r.isAtEnd {
                 let shared = try r.readVarInt(max: count)
                 let suffixLength = try r.readVarInt(max: 1 << 16)
@@ -420,7 +424,7 @@ public final class TermDictionary: @unchecked Sendable {
                 let key = UnsafeBufferPointer(start: term, count: count)
                 if let t = target {
                     // Before the target: only the two lengths the offsets need are read.
-                    if t.withUnsafeBytes({ compareBytes(UnsafeRawBufferPointer(key), $0) }) < 0 {
+                    if Self.stillBelow(key, t, shared: shared, matched: &matched) {
                         try r.skipVarInts(5)
                         postings += try r.readVarInt(max: 1 << 48)
                         positions += try r.readVarInt(max: 1 << 48)
@@ -450,8 +454,17 @@ public final class TermDictionary: @unchecked Sendable {
                     continue
                 case .stop:
                     return
-                case .seek(let key):
-                    target = key
+                case .seek(let next):
+                    target = next
+                    // The current key is below `next`: the bytes they share start the count.
+                    matched = 0
+                    while matched < count && matched < next.count && term[matched] == next[matched] { matched += 1 }
+                    // A key not above the current one (not a seek the visitor may ask) is the next.
+                    if matched == next.count || (matched < count && term[matched] > next[matched]) {
+                        target = nil
+                        continue
+                    }
+                    let key = next
                     // Past the next block's first key: find the block by binary search, from b + 1 on.
                     if b + 1 < blockCount, key.withUnsafeBytes({ compareBytes($0, firstKey(b + 1)) }) >= 0 {
                         b = max(b + 1, key.withUnsafeBytes { block(for: $0) } ?? 0)
@@ -460,6 +473,25 @@ public final class TermDictionary: @unchecked Sendable {
                 }
             }
             b += 1
+        }
+    }
+
+    /// Whether `key`, which shares `shared` leading bytes with the previous key, is still below
+    /// `target`, given that the previous key was below it and shared `matched` leading bytes with
+    /// it (0 for a block's first key); updates `matched` for the next key. Keys increase, so a key
+    /// that leaves the previous one before the target's shared part did has passed the target,
+    /// and one that leaves it after is still as far below it: only equal counts compare bytes.
+    @inline(__always)
+    static func stillBelow(_ key: UnsafeBufferPointer<UInt8>, _ target: [UInt8], shared: Int, matched: inout Int) -> Bool {
+        if shared > matched { return true }
+        if shared < matched { return false }
+        return target.withUnsafeBufferPointer { t in
+            var m = matched
+            while m < key.count && m < t.count && key[m] == t[m] { m += 1 }
+            matched = m
+            if m == key.count { return m < t.count }  // a proper prefix of the target is below it
+            if m == t.count { return false }
+            return key[m] < t[m]
         }
     }
 

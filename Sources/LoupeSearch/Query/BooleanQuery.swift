@@ -21,8 +21,19 @@ indirect enum BooleanQuery: Sendable {
     /// Every term group of the query's positive leaves, for highlighting.
     var highlightGroups: [TermGroup] {
         var groups: [TermGroup] = []
+        groups.reserveCapacity(highlightGroupCount)
         appendHighlightGroups(to: &groups)
         return groups
+    }
+
+    /// How many groups `highlightGroups` holds.
+    private var highlightGroupCount: Int {
+        switch self {
+        case .word(let leaf, _): return leaf.count
+        case .phrase(let words, _): return words.count
+        case .boolean(let must, let should, _): return must.reduce(0) { $0 + $1.highlightGroupCount } + should.reduce(0) { $0 + $1.highlightGroupCount }
+        case .filter, .title, .nothing: return 0
+        }
     }
 
     /// Appends `highlightGroups` to `groups` (one array for the whole tree).
@@ -121,8 +132,7 @@ indirect enum BooleanQuery: Sendable {
     /// One analyzed word: its group, the word spelt with other accents, and its exact form.
     static func word(_ analyzed: AnalyzedWord, reader: IndexReader, bm25: BM25) throws -> BooleanQuery {
         let main = try QueryPlan.group(for: analyzed, reader: reader, bm25: bm25)
-        var groups = [main]
-        if let other = try QueryPlan.otherSpellings(of: analyzed, main: main, reader: reader, bm25: bm25) { groups.append(other) }
+        let groups = try QueryPlan.otherSpellings(of: analyzed, main: main, reader: reader, bm25: bm25).map { [main, $0] } ?? [main]
         let boosts = try QueryPlan.exactForm(of: main, reader: reader, bm25: bm25).map { [$0] } ?? []
         return .word(groups: groups, boosts: boosts)
     }

@@ -79,10 +79,19 @@ extension Searcher {
         switch query {
         case .word(let groups, let boosts):
             // Read only a block at a time: not moved to their first documents.
-            let matching = try groups.compactMap { try makeCursor($0, index: 0, factory.segment, factory.segmentIndex, priming: false) }
+            func cursors(_ groups: [TermGroup]) throws -> [GroupCursor] {
+                var cursors: [GroupCursor] = []
+                for group in groups {
+                    guard let c = try makeCursor(group, index: 0, factory.segment, factory.segmentIndex, priming: false) else { continue }
+                    if cursors.isEmpty { cursors.reserveCapacity(groups.count) }
+                    cursors.append(c)
+                    postings += c.postingsCount
+                }
+                return cursors
+            }
+            let matching = try cursors(groups)
             guard !matching.isEmpty else { return .nothing }
-            let extra = try boosts.compactMap { try makeCursor($0, index: 0, factory.segment, factory.segmentIndex, priming: false) }
-            postings += (matching + extra).reduce(0) { $0 + $1.postingsCount }
+            let extra = try cursors(boosts)
             return postings <= termAtATimeLimit ? .word(matching: matching, boosts: extra) : nil
         case .phrase:
             let scorer = try factory.make(query)
@@ -92,6 +101,7 @@ extension Searcher {
             guard level < Self.denseMaxDepth, must.count <= Self.denseMaxMust else { return nil }
             func all(_ queries: [BooleanQuery]) throws -> [DenseNode]? {
                 var nodes: [DenseNode] = []
+                nodes.reserveCapacity(queries.count)
                 for q in queries {
                     guard let node = try prepare(q, factory, level: level + 1, &postings) else { return nil }
                     nodes.append(node)
@@ -162,27 +172,43 @@ extension Searcher {
             pool.give(&clause)
         } else if must.count > 1 {
             // Cheapest first, each clause scored only within the documents all before it hold;
-            // then the scores added in the query's order.
-            var clauses: [DenseResult?] = Array(repeating: nil, count: must.count)
-            defer { for i in clauses.indices { if var c = clauses[i] { pool.give(&c) } } }
-            var last = 0
-            for i in must.indices.sorted(by: { must[$0].cost < must[$1].cost }) {
-                let clause = try evaluate(must[i], within: clauses[last]?.marks ?? within, segment, scratch, pool)
-                clauses[i] = clause
-                last = i
-                if clause.count == 0 { return }
+            // then the scores added in the query's order. (At most `denseMaxMust` clauses: the
+            // two small arrays are on the stack.)
+            let done = try withUnsafeTemporaryAllocation(of: DenseResult?.self, capacity: must.count) { clauses -> Bool in
+                clauses.initialize(repeating: nil)
+                defer { for i in clauses.indices { if var c = clauses[i] { pool.give(&c) } } }
+                return try withUnsafeTemporaryAllocation(of: Int.self, capacity: must.count) { order -> Bool in
+                    // Insertion sort by cost, stable as `sorted` is.
+                    for i in must.indices {
+                        var j = i
+                        while j > 0 && must[order[j - 1]].cost > must[i].cost {
+                            order[j] = order[j - 1]
+                            j -= 1
+                        }
+                        order[j] = i
+                    }
+                    var last = 0
+                    for i in order {
+                        let clause = try evaluate(must[i], within: clauses[last]?.marks ?? within, segment, scratch, pool)
+                        clauses[i] = clause
+                        last = i
+                        if clause.count == 0 { return true }
+                    }
+                    guard let matched = clauses[last] else { return true }
+                    for k in 0..<matched.count {
+                        let doc = Int(matched.docs[k])
+                        guard matched.marks[doc] != 0 else { continue }
+                        var total = 0.0
+                        for c in clauses { if let c { total += c.values[doc] } }
+                        matched.values[doc] = total
+                    }
+                    // The last clause's arrays become the result's.
+                    clauses[last] = result
+                    result = matched
+                    return false
+                }
             }
-            guard let matched = clauses[last] else { return }
-            for k in 0..<matched.count {
-                let doc = Int(matched.docs[k])
-                guard matched.marks[doc] != 0 else { continue }
-                var total = 0.0
-                for c in clauses { if let c { total += c.values[doc] } }
-                matched.values[doc] = total
-            }
-            // The last clause's arrays become the result's.
-            clauses[last] = result
-            result = matched
+            if done { return }
         }
         if !must.isEmpty && result.count == 0 { return }
         for s in should {
