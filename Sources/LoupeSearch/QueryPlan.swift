@@ -384,30 +384,38 @@ public struct QueryPlan: Sendable {
     /// pruning apply. Nil when there is no such distinction (no stem key beside a surface key).
     static func exactForm(of group: TermGroup, reader: IndexReader, bm25: BM25) throws -> TermGroup? {
         // Keys are the term's bytes then its language byte: compared as bytes, not split.
-        let word = group.word.utf8
-        func isWord(_ key: [UInt8]) -> Bool { key.count == word.count + 1 && key.starts(with: word) }
-        var exactKeys: [[UInt8]] = []
-        var entries: [TermInfo?] = []
-        var df = 0
-        for (k, key) in group.keys.enumerated() {
-            guard let language = key.last, isWord(key),
-                  group.keys.contains(where: { $0.last == language && !isWord($0) }) else { continue }
-            if exactKeys.isEmpty {
-                // At most every key: arrays made once.
-                exactKeys.reserveCapacity(group.keys.count - k)
-                entries.reserveCapacity((group.keys.count - k) * group.segmentCount)
+        var text = group.word
+        return try text.withUTF8 { word -> TermGroup? in
+            func isWord(_ key: [UInt8]) -> Bool {
+                key.count == word.count + 1 && key.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[..<word.count]).elementsEqual(word) }
             }
-            exactKeys.append(key)
-            let perSegment = group.entries(ofKey: k)
-            entries.append(contentsOf: perSegment)
-            for (s, info) in perSegment.enumerated() {
-                if let info { df += try reader.segments[s].liveStatistics(key, info).docFreq }
+            // The language bytes (below 64; others are checked one by one) with a key other than
+            // the word (a stem), as a mask.
+            var stemmed: UInt64 = 0
+            for key in group.keys where !isWord(key) { stemmed |= 1 << UInt64((key.last ?? 0) & 63) }
+            var exactKeys: [[UInt8]] = []
+            var entries: [TermInfo?] = []
+            var df = 0
+            for (k, key) in group.keys.enumerated() {
+                guard let language = key.last, isWord(key), stemmed & 1 << UInt64(language & 63) != 0,
+                      language < 64 || group.keys.contains(where: { $0.last == language && !isWord($0) }) else { continue }
+                if exactKeys.isEmpty {
+                    // At most every key: arrays made once.
+                    exactKeys.reserveCapacity(group.keys.count - k)
+                    entries.reserveCapacity((group.keys.count - k) * group.segmentCount)
+                }
+                exactKeys.append(key)
+                let perSegment = group.entries(ofKey: k)
+                entries.append(contentsOf: perSegment)
+                for (s, info) in perSegment.enumerated() {
+                    if let info { df += try reader.segments[s].liveStatistics(key, info).docFreq }
+                }
             }
+            guard !exactKeys.isEmpty else { return nil }
+            df = min(df, reader.docCount)
+            return TermGroup(word: group.word, keys: exactKeys, docFreq: df, idf: exactFormWeight * bm25.idf(docFreq: df), entries: entries,
+                             segmentCount: group.segmentCount, note: exactFormNote)
         }
-        guard !exactKeys.isEmpty else { return nil }
-        df = min(df, reader.docCount)
-        return TermGroup(word: group.word, keys: exactKeys, docFreq: df, idf: exactFormWeight * bm25.idf(docFreq: df), entries: entries,
-                         segmentCount: group.segmentCount, note: exactFormNote)
     }
 
     /// How much a document that has a query word only as spelt with other accents adds, as a
@@ -495,11 +503,20 @@ public struct QueryPlan: Sendable {
                 }
             }
         }
-        // A stem spelt as the word was found with it (the word's lookup covers every language).
-        let lookups = try stems.map { entry -> TermLookup? in
-            guard entry.stem != word else { return nil }
+        // The word's lookup first, then each stem's: a stem spelt as the word was found with it
+        // (the word's lookup covers every language). Read in place (a lookup is a large value).
+        var lookups: [TermLookup] = [surfaces]
+        lookups.reserveCapacity(stems.count + 1)
+        var lookupOfStem: [Int] = []
+        lookupOfStem.reserveCapacity(stems.count)
+        for entry in stems {
+            guard entry.stem != word else {
+                lookupOfStem.append(0)
+                continue
+            }
             var stem = entry.stem
-            return try stem.withUTF8 { try TermLookup(term: UnsafeRawBufferPointer($0), languages: entry.languages, reader: reader) }
+            lookupOfStem.append(lookups.count)
+            lookups.append(try stem.withUTF8 { try TermLookup(term: UnsafeRawBufferPointer($0), languages: entry.languages, reader: reader) })
         }
         var keys: [[UInt8]] = []
         keys.reserveCapacity(candidates.count + stems.count)
@@ -509,22 +526,23 @@ public struct QueryPlan: Sendable {
         for c in candidates.indices {
             let language = candidates[c].language
             let l = Int(language.rawValue)
-            let surface = surfaces.totals[l]
+            let surface = lookups[0].totals[l]
             var best = 0
             if let surface {
                 keys.append(candidates[c].surfaceKey)
-                surfaces.appendEntries(l, to: &entries)
+                lookups[0].appendEntries(l, to: &entries)
                 best = surface.docFreq
             }
-            for (s, stem) in stems.enumerated() where stem.languages & (1 << UInt32(l)) != 0 {
-                let lookup = lookups[s] ?? surfaces
-                guard let stemInfo = lookup.totals[l] else { continue }
+            for s in stems.indices where stems[s].languages & (1 << UInt32(l)) != 0 {
+                let lookup = lookupOfStem[s]
+                guard let stemInfo = lookups[lookup].totals[l] else { continue }
                 let nameUses = surface?.nameFreq ?? 0
                 let plainUses = stemInfo.totalTermFreq - stemInfo.nameFreq
                 if nameUses < plainUses {
                     // The candidate's own stem key when it has this stem (made at parse time).
-                    keys.append(candidates[c].stems.firstIndex(of: stem.stem).map { candidates[c].stemKeys[$0] } ?? TermKey.make(language, stem.stem))
-                    lookup.appendEntries(l, to: &entries)
+                    let stem = stems[s].stem
+                    keys.append(candidates[c].stems.firstIndex(of: stem).map { candidates[c].stemKeys[$0] } ?? TermKey.make(language, stem))
+                    lookups[lookup].appendEntries(l, to: &entries)
                     best = max(best, stemInfo.docFreq)
                 }
             }
