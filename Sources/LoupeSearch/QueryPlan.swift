@@ -329,15 +329,15 @@ public struct QueryPlan: Sendable {
     /// `maxPrefixTerms` terms is an error that says so.
     static func prefixGroup(_ prefix: String, reader: IndexReader, bm25: BM25, limit: Int = maxPrefixTerms) throws -> TermGroup {
         try expansionGroup(word: prefix + "*", from: Array(prefix.utf8), reader: reader, bm25: bm25, limit: limit,
-                           tooMany: "give a longer prefix") { _ in true }
+                           tooMany: "give a longer prefix", accepts: nil)
     }
 
     /// The dictionary terms (any language) that start with `start` and that `accepts` takes (given
-    /// the term without its language byte), found by walking the ordered dictionary from `start`,
+    /// the term without its language byte; nil takes every one), found by walking the ordered dictionary from `start`,
     /// as one word scored with BM25 over them (document frequencies summed, capped at the document
     /// count); more than `limit` terms is an error ending with `tooMany`.
     static func expansionGroup(word: String, from start: [UInt8], reader: IndexReader, bm25: BM25, limit: Int, tooMany: String,
-                               accepts: ([UInt8]) -> Bool) throws -> TermGroup {
+                               accepts: (([UInt8]) -> Bool)?) throws -> TermGroup {
         var keys: [[UInt8]] = []
         // Each key's number, and its entry in each segment — where that segment's walk found it
         // (each walk sees every key of its segment that matches): the search reads them as they are.
@@ -348,15 +348,16 @@ public struct QueryPlan: Sendable {
         for (s, segment) in reader.segments.enumerated() {
             try segment.terms.forEach(from: start) { key, info in
                 guard key.starts(with: start) else { return false }
-                guard accepts(Array(key.dropLast())) else { return true }
+                if let accepts, !accepts(Array(key.dropLast())) { return true }
                 // A term only deleted documents hold is not there.
                 let live = try segment.liveStatistics(key, info).docFreq
                 guard live > 0 else { return true }
                 df += live
-                if let k = known[key] {
+                // One segment's walk meets each key once: only later segments look keys up.
+                if s > 0, let k = known[key] {
                     entries[k * segmentCount + s] = info
                 } else {
-                    known[key] = keys.count
+                    if segmentCount > 1 { known[key] = keys.count }
                     keys.append(key)
                     guard keys.count <= limit else {
                         throw IndexError.invalidInput("\(word) matches more than \(limit) terms; \(tooMany)")
