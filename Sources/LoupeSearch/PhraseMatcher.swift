@@ -24,13 +24,19 @@ struct PhraseMatcher {
     /// How many times the words of `cursors` (all on the same document) occur at consecutive
     /// positions.
     mutating func phraseFrequency(_ cursors: [GroupCursor]) throws -> Int {
+        try phraseFrequency(unretained(cursors))
+    }
+
+    /// `phraseFrequency` given the cursors unretained, in the phrase's order (the caller keeps
+    /// them): no reference counting per document.
+    mutating func phraseFrequency(_ cursors: [Unmanaged<GroupCursor>]) throws -> Int {
         try load(cursors)
         return consecutive()
     }
 
-    /// How many times the words of `cursors` (all on the same document) occur within a window of
-    /// `words + slop` positions, in any order (`windows`).
-    mutating func nearFrequency(_ cursors: [GroupCursor], slop: Int) throws -> Int {
+    /// How many times the words of `cursors` (all on the same document, unretained, in the
+    /// phrase's order) occur within a window of `words + slop` positions, in any order (`windows`).
+    mutating func nearFrequency(_ cursors: [Unmanaged<GroupCursor>], slop: Int) throws -> Int {
         try load(cursors)
         return windows(slop: slop)
     }
@@ -47,14 +53,19 @@ struct PhraseMatcher {
         return matcher.windows(slop: slop)
     }
 
-    private mutating func load(_ cursors: [GroupCursor]) throws {
+    private mutating func load(_ cursors: [Unmanaged<GroupCursor>]) throws {
         positions.count = 0
-        starts.removeAll(keepingCapacity: true)
-        for i in cursors.indices {
-            starts.append(positions.count)
-            try cursors[i].appendPositions(to: positions)
+        // The same number of words document after document: `starts` is resized once, then
+        // written in place.
+        if starts.count != cursors.count + 1 { starts = [Int](repeating: 0, count: cursors.count + 1) }
+        let positions = self.positions
+        try starts.withUnsafeMutableBufferPointer { starts in
+            for i in cursors.indices {
+                starts[i] = positions.count
+                try cursors[i]._withUnsafeGuaranteedRef { try $0.appendPositions(to: positions) }
+            }
+            starts[cursors.count] = positions.count
         }
-        starts.append(positions.count)
     }
 
     /// Occurrences of the first word's positions `p` with `p + i` among word `i`'s for every

@@ -259,7 +259,7 @@ public final class Searcher {
             var score = 0.0
             var allPhrasesFound = true
             for p in phraseCursors.indices {
-                let frequency = try matcher.phraseFrequency(phraseCursors[p])
+                let frequency = try matcher.phraseFrequency(refs[p])
                 if frequency == 0 {
                     allPhrasesFound = false
                     break

@@ -209,8 +209,26 @@ public final class PostingsIterator {
         positionsCursor = r.offset
         let n = Int(freqs[index])
         var last: UInt64 = 0
+        // Most gaps take one byte: read in place, the general decoder for the others.
+        guard let bytes = positionData.baseAddress else {
+            if n == 0 { return 0 }
+            throw IndexError.corrupt(file: file, reason: "positions missing")
+        }
+        var p = r.offset
+        let end = positionData.count
         for k in 0..<n {
-            last &+= try r.readVarUInt()
+            guard p < end else { throw IndexError.corrupt(file: file, reason: "positions run past the term's end") }
+            let byte = bytes.load(fromByteOffset: p, as: UInt8.self)
+            if byte < 0x80 {
+                last &+= UInt64(byte)
+                p += 1
+            } else {
+                guard let (gap, next) = VarInt.decode(bytes, at: p, end: end) else {
+                    throw IndexError.corrupt(file: file, reason: "a position runs past the term's end or over \(VarInt.maxLength) bytes")
+                }
+                last &+= gap
+                p = next
+            }
             out[k] = UInt32(truncatingIfNeeded: last)
         }
         // Positions ascend, so the last one is the largest.

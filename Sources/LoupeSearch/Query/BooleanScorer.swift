@@ -216,6 +216,8 @@ final class PhraseScorer: FindingScorer {
     private let words: [TermGroup]
     private let cursors: [GroupCursor]
     private let refs: [Unmanaged<GroupCursor>]
+    /// The cursors unretained in the phrase's order (`cursors` keeps them).
+    private let inOrder: [Unmanaged<GroupCursor>]
     private let slop: Int?
     private let searcher: Searcher
     private var frequency = 0
@@ -235,6 +237,7 @@ final class PhraseScorer: FindingScorer {
         self.cursors = cursors
         // The rarest word leads the leapfrog.
         refs = unretained(cursors.sorted { $0.postingsCount < $1.postingsCount })
+        inOrder = unretained(cursors)
         self.slop = slop
         self.searcher = searcher
         self.threshold = threshold
@@ -265,7 +268,7 @@ final class PhraseScorer: FindingScorer {
                     continue
                 }
             }
-            frequency = try slop.map { try matcher.nearFrequency(cursors, slop: $0) } ?? matcher.phraseFrequency(cursors)
+            frequency = try slop.map { try matcher.nearFrequency(inOrder, slop: $0) } ?? matcher.phraseFrequency(inOrder)
             if frequency > 0 {
                 doc = candidate
                 return
