@@ -188,26 +188,30 @@ public struct QueryPlan: Sendable {
     }
 
     /// One term looked up under several languages in every segment: per language byte, its entry
-    /// in each segment (nil where absent) and their sum (nil when absent everywhere).
+    /// in each segment (nil where absent) and their sum (nil when absent everywhere). The entries
+    /// found lie in a buffer the lookups of one word share (`Found`): a lookup allocates nothing.
     struct TermLookup {
-        /// The entries found, segment after segment, each segment's in language order.
-        private var found: [TermDictionary.LanguageEntry] = []
-        /// The segment of each entry in `found` (left empty when the reader has one segment).
-        private var segmentOf: [Int32] = []
-        private let segmentCount: Int
+        /// Where this lookup's entries lie in the shared buffer.
+        private let range: Range<Int>
         /// Per language byte, the sum over segments (nil when absent everywhere).
         private(set) var totals = LanguageSlots()
 
-        /// `term` (its bytes) under the language bytes of `languages` (a mask, bit `l` for byte `l`).
-        init(term: UnsafeRawBufferPointer, languages: UInt32, reader: IndexReader) throws {
-            let segments = reader.segments
-            segmentCount = segments.count
+        /// An entry found, with its segment's index.
+        struct Found {
+            var segment: Int32
+            var entry: TermDictionary.LanguageEntry
+        }
+
+        /// `term` (its bytes) under the language bytes of `languages` (a mask, bit `l` for byte
+        /// `l`), its entries appended to `found`.
+        init(term: UnsafeRawBufferPointer, languages: UInt32, reader: IndexReader, into found: inout [Found]) throws {
+            let first = found.count
             // The key of the term in a language, for segments with deletions: its bytes, then
             // the language's (set per entry).
             var key: [UInt8] = []
-            for (s, segment) in segments.enumerated() {
+            var totals = LanguageSlots()
+            for (s, segment) in reader.segments.enumerated() {
                 try segment.terms.forEachEntry(term: term, languages: languages) { entry in
-                    let l = Int(entry.language)
                     // Statistics of live documents; the raw entries read the postings.
                     var info = entry.info
                     if segment.deletions != nil {
@@ -215,23 +219,24 @@ public struct QueryPlan: Sendable {
                         key[key.count - 1] = entry.language
                         info = try segment.liveStatistics(key, entry.info)
                     }
-                    totals.add(info, language: l)
-                    // Room for every language wanted in every segment, once (not grown entry by entry).
-                    if found.isEmpty { found.reserveCapacity(languages.nonzeroBitCount * segmentCount) }
-                    found.append(entry)
-                    if segmentCount > 1 { segmentOf.append(Int32(s)) }
+                    totals.add(info, language: Int(entry.language))
+                    found.append(Found(segment: Int32(s), entry: entry))
                 }
             }
+            self.totals = totals
+            range = first..<found.count
         }
 
-        /// Appends the term's entry in each segment under language byte `l` (nil where absent).
-        func appendEntries(_ l: Int, to entries: inout [TermInfo?]) {
-            if segmentCount == 1 {
-                entries.append(found.first { Int($0.language) == l }?.info)
-                return
-            }
+        /// Appends the term's entry in each of `segmentCount` segments under language byte `l`
+        /// (nil where absent), from the shared buffer `found`.
+        func appendEntries(_ l: Int, from found: [Found], segmentCount: Int, to entries: inout [TermInfo?]) {
             for s in 0..<segmentCount {
-                entries.append(found.indices.first { segmentOf[$0] == Int32(s) && Int(found[$0].language) == l }.map { found[$0].info })
+                var info: TermInfo? = nil
+                for i in range where found[i].segment == Int32(s) && Int(found[i].entry.language) == l {
+                    info = found[i].entry.info
+                    break
+                }
+                entries.append(info)
             }
         }
     }
@@ -479,8 +484,13 @@ public struct QueryPlan: Sendable {
         let candidates = analyzed.candidates
         var languages: UInt32 = 0
         for c in candidates.indices { languages |= 1 << UInt32(candidates[c].language.rawValue) }
+        let segments = reader.segments
+        // The entries every lookup of the word finds, in one buffer (room for each language in
+        // each segment for the word and a stem or two).
+        var found: [TermLookup.Found] = []
+        found.reserveCapacity(2 * languages.nonzeroBitCount * segments.count)
         var text = word
-        let surfaces = try text.withUTF8 { try TermLookup(term: UnsafeRawBufferPointer($0), languages: languages, reader: reader) }
+        let surfaces = try text.withUTF8 { try TermLookup(term: UnsafeRawBufferPointer($0), languages: languages, reader: reader, into: &found) }
         // Distinct stems (languages often share one), each with the languages it stands for (a mask).
         var stems: [(stem: String, languages: UInt32)] = []
         stems.reserveCapacity(candidates.count)
@@ -491,7 +501,6 @@ public struct QueryPlan: Sendable {
                 stems.append((stem, 1 << UInt32(language)))
             }
         }
-        let segments = reader.segments
         let hasVariants = segments.contains { $0.terms.accentVariantCount > 0 }
         for c in candidates.indices {
             let l = candidates[c].language.rawValue
@@ -504,20 +513,17 @@ public struct QueryPlan: Sendable {
                 }
             }
         }
-        // The word's lookup first, then each stem's: a stem spelt as the word was found with it
-        // (the word's lookup covers every language). Read in place (a lookup is a large value).
-        var lookups: [TermLookup] = [surfaces]
-        lookups.reserveCapacity(stems.count + 1)
-        var lookupOfStem: [Int] = []
-        lookupOfStem.reserveCapacity(stems.count)
+        // Each stem's lookup (nil for a stem spelt as the word: found with it, the word's lookup
+        // covering every language).
+        var lookups: [TermLookup?] = []
+        lookups.reserveCapacity(stems.count)
         for entry in stems {
             guard entry.stem != word else {
-                lookupOfStem.append(0)
+                lookups.append(nil)
                 continue
             }
             var stem = entry.stem
-            lookupOfStem.append(lookups.count)
-            lookups.append(try stem.withUTF8 { try TermLookup(term: UnsafeRawBufferPointer($0), languages: entry.languages, reader: reader) })
+            lookups.append(try stem.withUTF8 { try TermLookup(term: UnsafeRawBufferPointer($0), languages: entry.languages, reader: reader, into: &found) })
         }
         var keys: [[UInt8]] = []
         keys.reserveCapacity(candidates.count + stems.count)
@@ -527,23 +533,27 @@ public struct QueryPlan: Sendable {
         for c in candidates.indices {
             let language = candidates[c].language
             let l = Int(language.rawValue)
-            let surface = lookups[0].totals[l]
+            let surface = surfaces.totals[l]
             var best = 0
             if let surface {
                 keys.append(candidates[c].surfaceKey)
-                lookups[0].appendEntries(l, to: &entries)
+                surfaces.appendEntries(l, from: found, segmentCount: segments.count, to: &entries)
                 best = surface.docFreq
             }
             for s in stems.indices where stems[s].languages & (1 << UInt32(l)) != 0 {
-                let lookup = lookupOfStem[s]
-                guard let stemInfo = lookups[lookup].totals[l] else { continue }
+                // (Optional chaining reads the lookup in place: no copy of its counts.)
+                guard let stemInfo = lookups[s]?.totals[l] ?? (lookups[s] == nil ? surfaces.totals[l] : nil) else { continue }
                 let nameUses = surface?.nameFreq ?? 0
                 let plainUses = stemInfo.totalTermFreq - stemInfo.nameFreq
                 if nameUses < plainUses {
                     // The candidate's own stem key when it has this stem (made at parse time).
                     let stem = stems[s].stem
                     keys.append(candidates[c].stems.firstIndex(of: stem).map { candidates[c].stemKeys[$0] } ?? TermKey.make(language, stem))
-                    lookups[lookup].appendEntries(l, to: &entries)
+                    if lookups[s] != nil {
+                        lookups[s]?.appendEntries(l, from: found, segmentCount: segments.count, to: &entries)
+                    } else {
+                        surfaces.appendEntries(l, from: found, segmentCount: segments.count, to: &entries)
+                    }
                     best = max(best, stemInfo.docFreq)
                 }
             }
