@@ -157,6 +157,7 @@ import Testing
         case 3: leaf = { var w = Array(word()); w[1] = "?"; return String(w) }()
         case 4: leaf = ["lang:fr", "lang:es", "lang:en", "ext:md", "path:fr/"][rng.below(5)]
         case 5 where depth < 2: leaf = "(" + randomQuery(&rng, depth: depth + 1) + ")"
+        case 6 where rng.below(2) == 0: leaf = word() + "~1"
         default: leaf = word()
         }
         var query = [(rng.below(5) == 0 ? ["+", "-", "NOT "][rng.below(3)] : "") + leaf]
