@@ -98,7 +98,10 @@ extension Searcher {
         var others = SummedFreqs(freqs: scratch.freqs, docs: scratch.groupTouched)
         let freqs = others.freqs
         // `marks`: 0 no small group holds the document, 1 some does, 2 and the large group was read on it.
-        var sinks = MarkedContributions(marks: scratch.scores, touched: scratch.touched, values: values, stride: stride)
+        // Each document's small groups' contributions summed as they are read, in group order:
+        // what `total(doc, large: 0)` adds up, bit for bit (0 plus each present one, in order).
+        let sums = values + TermAtATimeScratch.maxSmallGroups * stride
+        var sinks = MarkedContributions(marks: scratch.scores, touched: scratch.touched, values: values, sums: sums, stride: stride)
         defer {
             sinks.clear(groups: small.count)
             others.clear()
@@ -114,11 +117,14 @@ extension Searcher {
             for k in bigPosition..<small.count where values[k * stride + doc] != 0 { sum += values[k * stride + doc] }
             return sum
         }
-        // The floor: k partial sums are each at most their document's score.
+        // The floor: k partial sums are each at most their document's score — of documents the
+        // filter allows (`+`/`-` words, options), which alone can enter the top k.
+        let filter = collector.filter
         var partial = TopKCollector(k: collector.k)
         for i in 0..<sinks.count {
             let doc = Int(sinks.touched[i])
-            partial.offer(ScoredDoc(score: total(doc, large: 0), doc: doc))
+            if let filter, !filter.allows(local: doc) { continue }
+            partial.offer(ScoredDoc(score: sums[doc], doc: doc))
         }
         let floor = partial.threshold
         let lengths = segment.documents
@@ -129,14 +135,22 @@ extension Searcher {
         var threshold = collector.threshold
         if floor >= big.upperBound {
             // A document the small groups do not hold scores at most the large group's bound: it
-            // cannot enter. Probe the large group (with skipping) on theirs only, in doc order.
-            var docs = (0..<sinks.count).map { sinks.touched[$0] }
+            // cannot enter. Probe the large group (with skipping) on theirs only, in doc order —
+            // those that can reach the floor with its best (the threshold only rises, so no
+            // other would be probed below): usually few of many, sorted after they are chosen.
+            var docs: [UInt32] = []
+            let bar = max(floor, threshold)
+            for i in 0..<sinks.count {
+                let d = sinks.touched[i]
+                if let filter, !filter.allows(local: Int(d)) { continue }
+                if GroupCursor.inflate(sums[Int(d)] + big.upperBound) > bar { docs.append(d) }
+            }
             docs.sort()
             var probed = 0
             for d in docs {
                 let doc = Int(d)
                 // Without the large group's best it cannot reach the floor: not even probed.
-                if GroupCursor.inflate(total(doc, large: 0) + big.upperBound) <= max(floor, threshold) { continue }
+                if GroupCursor.inflate(sums[doc] + big.upperBound) <= max(floor, threshold) { continue }
                 probed += 1
                 try big.advance(to: d)
                 let contribution = big.doc == d ? bm25.score(idf: idf, tf: Double(big.freq), lengthNorm: norms.norm(lengths.length(doc))) : 0
@@ -194,7 +208,7 @@ extension Searcher {
             let doc = Int(sinks.touched[i])
             guard marks[doc] == 1 else { continue }
             scored += 1
-            let score = total(doc, large: 0)
+            let score = sums[doc]
             if score >= threshold && collector.offer(ScoredDoc(score: score, doc: base + doc)) { threshold = collector.threshold }
         }
         return scored
@@ -237,16 +251,18 @@ final class TermAtATimeScratch {
     private(set) var touched = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
     private(set) var groupTouched = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
     private(set) var capacity = 0
-    /// Small groups' separate contributions, `maxSmallGroups` arrays of `capacity` (allocated on first use).
+    /// Small groups' separate contributions, `maxSmallGroups` arrays of `capacity`, then one of
+    /// their running sums (allocated on first use).
     private var perGroup: UnsafeMutablePointer<Double>?
     static let maxSmallGroups = 4
 
-    /// `groups` arrays of `capacity` doubles, all zero (the caller leaves them so).
+    /// `groups` arrays of `capacity` doubles then the sums' array (at `maxSmallGroups`), all
+    /// zero (the caller leaves them so).
     func contributions(_ groups: Int) -> UnsafeMutablePointer<Double> {
         precondition(groups <= Self.maxSmallGroups)
         if let perGroup { return perGroup }
-        let values = UnsafeMutablePointer<Double>.allocate(capacity: Self.maxSmallGroups * capacity)
-        values.initialize(repeating: 0, count: Self.maxSmallGroups * capacity)
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: (Self.maxSmallGroups + 1) * capacity)
+        values.initialize(repeating: 0, count: (Self.maxSmallGroups + 1) * capacity)
         perGroup = values
         return values
     }
@@ -320,17 +336,22 @@ struct MarkedContributions: ContributionSink {
     let marks: UnsafeMutablePointer<Double>
     let touched: UnsafeMutablePointer<UInt32>
     let values: UnsafeMutablePointer<Double>
+    /// Per document, the sum of its contributions so far, added in the order they come.
+    let sums: UnsafeMutablePointer<Double>
     let stride: Int
     var group = 0
     private(set) var count = 0
 
-    init(marks: UnsafeMutablePointer<Double>, touched: UnsafeMutablePointer<UInt32>, values: UnsafeMutablePointer<Double>, stride: Int) {
+    init(marks: UnsafeMutablePointer<Double>, touched: UnsafeMutablePointer<UInt32>, values: UnsafeMutablePointer<Double>,
+         sums: UnsafeMutablePointer<Double>, stride: Int) {
         self.marks = marks
         self.touched = touched
         self.values = values
+        self.sums = sums
         self.stride = stride
     }
 
+    /// A group's contribution to a document (each group adds one per document at most).
     @inline(__always)
     mutating func add(_ doc: Int, _ contribution: Double) {
         if marks[doc] == 0 {
@@ -339,13 +360,15 @@ struct MarkedContributions: ContributionSink {
             count += 1
         }
         values[group * stride + doc] = contribution
+        sums[doc] += contribution
     }
 
-    /// Zeroes the marks and the values of the documents listed.
+    /// Zeroes the marks, the values and the sums of the documents listed.
     func clear(groups: Int) {
         for i in 0..<count {
             let doc = Int(touched[i])
             marks[doc] = 0
+            sums[doc] = 0
             for g in 0..<groups { values[g * stride + doc] = 0 }
         }
     }

@@ -41,8 +41,8 @@ public final class Searcher {
     /// 4000, 16000 and 32000): above it, MaxScore's skipping usually wins.
     public var termAtATimeLimit = 8000
     /// Segments larger than this are never scored block by block through the accumulator
-    /// (`BlockScoring`): its arrays, kept by the searcher, take up to 52 bytes per document
-    /// (scores, frequencies, two document lists, four small groups' contributions), which past
+    /// (`BlockScoring`): its arrays, kept by the searcher, take up to 60 bytes per document
+    /// (scores, frequencies, two document lists, four small groups' contributions and their sums), which past
     /// a million documents costs more memory than the time it saves.
     static let termAtATimeMaxDocs = 1 << 20
     let termAtATimeScratch = TermAtATimeScratch()
