@@ -513,13 +513,13 @@ public struct QueryPlan: Sendable {
                 }
             }
         }
-        // Each stem's lookup (nil for a stem spelt as the word: found with it, the word's lookup
-        // covering every language).
-        var lookups: [TermLookup?] = []
+        // Each stem's lookup (the word's own for a stem spelt as the word: found with it, the
+        // word's lookup covering every language). Read in place below.
+        var lookups: [TermLookup] = []
         lookups.reserveCapacity(stems.count)
         for entry in stems {
             guard entry.stem != word else {
-                lookups.append(nil)
+                lookups.append(surfaces)
                 continue
             }
             var stem = entry.stem
@@ -541,19 +541,14 @@ public struct QueryPlan: Sendable {
                 best = surface.docFreq
             }
             for s in stems.indices where stems[s].languages & (1 << UInt32(l)) != 0 {
-                // (Optional chaining reads the lookup in place: no copy of its counts.)
-                guard let stemInfo = lookups[s]?.totals[l] ?? (lookups[s] == nil ? surfaces.totals[l] : nil) else { continue }
+                guard let stemInfo = lookups[s].totals[l] else { continue }
                 let nameUses = surface?.nameFreq ?? 0
                 let plainUses = stemInfo.totalTermFreq - stemInfo.nameFreq
                 if nameUses < plainUses {
                     // The candidate's own stem key when it has this stem (made at parse time).
                     let stem = stems[s].stem
                     keys.append(candidates[c].stems.firstIndex(of: stem).map { candidates[c].stemKeys[$0] } ?? TermKey.make(language, stem))
-                    if lookups[s] != nil {
-                        lookups[s]?.appendEntries(l, from: found, segmentCount: segments.count, to: &entries)
-                    } else {
-                        surfaces.appendEntries(l, from: found, segmentCount: segments.count, to: &entries)
-                    }
+                    lookups[s].appendEntries(l, from: found, segmentCount: segments.count, to: &entries)
                     best = max(best, stemInfo.docFreq)
                 }
             }
